@@ -1,0 +1,842 @@
+//! The catalogue: the responsibility model (duty areas, tiers) and every provider's
+//! services, loaded from the TOML files under `frameworks/`.
+//!
+//! In: the built-in files (embedded at build time) overlaid with a user's `--data DIR`.
+//! Out: a validated [`Catalogue`] that can look a service up by any name a person or an
+//! export writes for it, and say who owns each duty area of that service.
+//! A bad data file is an error naming the file, line and column; nothing is guessed.
+
+use crate::text::{line_col, normalise, strip_vendor_prefix};
+use crate::vocab::{Basis, Owner};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The data files built into the binary, by path relative to `frameworks/`.
+const BUILT_IN: &[(&str, &str)] = &[
+    ("model.toml", include_str!("../frameworks/model.toml")),
+    (
+        "aws/catalogue.toml",
+        include_str!("../frameworks/aws/catalogue.toml"),
+    ),
+];
+
+/// A data file that could not be read or does not say what onus needs.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}{}: error: {message}", position.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
+pub struct DataError {
+    pub file: String,
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+/// One data file, built in or from `--data`.
+#[derive(Debug, Clone)]
+pub struct DataFile {
+    /// Path relative to the data root, with `/` separators: `aws/catalogue.toml`.
+    pub path: String,
+    /// Where it came from, as error messages and reports name it.
+    pub origin: String,
+    pub text: String,
+}
+
+impl DataFile {
+    fn error_at(&self, offset: Option<usize>, message: impl Into<String>) -> DataError {
+        DataError {
+            file: self.origin.clone(),
+            position: offset.map(|o| line_col(&self.text, o)),
+            message: message.into(),
+        }
+    }
+
+    fn error_near(&self, needle: &str, message: impl Into<String>) -> DataError {
+        self.error_at(self.text.find(needle), message)
+    }
+
+    fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, DataError> {
+        toml::from_str(&self.text).map_err(|e| {
+            self.error_at(
+                e.span().map(|s| s.start),
+                e.message().trim_end().replace('\n', " "),
+            )
+        })
+    }
+}
+
+/// The built-in data files, with those of `overlay` added or replacing them by path.
+pub fn data_files(overlay: Option<&Path>) -> Result<Vec<DataFile>, DataError> {
+    let mut files: BTreeMap<String, DataFile> = BUILT_IN
+        .iter()
+        .map(|(path, text)| {
+            let file = DataFile {
+                path: path.to_string(),
+                origin: format!("frameworks/{path} (built in)"),
+                text: text.to_string(),
+            };
+            (path.to_string(), file)
+        })
+        .collect();
+    if let Some(dir) = overlay {
+        let meta = std::fs::metadata(dir).map_err(|e| DataError {
+            file: dir.display().to_string(),
+            position: None,
+            message: format!("cannot read the --data folder: {e}"),
+        })?;
+        if !meta.is_dir() {
+            return Err(DataError {
+                file: dir.display().to_string(),
+                position: None,
+                message: "--data must name a folder of data files (like frameworks/)".into(),
+            });
+        }
+        let mut found = Vec::new();
+        collect_toml(dir, &mut found)?;
+        for full in found {
+            let rel = full
+                .strip_prefix(dir)
+                .unwrap_or(&full)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            let origin = full.display().to_string();
+            if !is_known_data_path(&rel) {
+                return Err(DataError {
+                    file: origin,
+                    position: None,
+                    message: "not a data file onus knows; expected model.toml or <provider>/catalogue.toml".into(),
+                });
+            }
+            let bytes = std::fs::read(&full).map_err(|e| DataError {
+                file: origin.clone(),
+                position: None,
+                message: format!("cannot read: {e}"),
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| DataError {
+                file: origin.clone(),
+                position: None,
+                message: format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            })?;
+            files.insert(rel.clone(), DataFile { path: rel, origin, text });
+        }
+    }
+    Ok(files.into_values().collect())
+}
+
+fn is_known_data_path(rel: &str) -> bool {
+    rel == "model.toml"
+        || matches!(rel.split('/').collect::<Vec<_>>().as_slice(), [p, "catalogue.toml"] if is_id(p))
+}
+
+fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DataError> {
+    let read_err = |e: std::io::Error| DataError {
+        file: dir.display().to_string(),
+        position: None,
+        message: format!("cannot read folder: {e}"),
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(read_err)?
+        .collect::<Result<_, _>>()
+        .map_err(read_err)?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_toml(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "toml") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+// ---- raw file shapes (strict) ----
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawModel {
+    version: String,
+    area: Vec<RawArea>,
+    tier: Vec<RawTier>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArea {
+    id: Spanned<String>,
+    name: String,
+    provider: String,
+    customer: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTier {
+    id: Spanned<String>,
+    name: String,
+    meaning: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    defaults: BTreeMap<Spanned<String>, Spanned<Owner>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalogue {
+    catalogue: RawProvider,
+    #[serde(default)]
+    not_service: Vec<RawNotService>,
+    #[serde(default)]
+    service: Vec<RawService>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProvider {
+    provider: Spanned<String>,
+    name: String,
+    version: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    source: String,
+    licence: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNotService {
+    alias: Spanned<String>,
+    reason: String,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum RawTierBasis {
+    Documented,
+    Inferred,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    key: Spanned<String>,
+    name: String,
+    tier: Spanned<String>,
+    tier_basis: RawTierBasis,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    resource_types: Vec<String>,
+    #[serde(default)]
+    duties: BTreeMap<Spanned<String>, Spanned<RawCell>>,
+    #[serde(default)]
+    variant: Vec<RawVariant>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCell {
+    owner: Owner,
+    #[serde(default)]
+    basis: Option<RawTierBasis>,
+    reason: String,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVariant {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    duties: BTreeMap<Spanned<String>, Spanned<RawCell>>,
+}
+
+// ---- the validated catalogue ----
+
+#[derive(Debug, Clone)]
+pub struct Area {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub customer: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tier {
+    pub id: String,
+    pub name: String,
+    pub meaning: String,
+    pub aliases: Vec<String>,
+    /// Default owner per area, indexed like [`Catalogue::areas`].
+    pub defaults: Vec<Owner>,
+}
+
+/// One cell of a matrix: who owns one duty area of one service, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Duty {
+    pub owner: Owner,
+    pub basis: Basis,
+    pub reason: String,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    /// Cells this variant sets, by area index.
+    pub duties: BTreeMap<usize, Duty>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// `<provider>.<key>`: `aws.ec2`.
+    pub id: String,
+    pub provider: String,
+    pub key: String,
+    pub name: String,
+    /// Index into [`Catalogue::tiers`].
+    pub tier: usize,
+    /// `Documented` or `Inferred`.
+    pub tier_basis: Basis,
+    pub source: Option<String>,
+    pub aliases: Vec<String>,
+    pub resource_types: Vec<String>,
+    /// Cells that differ from the tier default, by area index.
+    pub duties: BTreeMap<usize, Duty>,
+    pub variants: Vec<Variant>,
+}
+
+impl Service {
+    pub fn variant(&self, text: &str) -> Option<&Variant> {
+        let wanted = normalise(text);
+        self.variants.iter().find(|v| {
+            normalise(&v.id) == wanted
+                || normalise(&v.name) == wanted
+                || v.aliases.iter().any(|a| normalise(a) == wanted)
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Provider {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub aliases: Vec<String>,
+    pub source: String,
+    pub licence: String,
+    pub origin: String,
+}
+
+/// An inventory value that is a billing line, not a service (data transfer, support
+/// plans' taxes...): reported as skipped, never as an unknown service.
+#[derive(Debug, Clone)]
+pub struct NotService {
+    pub provider: String,
+    pub alias: String,
+    pub reason: String,
+}
+
+/// What an inventory cell names.
+#[derive(Debug)]
+pub enum Lookup<'a> {
+    Service(&'a Service),
+    NotService(&'a NotService),
+    /// The name belongs to services of several providers; a `provider` column decides.
+    Ambiguous(Vec<&'a Service>),
+    Unknown { suggestions: Vec<&'a Service> },
+}
+
+#[derive(Debug, Default)]
+struct Index {
+    /// Normalised name → services (several only across providers).
+    names: HashMap<String, Vec<usize>>,
+    /// The same names with a leading "amazon"/"aws" removed.
+    stripped: HashMap<String, Vec<usize>>,
+    /// Lower-cased exact resource type → service.
+    types: HashMap<String, usize>,
+    /// Lower-cased resource-type namespace (`aws::ec2::`) → service.
+    namespaces: HashMap<String, usize>,
+    not_services: HashMap<String, usize>,
+}
+
+#[derive(Debug)]
+pub struct Catalogue {
+    pub model_version: String,
+    pub areas: Vec<Area>,
+    pub tiers: Vec<Tier>,
+    pub providers: Vec<Provider>,
+    /// Sorted by id.
+    pub services: Vec<Service>,
+    pub not_services: Vec<NotService>,
+    index: Index,
+}
+
+impl Catalogue {
+    /// The built-in catalogue alone.
+    pub fn built_in() -> Result<Catalogue, DataError> {
+        Catalogue::from_files(&data_files(None)?)
+    }
+
+    pub fn from_files(files: &[DataFile]) -> Result<Catalogue, DataError> {
+        let model_file = files
+            .iter()
+            .find(|f| f.path == "model.toml")
+            .ok_or_else(|| DataError {
+                file: "model.toml".into(),
+                position: None,
+                message: "the data has no model.toml".into(),
+            })?;
+        let mut catalogue = load_model(model_file)?;
+        for file in files.iter().filter(|f| f.path.ends_with("/catalogue.toml")) {
+            catalogue.add_provider(file)?;
+        }
+        catalogue.services.sort_by(|a, b| a.id.cmp(&b.id));
+        catalogue.build_index(files)?;
+        Ok(catalogue)
+    }
+
+    pub fn area_index(&self, id: &str) -> Option<usize> {
+        self.areas.iter().position(|a| a.id == id)
+    }
+
+    pub fn tier_index(&self, text: &str) -> Option<usize> {
+        let t = normalise(text);
+        self.tiers
+            .iter()
+            .position(|tier| normalise(&tier.id) == t || tier.aliases.iter().any(|a| normalise(a) == t))
+    }
+
+    pub fn provider(&self, text: &str) -> Option<&Provider> {
+        let t = normalise(text);
+        self.providers
+            .iter()
+            .find(|p| normalise(&p.id) == t || normalise(&p.name) == t || p.aliases.iter().any(|a| normalise(a) == t))
+    }
+
+    /// Version string for reports: the model's and each provider catalogue's.
+    pub fn version(&self) -> String {
+        let mut parts = vec![format!("model {}", self.model_version)];
+        parts.extend(self.providers.iter().map(|p| format!("{} {}", p.id, p.version)));
+        parts.join(", ")
+    }
+
+    /// Looks up what an inventory cell names, within one provider if given.
+    pub fn lookup(&self, text: &str, provider: Option<&str>) -> Lookup<'_> {
+        let in_scope = |i: &usize| provider.is_none_or(|p| self.services[*i].provider == p);
+        let trimmed = text.trim();
+        if trimmed.contains("::") {
+            let lower = trimmed.to_lowercase();
+            let namespace = lower.splitn(3, "::").take(2).collect::<Vec<_>>().join("::") + "::";
+            for hit in [self.index.types.get(&lower), self.index.namespaces.get(&namespace)]
+                .into_iter()
+                .flatten()
+            {
+                if in_scope(hit) {
+                    return Lookup::Service(&self.services[*hit]);
+                }
+            }
+        }
+        let key = normalise(trimmed);
+        let candidates = [
+            self.index.names.get(&key),
+            self.index.names.get(strip_vendor_prefix(&key)),
+            self.index.stripped.get(&key),
+        ];
+        for found in candidates.into_iter().flatten() {
+            let hits: Vec<&Service> = found.iter().filter(|i| in_scope(i)).map(|i| &self.services[*i]).collect();
+            match hits.len() {
+                0 => continue,
+                1 => return Lookup::Service(hits[0]),
+                _ => return Lookup::Ambiguous(hits),
+            }
+        }
+        if let Some(i) = self.index.not_services.get(&key) {
+            let ns = &self.not_services[*i];
+            if provider.is_none_or(|p| ns.provider == p) {
+                return Lookup::NotService(ns);
+            }
+        }
+        Lookup::Unknown {
+            suggestions: self.suggest(&key, provider),
+        }
+    }
+
+    /// Up to three services whose names are closest to a normalised text.
+    fn suggest(&self, key: &str, provider: Option<&str>) -> Vec<&Service> {
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let mut best: BTreeMap<usize, f64> = BTreeMap::new();
+        for (name, services) in self.index.names.iter().chain(self.index.stripped.iter()) {
+            let score = strsim::jaro_winkler(key, name);
+            if score < 0.82 {
+                continue;
+            }
+            for &i in services {
+                if provider.is_none_or(|p| self.services[i].provider == p) {
+                    let e = best.entry(i).or_insert(0.0);
+                    *e = e.max(score);
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, f64)> = best.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.into_iter().take(3).map(|(i, _)| &self.services[i]).collect()
+    }
+
+    /// Who owns each area of a service, in area order. With no variant named for a
+    /// service that has variants, every area on which the variants disagree goes to the
+    /// customer with basis `assumed`.
+    pub fn duties(&self, service: &Service, variant: Option<&Variant>) -> Vec<Duty> {
+        (0..self.areas.len())
+            .map(|area| match variant {
+                Some(v) => v.duties.get(&area).cloned().unwrap_or_else(|| self.base_duty(service, area)),
+                None if service.variants.is_empty() => self.base_duty(service, area),
+                None => self.undecided_duty(service, area),
+            })
+            .collect()
+    }
+
+    fn base_duty(&self, service: &Service, area: usize) -> Duty {
+        if let Some(d) = service.duties.get(&area) {
+            return d.clone();
+        }
+        let tier = &self.tiers[service.tier];
+        let owner = tier.defaults[area];
+        Duty {
+            owner,
+            basis: Basis::TierDefault,
+            reason: self.owner_text(area, owner, tier),
+            source: None,
+        }
+    }
+
+    fn undecided_duty(&self, service: &Service, area: usize) -> Duty {
+        let per_variant: Vec<(&Variant, Owner)> = service
+            .variants
+            .iter()
+            .map(|v| (v, v.duties.get(&area).map_or_else(|| self.base_duty(service, area).owner, |d| d.owner)))
+            .collect();
+        let first = per_variant[0].1;
+        if per_variant.iter().all(|(_, o)| *o == first) {
+            let base = self.base_duty(service, area);
+            if base.owner == first {
+                return base;
+            }
+            // Every variant sets the same owner, other than the base one; so the first
+            // variant sets this area itself.
+            return per_variant[0].0.duties[&area].clone();
+        }
+        let split = per_variant
+            .iter()
+            .map(|(v, o)| format!("{} {}", v.id, o))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Duty {
+            owner: Owner::Customer,
+            basis: Basis::Assumed,
+            reason: format!(
+                "Depends on how {} is used ({split}); no variant given, so the customer is assumed to own it. {}",
+                service.name, self.areas[area].customer
+            ),
+            source: None,
+        }
+    }
+
+    /// The sentence that explains an owner of an area.
+    pub fn owner_text(&self, area: usize, owner: Owner, tier: &Tier) -> String {
+        let a = &self.areas[area];
+        match owner {
+            Owner::Provider => a.provider.clone(),
+            Owner::Customer => a.customer.clone(),
+            Owner::Shared => format!("Provider: {} Customer: {}", a.provider, a.customer),
+            Owner::NotApplicable => format!("No such layer in a service of the {} tier.", tier.name),
+            Owner::Unassessed => "The service is not in the catalogue.".into(),
+        }
+    }
+
+    fn add_provider(&mut self, file: &DataFile) -> Result<(), DataError> {
+        let raw: RawCatalogue = file.parse()?;
+        let provider_id = raw.catalogue.provider.get_ref().clone();
+        let dir = file.path.trim_end_matches("/catalogue.toml");
+        if provider_id != dir {
+            return Err(file.error_at(
+                Some(raw.catalogue.provider.span().start),
+                format!("provider \"{provider_id}\" must match its folder \"{dir}\""),
+            ));
+        }
+        if self.providers.iter().any(|p| p.id == provider_id) {
+            return Err(file.error_at(None, format!("provider \"{provider_id}\" is defined twice")));
+        }
+        self.providers.push(Provider {
+            id: provider_id.clone(),
+            name: raw.catalogue.name,
+            version: raw.catalogue.version,
+            aliases: raw.catalogue.aliases,
+            source: raw.catalogue.source,
+            licence: raw.catalogue.licence,
+            origin: file.origin.clone(),
+        });
+        for ns in raw.not_service {
+            self.not_services.push(NotService {
+                provider: provider_id.clone(),
+                alias: ns.alias.into_inner(),
+                reason: ns.reason,
+            });
+        }
+        let mut keys = HashMap::new();
+        for rs in raw.service {
+            let key = rs.key.get_ref().clone();
+            let at = |span: std::ops::Range<usize>| Some(span.start);
+            if !is_id(&key) {
+                return Err(file.error_at(at(rs.key.span()), format!("service key \"{key}\" must be lower-case letters, digits and hyphens")));
+            }
+            if keys.insert(key.clone(), ()).is_some() {
+                return Err(file.error_at(at(rs.key.span()), format!("service key \"{key}\" is defined twice")));
+            }
+            let tier = self.tier_index(rs.tier.get_ref()).ok_or_else(|| {
+                file.error_at(
+                    at(rs.tier.span()),
+                    format!("unknown tier \"{}\"; expected one of: {}", rs.tier.get_ref(), self.tier_ids()),
+                )
+            })?;
+            let tier_basis = match rs.tier_basis {
+                RawTierBasis::Documented if rs.source.is_none() => {
+                    return Err(file.error_at(at(rs.key.span()), format!("service \"{key}\": tier_basis = \"documented\" needs a source")));
+                }
+                RawTierBasis::Documented => Basis::Documented,
+                RawTierBasis::Inferred => Basis::Inferred,
+            };
+            let duties = self.cells(file, &key, rs.duties, false)?;
+            let mut variants = Vec::new();
+            for rv in rs.variant {
+                let vid = rv.id.get_ref().clone();
+                if !is_id(&vid) || variants.iter().any(|v: &Variant| v.id == vid) {
+                    return Err(file.error_at(at(rv.id.span()), format!("service \"{key}\": variant id \"{vid}\" must be unique, lower-case letters, digits and hyphens")));
+                }
+                variants.push(Variant {
+                    duties: self.cells(file, &format!("{key}/{vid}"), rv.duties, true)?,
+                    id: vid,
+                    name: rv.name,
+                    aliases: rv.aliases,
+                });
+            }
+            self.services.push(Service {
+                id: format!("{provider_id}.{key}"),
+                provider: provider_id.clone(),
+                key,
+                name: rs.name,
+                tier,
+                tier_basis,
+                source: rs.source,
+                aliases: rs.aliases,
+                resource_types: rs.resource_types,
+                duties,
+                variants,
+            });
+        }
+        Ok(())
+    }
+
+    fn cells(
+        &self,
+        file: &DataFile,
+        owner_name: &str,
+        raw: BTreeMap<Spanned<String>, Spanned<RawCell>>,
+        in_variant: bool,
+    ) -> Result<BTreeMap<usize, Duty>, DataError> {
+        let mut out = BTreeMap::new();
+        for (area_id, cell) in raw {
+            let area = self.area_index(area_id.get_ref()).ok_or_else(|| {
+                file.error_at(
+                    Some(area_id.span().start),
+                    format!(
+                        "{owner_name}: unknown duty area \"{}\"{}",
+                        area_id.get_ref(),
+                        did_you_mean(area_id.get_ref(), self.areas.iter().map(|a| a.id.as_str()))
+                    ),
+                )
+            })?;
+            let span = cell.span();
+            let cell = cell.into_inner();
+            if cell.owner == Owner::Unassessed {
+                return Err(file.error_at(Some(span.start), format!("{owner_name}: \"unassessed\" is not an owner a catalogue can set")));
+            }
+            let basis = match (in_variant, cell.basis) {
+                (true, Some(_)) => {
+                    return Err(file.error_at(Some(span.start), format!("{owner_name}: a variant's cells take no basis (it is always \"variant\")")));
+                }
+                (true, None) => Basis::Variant,
+                (false, Some(RawTierBasis::Documented)) => Basis::Documented,
+                (false, _) => Basis::Inferred,
+            };
+            if basis == Basis::Documented && cell.source.is_none() {
+                return Err(file.error_at(Some(span.start), format!("{owner_name}: a documented cell needs a source")));
+            }
+            if cell.reason.trim().is_empty() {
+                return Err(file.error_at(Some(span.start), format!("{owner_name}: every cell needs a reason")));
+            }
+            out.insert(
+                area,
+                Duty {
+                    owner: cell.owner,
+                    basis,
+                    reason: cell.reason,
+                    source: cell.source,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    fn tier_ids(&self) -> String {
+        self.tiers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+    }
+
+    fn build_index(&mut self, files: &[DataFile]) -> Result<(), DataError> {
+        let origin_of = |provider: &str| -> &DataFile {
+            let path = format!("{provider}/catalogue.toml");
+            files.iter().find(|f| f.path == path).expect("catalogue file of a loaded provider")
+        };
+        let mut index = Index::default();
+        for (i, s) in self.services.iter().enumerate() {
+            let file = origin_of(&s.provider);
+            let mut names: Vec<&str> = vec![&s.key, &s.id, &s.name];
+            names.extend(s.aliases.iter().map(String::as_str));
+            let mut mine: Vec<String> = names.iter().map(|n| normalise(n)).filter(|n| !n.is_empty()).collect();
+            mine.sort();
+            mine.dedup();
+            for name in mine {
+                let slot = index.names.entry(name.clone()).or_default();
+                if let Some(&other) = slot.iter().find(|&&j| self.services[j].provider == s.provider) {
+                    return Err(file.error_near(
+                        &format!("key = \"{}\"", s.key),
+                        format!("the name \"{name}\" of {} is also a name of {}; names must be unique", s.id, self.services[other].id),
+                    ));
+                }
+                slot.push(i);
+                let stripped = strip_vendor_prefix(&name);
+                if stripped != name && !stripped.is_empty() {
+                    let slot = index.stripped.entry(stripped.to_string()).or_default();
+                    if !slot.contains(&i) {
+                        slot.push(i);
+                    }
+                }
+            }
+            for rt in &s.resource_types {
+                let lower = rt.to_lowercase();
+                let parts: Vec<&str> = lower.split("::").collect();
+                let (map, well_formed) = if lower.ends_with("::") {
+                    (&mut index.namespaces, parts.len() == 3 && parts[..2].iter().all(|p| !p.is_empty()))
+                } else {
+                    (&mut index.types, parts.len() == 3 && parts.iter().all(|p| !p.is_empty()))
+                };
+                if !well_formed {
+                    return Err(file.error_near(rt, format!("{}: resource type \"{rt}\" must look like AWS::EC2:: (a namespace) or AWS::EC2::Volume", s.id)));
+                }
+                if let Some(other) = map.insert(lower, i) {
+                    return Err(file.error_near(rt, format!("resource type \"{rt}\" is claimed by {} and {}", self.services[other].id, s.id)));
+                }
+            }
+        }
+        // A stripped name that is some service's full name, or that several services
+        // share, would be a guess: leave it out.
+        index.stripped.retain(|name, hits| !index.names.contains_key(name) && hits.len() == 1);
+        for (i, ns) in self.not_services.iter().enumerate() {
+            let key = normalise(&ns.alias);
+            if let Some(hits) = index.names.get(&key) {
+                return Err(origin_of(&ns.provider).error_near(
+                    &ns.alias,
+                    format!("\"{}\" is listed as not a service but is a name of {}", ns.alias, self.services[hits[0]].id),
+                ));
+            }
+            index.not_services.insert(key, i);
+        }
+        self.index = index;
+        Ok(())
+    }
+}
+
+fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
+    let raw: RawModel = file.parse()?;
+    let mut areas: Vec<Area> = Vec::new();
+    for a in raw.area {
+        let id = a.id.get_ref().clone();
+        if !is_id(&id) || areas.iter().any(|x| x.id == id) {
+            return Err(file.error_at(Some(a.id.span().start), format!("area id \"{id}\" must be unique, lower-case letters, digits and hyphens")));
+        }
+        areas.push(Area {
+            id,
+            name: a.name,
+            provider: a.provider,
+            customer: a.customer,
+        });
+    }
+    let mut tiers: Vec<Tier> = Vec::new();
+    for t in raw.tier {
+        let id = t.id.get_ref().clone();
+        if !is_id(&id) || tiers.iter().any(|x| x.id == id) {
+            return Err(file.error_at(Some(t.id.span().start), format!("tier id \"{id}\" must be unique, lower-case letters, digits and hyphens")));
+        }
+        let mut defaults = vec![None; areas.len()];
+        for (area, owner) in t.defaults {
+            let i = areas.iter().position(|a| &a.id == area.get_ref()).ok_or_else(|| {
+                file.error_at(
+                    Some(area.span().start),
+                    format!("tier \"{id}\": unknown duty area \"{}\"{}", area.get_ref(), did_you_mean(area.get_ref(), areas.iter().map(|a| a.id.as_str()))),
+                )
+            })?;
+            if *owner.get_ref() == Owner::Unassessed {
+                return Err(file.error_at(Some(owner.span().start), "\"unassessed\" is not a default owner"));
+            }
+            defaults[i] = Some(owner.into_inner());
+        }
+        let defaults = defaults
+            .into_iter()
+            .enumerate()
+            .map(|(i, o)| o.ok_or_else(|| file.error_at(Some(t.id.span().start), format!("tier \"{id}\" has no default owner for area \"{}\"", areas[i].id))))
+            .collect::<Result<Vec<_>, _>>()?;
+        tiers.push(Tier {
+            id,
+            name: t.name,
+            meaning: t.meaning,
+            aliases: t.aliases,
+            defaults,
+        });
+    }
+    Ok(Catalogue {
+        model_version: raw.version,
+        areas,
+        tiers,
+        providers: Vec::new(),
+        services: Vec::new(),
+        not_services: Vec::new(),
+        index: Index::default(),
+    })
+}
+
+/// `; did you mean "x"?` when one of `options` is close to `wrong`, else nothing.
+pub fn did_you_mean<'a>(wrong: &str, options: impl Iterator<Item = &'a str>) -> String {
+    options
+        .map(|o| (strsim::jaro_winkler(wrong, o), o))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, o)| format!("; did you mean \"{o}\"?"))
+        .unwrap_or_default()
+}

@@ -1,0 +1,432 @@
+//! Classification: every inventory row resolved against the catalogue, rows aggregated to
+//! one entry per (service, variant), and the inventory's overrides applied.
+//!
+//! In: a [`Catalogue`] and an [`Inventory`]. Out: a [`Classification`]: the entries with
+//! their duties, what became of each row, the overrides and the diagnostics.
+//! Wherever the input leaves the owner open, the customer is assumed to own the duty.
+
+use crate::catalogue::{Catalogue, Duty, Lookup, Service};
+use crate::diagnostic::{Diagnostic, Level};
+use crate::inventory::Inventory;
+use crate::text::normalise;
+use crate::vocab::{Basis, Owner};
+use std::collections::BTreeMap;
+
+/// What became of one inventory row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowStatus {
+    /// Resolved to a catalogue service.
+    Assessed,
+    /// Unknown service, unknown provider, ambiguous or empty service cell.
+    Unassessed,
+    /// A billing line that is not a service (data transfer charges...).
+    Skipped,
+}
+
+#[derive(Debug, Clone)]
+pub struct RowOutcome {
+    pub row: usize,
+    pub status: RowStatus,
+    /// Index into [`Classification::entries`], where the row belongs to one.
+    pub entry: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum EntryKey {
+    Assessed { service: usize, variant: Option<usize> },
+    Unknown(String),
+}
+
+/// One service (with its variant) as the inventory uses it.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// `None` for a service the catalogue does not know.
+    pub service: Option<usize>,
+    pub variant: Option<usize>,
+    /// The name as first written in the inventory (for unknown services).
+    pub written: String,
+    /// Indexes into the inventory's rows.
+    pub rows: Vec<usize>,
+    /// One per area, in area order.
+    pub duties: Vec<Duty>,
+}
+
+/// A `duty.<area>` cell of the inventory, and what the tool did with it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OverrideRecord {
+    pub line: u64,
+    pub service: String,
+    pub variant: Option<String>,
+    pub area: String,
+    /// The owner the catalogue gives.
+    pub catalogue: Owner,
+    /// The cell as written.
+    pub value: String,
+    pub rationale: String,
+    /// Whether the override decides the owner shown in the report.
+    pub applied: bool,
+    pub note: String,
+}
+
+#[derive(Debug)]
+pub struct Classification {
+    pub entries: Vec<Entry>,
+    pub rows: Vec<RowOutcome>,
+    pub overrides: Vec<OverrideRecord>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What one row says about one area of its entry.
+#[derive(Debug, Clone)]
+struct Statement {
+    line: u64,
+    value: String,
+    rationale: String,
+}
+
+pub fn classify(catalogue: &Catalogue, inventory: &Inventory) -> Classification {
+    let file = inventory.file.as_str();
+    let cols = &inventory.columns;
+    let mut diagnostics = Vec::new();
+    let mut entries: BTreeMap<EntryKey, (String, Vec<usize>)> = BTreeMap::new();
+    let mut row_keys: Vec<(RowStatus, Option<EntryKey>)> = Vec::with_capacity(inventory.rows.len());
+    // Problems that recur on many rows are reported once per distinct value.
+    let mut grouped: BTreeMap<(Level, String), Vec<u64>> = BTreeMap::new();
+
+    for (i, row) in inventory.rows.iter().enumerate() {
+        let written = inventory.service_of(row);
+        if written.is_empty() {
+            diagnostics.push(Diagnostic::new(
+                Level::Error,
+                file,
+                Some(row.line),
+                "the service cell is empty; name the service or delete the row (the row counts as unassessed)",
+            ));
+            row_keys.push((RowStatus::Unassessed, None));
+            continue;
+        }
+        let provider_cell = row.get(cols.provider);
+        let provider = if provider_cell.is_empty() {
+            None
+        } else {
+            match catalogue.provider(provider_cell) {
+                Some(p) => Some(p.id.as_str()),
+                None => {
+                    let known: Vec<&str> = catalogue.providers.iter().map(|p| p.id.as_str()).collect();
+                    grouped.entry((Level::Error, format!(
+                        "no catalogue for provider \"{provider_cell}\" (onus knows: {}); \"{written}\" is shown as unassessed. Add a catalogue with --data",
+                        known.join(", ")
+                    ))).or_default().push(row.line);
+                    let key = EntryKey::Unknown(normalise(written));
+                    entries.entry(key.clone()).or_insert_with(|| (written.to_string(), Vec::new())).1.push(i);
+                    row_keys.push((RowStatus::Unassessed, Some(key)));
+                    continue;
+                }
+            }
+        };
+        let (status, key) = match catalogue.lookup(written, provider) {
+            Lookup::Service(service) => {
+                let service_index = catalogue.services.iter().position(|s| s.id == service.id).expect("looked-up service is in the catalogue");
+                let variant_cell = row.get(cols.variant);
+                let variant = if variant_cell.is_empty() {
+                    None
+                } else if let Some(v) = service.variant(variant_cell) {
+                    service.variants.iter().position(|x| x.id == v.id)
+                } else if service.variants.is_empty() {
+                    grouped.entry((Level::Warning, format!(
+                        "{} has no variants; the variant \"{variant_cell}\" is ignored", service.id
+                    ))).or_default().push(row.line);
+                    None
+                } else {
+                    grouped.entry((Level::Error, format!(
+                        "\"{variant_cell}\" is not a variant of {} (expected one of: {}); the customer is assumed to own the duties that depend on it",
+                        service.id,
+                        variant_ids(service)
+                    ))).or_default().push(row.line);
+                    None
+                };
+                (RowStatus::Assessed, EntryKey::Assessed { service: service_index, variant })
+            }
+            Lookup::NotService(ns) => {
+                grouped.entry((Level::Note, format!("\"{written}\" is a billing line, not a service ({}); skipped", ns.reason)))
+                    .or_default()
+                    .push(row.line);
+                row_keys.push((RowStatus::Skipped, None));
+                continue;
+            }
+            Lookup::Ambiguous(services) => {
+                let ids: Vec<&str> = services.iter().map(|s| s.id.as_str()).collect();
+                grouped.entry((Level::Error, format!(
+                    "\"{written}\" could be {}; add a provider column to say which. Shown as unassessed",
+                    ids.join(" or ")
+                ))).or_default().push(row.line);
+                (RowStatus::Unassessed, EntryKey::Unknown(normalise(written)))
+            }
+            Lookup::Unknown { suggestions } => {
+                let hint = if suggestions.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<String> = suggestions.iter().map(|s| format!("{} ({})", s.id, s.name)).collect();
+                    format!("; did you mean {}?", names.join(", "))
+                };
+                grouped.entry((Level::Error, format!(
+                    "unknown service \"{written}\"{hint} Shown as unassessed in every area; correct the name, or add the service with --data"
+                ))).or_default().push(row.line);
+                (RowStatus::Unassessed, EntryKey::Unknown(normalise(written)))
+            }
+        };
+        entries.entry(key.clone()).or_insert_with(|| (written.to_string(), Vec::new())).1.push(i);
+        row_keys.push((status, Some(key)));
+    }
+
+    for ((level, message), lines) in grouped {
+        diagnostics.push(Diagnostic::new(level, file, lines.first().copied(), with_lines(&message, &lines)));
+    }
+
+    let keys: Vec<EntryKey> = entries.keys().cloned().collect();
+    let mut overrides = Vec::new();
+    let built: Vec<Entry> = entries
+        .into_iter()
+        .map(|(key, (written, rows))| match key {
+            EntryKey::Assessed { service, variant } => {
+                build_entry(catalogue, inventory, service, variant, written, rows, &mut overrides, &mut diagnostics)
+            }
+            EntryKey::Unknown(_) => {
+                for &r in &rows {
+                    let row = &inventory.rows[r];
+                    for &(col, area) in &cols.duties {
+                        if !row.cells[col].trim().is_empty() {
+                            diagnostics.push(Diagnostic::new(
+                                Level::Warning,
+                                file,
+                                Some(row.line),
+                                format!("the override duty.{} is ignored: \"{written}\" is unassessed", catalogue.areas[area].id),
+                            ));
+                        }
+                    }
+                }
+                Entry {
+                    service: None,
+                    variant: None,
+                    duties: catalogue
+                        .areas
+                        .iter()
+                        .map(|_| Duty {
+                            owner: Owner::Unassessed,
+                            basis: Basis::Unassessed,
+                            reason: format!("\"{written}\" is not in the catalogue: nobody has assessed who owns this duty."),
+                            source: None,
+                        })
+                        .collect(),
+                    written,
+                    rows,
+                }
+            }
+        })
+        .collect();
+
+    let rows = row_keys
+        .into_iter()
+        .enumerate()
+        .map(|(row, (status, key))| RowOutcome {
+            row,
+            status,
+            entry: key.map(|k| keys.binary_search(&k).expect("every row key is an entry")),
+        })
+        .collect();
+    overrides.sort_by(|a: &OverrideRecord, b| (&a.service, &a.variant, a.line, &a.area).cmp(&(&b.service, &b.variant, b.line, &b.area)));
+    Classification {
+        entries: built,
+        rows,
+        overrides,
+        diagnostics,
+    }
+}
+
+fn variant_ids(service: &Service) -> String {
+    service.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// `message (lines 3, 9, 12 and 40 more)` for a message that holds for several rows.
+fn with_lines(message: &str, lines: &[u64]) -> String {
+    if lines.len() < 2 {
+        return message.to_string();
+    }
+    let shown: Vec<String> = lines.iter().take(5).map(u64::to_string).collect();
+    let more = if lines.len() > 5 { format!(" and {} more", lines.len() - 5) } else { String::new() };
+    format!("{message} ({} rows: lines {}{more})", lines.len(), shown.join(", "))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_entry(
+    catalogue: &Catalogue,
+    inventory: &Inventory,
+    service_index: usize,
+    variant_index: Option<usize>,
+    written: String,
+    rows: Vec<usize>,
+    overrides: &mut Vec<OverrideRecord>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Entry {
+    let file = inventory.file.as_str();
+    let service = &catalogue.services[service_index];
+    let variant = variant_index.map(|v| &service.variants[v]);
+    let mut duties = catalogue.duties(service, variant);
+    let first_line = inventory.rows[rows[0]].line;
+
+    let assumed: Vec<&str> = duties
+        .iter()
+        .zip(&catalogue.areas)
+        .filter(|(d, _)| d.basis == Basis::Assumed)
+        .map(|(_, a)| a.id.as_str())
+        .collect();
+    if !assumed.is_empty() {
+        diagnostics.push(Diagnostic::new(
+            Level::Warning,
+            file,
+            Some(first_line),
+            with_lines(
+                &format!(
+                    "{} depends on how it is used (variants: {}) and no variant is given; the customer is assumed to own: {}. Add a variant column to be exact",
+                    service.id,
+                    variant_ids(service),
+                    assumed.join(", ")
+                ),
+                &rows.iter().map(|&r| inventory.rows[r].line).collect::<Vec<_>>(),
+            ),
+        ));
+    }
+
+    for &(col, area) in &inventory.columns.duties {
+        let statements: Vec<Option<Statement>> = rows
+            .iter()
+            .map(|&r| {
+                let row = &inventory.rows[r];
+                let value = row.cells[col].trim();
+                (!value.is_empty()).then(|| Statement {
+                    line: row.line,
+                    value: value.to_string(),
+                    rationale: row.get(inventory.columns.rationale).to_string(),
+                })
+            })
+            .collect();
+        if statements.iter().all(Option::is_none) {
+            continue;
+        }
+        let area_id = &catalogue.areas[area].id;
+        let catalogue_duty = duties[area].clone();
+        let first_record = overrides.len();
+        // Each row's candidate: its valid override, or the catalogue's owner.
+        let mut candidates: Vec<(u64, Duty)> = Vec::new();
+        for (statement, &r) in statements.iter().zip(&rows) {
+            let line = inventory.rows[r].line;
+            let Some(st) = statement else {
+                candidates.push((line, catalogue_duty.clone()));
+                continue;
+            };
+            let parsed = Owner::parse_input(&st.value);
+            let (candidate, applied_note) = match parsed {
+                None => {
+                    diagnostics.push(Diagnostic::new(
+                        Level::Error,
+                        file,
+                        Some(st.line),
+                        format!(
+                            "duty.{area_id} = \"{}\" is not an owner (expected provider, customer, shared or n/a); the customer is assumed to own it",
+                            st.value
+                        ),
+                    ));
+                    (
+                        Duty {
+                            owner: Owner::Customer,
+                            basis: Basis::Assumed,
+                            reason: format!("The inventory's override \"{}\" (line {}) is not an owner, so the customer is assumed to own it.", st.value, st.line),
+                            source: None,
+                        },
+                        "invalid value; customer assumed",
+                    )
+                }
+                Some(owner) if owner != Owner::Customer && st.rationale.is_empty() => {
+                    diagnostics.push(Diagnostic::new(
+                        Level::Error,
+                        file,
+                        Some(st.line),
+                        format!(
+                            "duty.{area_id} = \"{}\" moves the duty away from the customer without a rationale; fill the rationale column (the override is not applied)",
+                            st.value
+                        ),
+                    ));
+                    (catalogue_duty.clone(), "not applied: no rationale")
+                }
+                Some(owner) => (
+                    Duty {
+                        owner,
+                        basis: Basis::Override,
+                        reason: if st.rationale.is_empty() {
+                            format!("Set by the inventory (line {}).", st.line)
+                        } else {
+                            format!("{} (inventory line {})", st.rationale, st.line)
+                        },
+                        source: None,
+                    },
+                    "",
+                ),
+            };
+            overrides.push(OverrideRecord {
+                line: st.line,
+                service: service.id.clone(),
+                variant: variant.map(|v| v.id.clone()),
+                area: area_id.clone(),
+                catalogue: catalogue_duty.owner,
+                value: st.value.clone(),
+                rationale: st.rationale.clone(),
+                applied: false,
+                note: applied_note.to_string(),
+            });
+            candidates.push((line, candidate));
+        }
+        // The candidate that leaves most to the customer wins; on a tie, an explicit
+        // statement of the inventory wins over the catalogue.
+        let winner = candidates
+            .iter()
+            .max_by_key(|(line, d)| (d.owner.customer_weight(), d.basis == Basis::Override, std::cmp::Reverse(*line)))
+            .map(|(_, d)| d.clone())
+            .expect("an entry has rows");
+        let distinct: std::collections::BTreeSet<Owner> = candidates.iter().map(|(_, d)| d.owner).collect();
+        if distinct.len() > 1 {
+            let said: Vec<String> = candidates.iter().map(|(l, d)| format!("line {l}: {}", d.owner)).collect();
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                file,
+                Some(first_line),
+                format!(
+                    "rows of {}{} disagree on {area_id} ({}); keeping {}, the owner that leaves most to the customer. Give every row the same override, or give the rows different variants",
+                    service.id,
+                    variant.map(|v| format!(" ({})", v.id)).unwrap_or_default(),
+                    said.join(", "),
+                    winner.owner
+                ),
+            ));
+        }
+        for record in &mut overrides[first_record..] {
+            if !record.note.is_empty() {
+                continue;
+            }
+            if winner.basis == Basis::Override && Owner::parse_input(&record.value) == Some(winner.owner) {
+                record.applied = true;
+            } else {
+                record.note = format!("not applied: another row keeps {}", winner.owner);
+            }
+        }
+        duties[area] = winner;
+    }
+
+    Entry {
+        service: Some(service_index),
+        variant: variant_index,
+        written,
+        rows,
+        duties,
+    }
+}

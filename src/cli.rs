@@ -1,0 +1,462 @@
+//! The command layer: arguments in, text or JSON out, an exit code back.
+//! All real work is in the library modules; this file only wires them to the terminal.
+
+use crate::catalogue::{data_files, Catalogue, Lookup, Service, Variant};
+use crate::diagnostic::Level;
+use crate::inventory::{Inventory, ReadOptions};
+use crate::render::{Format, Renderer};
+use crate::report::{self, Report, ReportOptions};
+use crate::text::{normalise, Date};
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Exit codes (DESIGN.md): 0 success, 1 findings, 2 usage, input or I/O error.
+pub const FINDINGS: u8 = 1;
+
+#[derive(Parser)]
+#[command(
+    name = "onus",
+    version,
+    about = "Who carries each security duty of every cloud service you use: the provider, the customer, or both.",
+    after_help = "Example:\n  onus report inventory.csv --org \"Example Corp\" -o onus-report\n  onus who s3 data"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Write the responsibility matrices for an inventory.
+    #[command(after_help = "Example:\n  onus report samples/inventory.csv --org \"Example Corp\" -o onus-report")]
+    Report(ReportArgs),
+    /// Validate an inventory; print diagnostics as file:line: level: message.
+    #[command(after_help = "Example:\n  onus check samples/inventory.csv --strict")]
+    Check(CheckArgs),
+    /// Say who is responsible for one service's duties, and why.
+    #[command(after_help = "Examples:\n  onus who s3 data\n  onus who eks --variant fargate\n  onus who \"Amazon EC2\" guest-os --json")]
+    Who(WhoArgs),
+    /// List the service catalogue.
+    #[command(after_help = "Example:\n  onus services --tier container --json")]
+    Services(ServicesArgs),
+}
+
+#[derive(Args)]
+pub struct DataArgs {
+    /// A folder of data files that add to or replace the built-in ones (see frameworks/README.md).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub data: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct InventoryArgs {
+    /// The inventory CSV: one row per used service.
+    pub inventory: PathBuf,
+    /// The column that names the service (found by header when not given).
+    #[arg(long, value_name = "NAME")]
+    pub service_column: Option<String>,
+    /// The field delimiter (detected among , ; and tab when not given).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InventoryArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = "onus-report")]
+    pub output: PathBuf,
+    /// Formats to write, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Json])]
+    pub format: Vec<Format>,
+    /// Replace the files onus wrote in a non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// The organisation named on the title block.
+    #[arg(long, value_name = "NAME")]
+    pub org: Option<String>,
+    /// The report's title.
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// The report date, YYYY-MM-DD (default: SOURCE_DATE_EPOCH, else today in UTC).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<Date>,
+    /// The date the inventory describes, YYYY-MM-DD (default: the report date).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<Date>,
+    /// Print errors only.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub input: InventoryArgs,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Args)]
+pub struct WhoArgs {
+    /// A service, as an inventory would name it: s3, "Amazon EC2", AmazonEC2, AWS::EC2::Instance.
+    pub service: String,
+    /// One duty area (its id, e.g. guest-os); all areas when left out.
+    pub area: Option<String>,
+    /// The variant, for services whose split depends on how they are used.
+    #[arg(long, value_name = "VARIANT")]
+    pub variant: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Args)]
+pub struct ServicesArgs {
+    /// Only services of this tier (infrastructure, container, managed).
+    #[arg(long, value_name = "TIER")]
+    pub tier: Option<String>,
+    /// Only services of this provider (aws).
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
+    match text {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "\\t" | "tab" => Ok(b'\t'),
+        "|" | "pipe" => Ok(b'|'),
+        _ => Err("expected one of: , ; tab |".into()),
+    }
+}
+
+fn parse_date(text: &str) -> std::result::Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("\"{text}\" is not a date of the form YYYY-MM-DD"))
+}
+
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
+    match cli.command {
+        Command::Report(args) => report_command(args, out),
+        Command::Check(args) => check_command(args, out),
+        Command::Who(args) => who_command(args, out),
+        Command::Services(args) => services_command(args, out),
+    }
+}
+
+fn load_catalogue(data: &DataArgs) -> Result<Catalogue> {
+    Ok(Catalogue::from_files(&data_files(data.data.as_deref())?)?)
+}
+
+fn read_inventory(input: &InventoryArgs, catalogue: &Catalogue) -> Result<Inventory> {
+    let options = ReadOptions {
+        service_column: input.service_column.clone(),
+        delimiter: input.delimiter,
+    };
+    Ok(Inventory::read(&input.inventory, &options, catalogue)?)
+}
+
+/// The report date: `--date`, else `SOURCE_DATE_EPOCH`, else today (UTC).
+fn report_date(given: Option<Date>) -> Result<Date> {
+    if let Some(date) = given {
+        return Ok(date);
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let seconds: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| anyhow!("SOURCE_DATE_EPOCH=\"{epoch}\" is not a whole number of seconds since 1970"))?;
+        return Ok(Date::from_unix(seconds));
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .context("the system clock is before 1970")?;
+    Ok(Date::from_unix(now.as_secs() as i64))
+}
+
+/// Reads, classifies and builds the report; the pipeline every report-like command shares.
+pub fn assess(catalogue: &Catalogue, inventory: &Inventory, options: &ReportOptions) -> Report {
+    let classification = crate::classify::classify(catalogue, inventory);
+    report::build(catalogue, inventory, &classification, options)
+}
+
+fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
+    let catalogue = load_catalogue(&args.data)?;
+    let inventory = read_inventory(&args.input, &catalogue)?;
+    let options = ReportOptions {
+        title: args.title,
+        org: args.org,
+        date: report_date(args.date)?,
+        as_of: args.as_of,
+    };
+    let report = assess(&catalogue, &inventory, &options);
+    let renderer = Renderer::new()?;
+    let mut formats = args.format.clone();
+    formats.sort();
+    formats.dedup();
+    let files = formats
+        .iter()
+        .map(|&f| Ok((f.file_name().to_string(), renderer.render(&report, f)?)))
+        .collect::<Result<Vec<_>>>()?;
+    crate::output::write_all(&args.output, &files, args.force)?;
+    for d in &report.diagnostics {
+        if !args.quiet || d.level == Level::Error {
+            eprintln!("{d}");
+        }
+    }
+    if !args.quiet {
+        let m = &report.meta;
+        let incomplete = if m.unassessed_rows > 0 {
+            format!("; incomplete: {} rows unassessed", m.unassessed_rows)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "wrote {} to {} ({} services, {} rows{incomplete})",
+            files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "),
+            args.output.display(),
+            m.counts.assessed,
+            m.inventory.rows
+        )?;
+    }
+    Ok(0)
+}
+
+fn check_command(args: CheckArgs, out: &mut dyn Write) -> Result<u8> {
+    let catalogue = load_catalogue(&args.data)?;
+    let inventory = read_inventory(&args.input, &catalogue)?;
+    let classification = crate::classify::classify(&catalogue, &inventory);
+    let mut diagnostics: Vec<_> = inventory.diagnostics.iter().chain(&classification.diagnostics).cloned().collect();
+    crate::diagnostic::sort(&mut diagnostics);
+    for d in &diagnostics {
+        writeln!(out, "{d}")?;
+    }
+    let errors = diagnostics.iter().filter(|d| d.level == Level::Error).count();
+    let warnings = diagnostics.iter().filter(|d| d.level == Level::Warning).count();
+    let services = classification.entries.len();
+    let unknown = classification.entries.iter().filter(|e| e.service.is_none()).count();
+    eprintln!(
+        "{}: {} rows, {services} services ({unknown} unassessed); {errors} error{}, {warnings} warning{}",
+        inventory.file,
+        inventory.rows.len(),
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" },
+    );
+    Ok(if errors > 0 || (args.strict && warnings > 0) { FINDINGS } else { 0 })
+}
+
+fn find_service<'c>(catalogue: &'c Catalogue, text: &str) -> Result<&'c Service> {
+    match catalogue.lookup(text, None) {
+        Lookup::Service(s) => Ok(s),
+        Lookup::NotService(ns) => bail!("\"{text}\" is a billing line, not a service ({})", ns.reason),
+        Lookup::Ambiguous(found) => bail!(
+            "\"{text}\" could be {}; name it by id",
+            found.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(" or ")
+        ),
+        Lookup::Unknown { suggestions } => {
+            let hint = if suggestions.is_empty() {
+                "; `onus services` lists the catalogue".to_string()
+            } else {
+                format!("; did you mean {}?", suggestions.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", "))
+            };
+            bail!("unknown service \"{text}\"{hint}")
+        }
+    }
+}
+
+fn find_variant<'s>(service: &'s Service, text: Option<&str>) -> Result<Option<&'s Variant>> {
+    let Some(text) = text else { return Ok(None) };
+    if service.variants.is_empty() {
+        bail!("{} has no variants", service.id);
+    }
+    service.variant(text).map(Some).ok_or_else(|| {
+        anyhow!(
+            "\"{text}\" is not a variant of {}; expected one of: {}",
+            service.id,
+            service.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")
+        )
+    })
+}
+
+#[derive(Serialize)]
+struct WhoAnswer<'a> {
+    service: &'a str,
+    variant: Option<&'a str>,
+    area: &'a str,
+    owner: crate::vocab::Owner,
+    basis: crate::vocab::Basis,
+    reason: &'a str,
+}
+
+fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<u8> {
+    let catalogue = load_catalogue(&args.data)?;
+    let service = find_service(&catalogue, &args.service)?;
+    let variant = find_variant(service, args.variant.as_deref())?;
+    let duties = catalogue.duties(service, variant);
+    let areas: Vec<usize> = match &args.area {
+        None => (0..catalogue.areas.len()).collect(),
+        Some(text) => {
+            let wanted = normalise(text);
+            let found = catalogue
+                .areas
+                .iter()
+                .position(|a| normalise(&a.id) == wanted || normalise(&a.name) == wanted)
+                .ok_or_else(|| {
+                    anyhow!(
+                        "unknown duty area \"{text}\"{}; the areas are: {}",
+                        crate::catalogue::did_you_mean(text, catalogue.areas.iter().map(|a| a.id.as_str())),
+                        catalogue.areas.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", ")
+                    )
+                })?;
+            vec![found]
+        }
+    };
+    let answers: Vec<WhoAnswer> = areas
+        .iter()
+        .map(|&i| WhoAnswer {
+            service: &service.id,
+            variant: variant.map(|v| v.id.as_str()),
+            area: &catalogue.areas[i].id,
+            owner: duties[i].owner,
+            basis: duties[i].basis,
+            reason: &duties[i].reason,
+        })
+        .collect();
+    if args.json {
+        let text = if args.area.is_some() {
+            serde_json::to_string_pretty(&answers[0])?
+        } else {
+            serde_json::to_string_pretty(&answers)?
+        };
+        writeln!(out, "{text}")?;
+    } else if args.area.is_some() {
+        let a = &answers[0];
+        writeln!(
+            out,
+            "{}: {} ({}{}, {}; basis: {})",
+            a.owner,
+            a.reason,
+            service.name,
+            variant.map(|v| format!(" — {}", v.name)).unwrap_or_default(),
+            a.area,
+            a.basis.id()
+        )?;
+    } else {
+        for a in &answers {
+            writeln!(out, "{:<24} {:<10} {:<13} {}", a.area, a.owner.id(), a.basis.id(), a.reason)?;
+        }
+    }
+    if variant.is_none() && !service.variants.is_empty() && answers.iter().any(|a| a.basis == crate::vocab::Basis::Assumed) {
+        eprintln!(
+            "note: {} depends on how it is used; without --variant ({}) the customer is assumed to own the areas where the variants differ",
+            service.id,
+            service.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")
+        );
+    }
+    Ok(0)
+}
+
+#[derive(Serialize)]
+struct ServiceListing<'a> {
+    id: &'a str,
+    name: &'a str,
+    provider: &'a str,
+    tier: &'a str,
+    tier_basis: crate::vocab::Basis,
+    source: Option<&'a str>,
+    aliases: &'a [String],
+    resource_types: &'a [String],
+    variants: Vec<VariantListing<'a>>,
+    duties: std::collections::BTreeMap<&'a str, crate::vocab::Owner>,
+}
+
+#[derive(Serialize)]
+struct VariantListing<'a> {
+    id: &'a str,
+    name: &'a str,
+    aliases: &'a [String],
+    duties: std::collections::BTreeMap<&'a str, crate::vocab::Owner>,
+}
+
+fn services_command(args: ServicesArgs, out: &mut dyn Write) -> Result<u8> {
+    let catalogue = load_catalogue(&args.data)?;
+    let tier = match &args.tier {
+        Some(t) => Some(catalogue.tier_index(t).ok_or_else(|| {
+            anyhow!(
+                "unknown tier \"{t}\"; expected one of: {}",
+                catalogue.tiers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        })?),
+        None => None,
+    };
+    let provider = match &args.provider {
+        Some(p) => Some(catalogue.provider(p).ok_or_else(|| anyhow!("no catalogue for provider \"{p}\""))?.id.clone()),
+        None => None,
+    };
+    let selected: Vec<&Service> = catalogue
+        .services
+        .iter()
+        .filter(|s| tier.is_none_or(|t| s.tier == t) && provider.as_ref().is_none_or(|p| &s.provider == p))
+        .collect();
+    let owners = |variant: Option<&Variant>, s: &Service| {
+        catalogue
+            .areas
+            .iter()
+            .zip(catalogue.duties(s, variant))
+            .map(|(a, d)| (a.id.as_str(), d.owner))
+            .collect()
+    };
+    if args.json {
+        let listing: Vec<ServiceListing> = selected
+            .iter()
+            .map(|s| ServiceListing {
+                id: &s.id,
+                name: &s.name,
+                provider: &s.provider,
+                tier: &catalogue.tiers[s.tier].id,
+                tier_basis: s.tier_basis,
+                source: s.source.as_deref(),
+                aliases: &s.aliases,
+                resource_types: &s.resource_types,
+                variants: s
+                    .variants
+                    .iter()
+                    .map(|v| VariantListing {
+                        id: &v.id,
+                        name: &v.name,
+                        aliases: &v.aliases,
+                        duties: owners(Some(v), s),
+                    })
+                    .collect(),
+                duties: owners(None, s),
+            })
+            .collect();
+        writeln!(out, "{}", serde_json::to_string_pretty(&listing)?)?;
+    } else {
+        for s in &selected {
+            let variants = if s.variants.is_empty() {
+                String::new()
+            } else {
+                format!(" [variants: {}]", s.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", "))
+            };
+            writeln!(out, "{:<32} {:<15} {}{variants}", s.id, catalogue.tiers[s.tier].id, s.name)?;
+        }
+        eprintln!("{} services", selected.len());
+    }
+    Ok(0)
+}

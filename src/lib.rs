@@ -1,0 +1,19 @@
+//! onus: who carries the onus for each security duty of every cloud service an
+//! organisation uses — the provider, the customer, or both.
+//!
+//! The pipeline, one module a stage:
+//! [`catalogue`] (shipped data) → [`inventory`] (the user's CSV) → [`classify`]
+//! (rows to services, variants, overrides) → [`report`] (the one model every renderer
+//! sees) → [`render`] (bytes per format) → [`output`] (the only writer of files).
+//! [`cli`] wires the stages to commands.
+
+pub mod catalogue;
+pub mod classify;
+pub mod cli;
+pub mod diagnostic;
+pub mod inventory;
+pub mod output;
+pub mod render;
+pub mod report;
+pub mod text;
+pub mod vocab;

@@ -1,0 +1,79 @@
+//! The one place that writes report files.
+//!
+//! Everything is rendered in memory first; files go to a temporary folder beside the
+//! target and are moved into place only when all were written, so a failed run leaves
+//! no partial output. A non-empty target is refused unless `--force`, and `--force`
+//! only replaces files that onus itself wrote there (listed in a marker file).
+
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+
+/// Lists the files onus wrote into an output folder.
+pub const MARKER: &str = ".onus-output";
+
+pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
+    let previous = previous_files(dir, force)?;
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "onus-report".into());
+    let staging = parent.join(format!(".{name}.onus-tmp-{}", std::process::id()));
+    let result = stage_and_move(dir, &staging, files, &previous);
+    if staging.exists() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn stage_and_move(dir: &Path, staging: &Path, files: &[(String, Vec<u8>)], previous: &[String]) -> Result<()> {
+    std::fs::create_dir(staging).with_context(|| format!("cannot create a temporary folder {}", staging.display()))?;
+    let mut marker = String::new();
+    for (name, bytes) in files {
+        std::fs::write(staging.join(name), bytes).with_context(|| format!("cannot write {}", staging.join(name).display()))?;
+        marker.push_str(name);
+        marker.push('\n');
+    }
+    std::fs::write(staging.join(MARKER), &marker).context("cannot write the output marker")?;
+    if !dir.exists() {
+        return std::fs::rename(staging, dir).with_context(|| format!("cannot move the report into {}", dir.display()));
+    }
+    for old in previous {
+        if !files.iter().any(|(n, _)| n == old) {
+            let _ = std::fs::remove_file(dir.join(old));
+        }
+    }
+    for name in files.iter().map(|(n, _)| n.as_str()).chain([MARKER]) {
+        std::fs::rename(staging.join(name), dir.join(name)).with_context(|| format!("cannot move {name} into {}", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// The files a previous run wrote into `dir`; refuses a folder with other content
+/// unless `force` is set.
+fn previous_files(dir: &Path, force: bool) -> Result<Vec<String>> {
+    let meta = match std::fs::symlink_metadata(dir) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+    };
+    if meta.file_type().is_symlink() {
+        bail!("{} is a symbolic link; name a real folder with -o", dir.display());
+    }
+    if !meta.is_dir() {
+        bail!("{} exists and is not a folder; name a folder with -o", dir.display());
+    }
+    let entries: Vec<String> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    if !force {
+        bail!("{} is not empty; pass --force to replace the files onus wrote there, or name another folder with -o", dir.display());
+    }
+    let listed = std::fs::read_to_string(dir.join(MARKER)).unwrap_or_default();
+    Ok(listed.lines().filter(|l| !l.is_empty() && !l.contains(['/', '\\']) && *l != "..").map(String::from).collect())
+}

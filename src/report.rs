@@ -1,0 +1,388 @@
+//! The report model: the one value every renderer sees.
+//!
+//! In: the catalogue, the inventory and its classification, and the report options.
+//! Out: a [`Report`], serialisable as `responsibility-matrix.json` (schema
+//! `onus/report/v1`, DESIGN.md) and handed whole to the templates. Every collection is
+//! sorted, so the same inputs always give the same bytes.
+
+use crate::catalogue::{Catalogue, Duty};
+use crate::classify::{Classification, OverrideRecord, RowStatus};
+use crate::diagnostic::{self, Diagnostic};
+use crate::inventory::Inventory;
+use crate::text::Date;
+use crate::vocab::{Basis, Owner};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const SCHEMA: &str = "onus/report/v1";
+
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub title: Option<String>,
+    pub org: Option<String>,
+    pub date: Date,
+    pub as_of: Option<Date>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub schema: &'static str,
+    pub meta: Meta,
+    /// The duty areas, in matrix order, with what each side does.
+    pub areas: Vec<AreaOut>,
+    pub tiers: Vec<TierOut>,
+    /// Assessed services by tier, id and variant; unassessed ones last.
+    pub services: Vec<ServiceOut>,
+    /// Per area: the owner across the assessed services, with the counts.
+    pub summary: BTreeMap<String, SummaryOut>,
+    pub frameworks: Vec<serde_json::Value>,
+    pub overrides: Vec<OverrideRecord>,
+    /// Every cell the tool had to assume (given to the customer).
+    pub assumptions: Vec<Assumption>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every input row and what it resolved to.
+    pub inventory: Vec<RowOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub org: Option<String>,
+    pub date: String,
+    pub as_of: String,
+    pub inventory: InventoryMeta,
+    pub scope: Scope,
+    pub versions: Versions,
+    pub unassessed_rows: usize,
+    pub skipped_rows: usize,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Serialize)]
+pub struct InventoryMeta {
+    pub path: String,
+    pub sha256: String,
+    pub rows: usize,
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Serialize, Default)]
+pub struct Scope {
+    pub accounts: Vec<String>,
+    pub regions: Vec<String>,
+    pub environments: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Versions {
+    pub onus: &'static str,
+    pub catalogue: String,
+    pub frameworks: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Counts {
+    pub services: usize,
+    pub assessed: usize,
+    pub unassessed: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AreaOut {
+    pub id: String,
+    pub name: String,
+    pub provider: String,
+    pub customer: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TierOut {
+    pub id: String,
+    pub name: String,
+    pub meaning: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceOut {
+    /// `None` for a service the catalogue does not know.
+    pub id: Option<String>,
+    pub name: String,
+    pub tier: Option<String>,
+    pub tier_basis: Option<Basis>,
+    pub variant: Option<String>,
+    pub variant_name: Option<String>,
+    pub assessed: bool,
+    /// How the inventory wrote it (first row).
+    pub written: String,
+    /// Line numbers of the inventory rows.
+    pub rows: Vec<u64>,
+    pub accounts: Vec<String>,
+    pub environments: Vec<String>,
+    pub regions: Vec<String>,
+    pub duties: BTreeMap<String, DutyOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DutyOut {
+    pub owner: Owner,
+    pub basis: Basis,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl From<&Duty> for DutyOut {
+    fn from(d: &Duty) -> Self {
+        DutyOut {
+            owner: d.owner,
+            basis: d.basis,
+            reason: d.reason.clone(),
+            source: d.source.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SummaryOut {
+    pub owner: Owner,
+    pub provider: usize,
+    pub customer: usize,
+    pub shared: usize,
+    #[serde(rename = "n/a")]
+    pub not_applicable: usize,
+    /// "Shared (customer on 9 services, provider on 1)".
+    pub label: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Assumption {
+    pub service: String,
+    pub variant: Option<String>,
+    pub area: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RowOut {
+    pub line: u64,
+    pub written: String,
+    pub status: RowStatus,
+    pub service: Option<String>,
+    pub variant: Option<String>,
+    pub account: String,
+    pub environment: String,
+    pub region: String,
+    /// Every cell of the row by its header (templates may use any column).
+    pub columns: BTreeMap<String, String>,
+}
+
+fn sorted(set: BTreeSet<String>) -> Vec<String> {
+    set.into_iter().filter(|s| !s.is_empty()).collect()
+}
+
+pub fn build(catalogue: &Catalogue, inventory: &Inventory, classification: &Classification, options: &ReportOptions) -> Report {
+    let cols = &inventory.columns;
+    let mut services: Vec<(Option<(usize, String)>, ServiceOut)> = classification
+        .entries
+        .iter()
+        .map(|entry| {
+            let rows = entry.rows.iter().map(|&r| &inventory.rows[r]);
+            let collect = |col| sorted(rows.clone().map(|row| row.get(col).to_string()).collect());
+            let service = entry.service.map(|i| &catalogue.services[i]);
+            let variant = service.zip(entry.variant).map(|(s, v)| &s.variants[v]);
+            let out = ServiceOut {
+                id: service.map(|s| s.id.clone()),
+                name: service.map_or_else(|| entry.written.clone(), |s| s.name.clone()),
+                tier: service.map(|s| catalogue.tiers[s.tier].id.clone()),
+                tier_basis: service.map(|s| s.tier_basis),
+                variant: variant.map(|v| v.id.clone()),
+                variant_name: variant.map(|v| v.name.clone()),
+                assessed: service.is_some(),
+                written: entry.written.clone(),
+                rows: rows.clone().map(|r| r.line).collect(),
+                accounts: collect(cols.account),
+                environments: collect(cols.environment),
+                regions: collect(cols.region),
+                duties: catalogue
+                    .areas
+                    .iter()
+                    .zip(&entry.duties)
+                    .map(|(a, d)| (a.id.clone(), DutyOut::from(d)))
+                    .collect(),
+            };
+            let order = service.map(|s| (s.tier, s.id.clone()));
+            (order, out)
+        })
+        .collect();
+    // Tier order, then id and variant; unassessed last, by name.
+    services.sort_by(|(a, sa), (b, sb)| match (a, b) {
+        (Some(x), Some(y)) => x.cmp(y).then(sa.variant.cmp(&sb.variant)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => sa.name.cmp(&sb.name),
+    });
+    let services: Vec<ServiceOut> = services.into_iter().map(|(_, s)| s).collect();
+
+    let summary = catalogue
+        .areas
+        .iter()
+        .map(|area| {
+            let owners: Vec<Owner> = services
+                .iter()
+                .filter(|s| s.assessed)
+                .map(|s| s.duties[&area.id].owner)
+                .collect();
+            let count = |o: Owner| owners.iter().filter(|&&x| x == o).count();
+            let owner = Owner::roll_up(owners.iter().copied());
+            let (provider, customer, shared, na) = (
+                count(Owner::Provider),
+                count(Owner::Customer),
+                count(Owner::Shared),
+                count(Owner::NotApplicable),
+            );
+            let label = match owner {
+                Owner::Shared => {
+                    let parts: Vec<String> = [("customer", customer), ("shared", shared), ("provider", provider)]
+                        .iter()
+                        .filter(|(_, n)| *n > 0)
+                        .map(|(name, n)| format!("{name} on {n} service{}", if *n == 1 { "" } else { "s" }))
+                        .collect();
+                    format!("Shared ({})", parts.join(", "))
+                }
+                other => other.display().to_string(),
+            };
+            (
+                area.id.clone(),
+                SummaryOut {
+                    owner,
+                    provider,
+                    customer,
+                    shared,
+                    not_applicable: na,
+                    label,
+                },
+            )
+        })
+        .collect();
+
+    let assumptions = services
+        .iter()
+        .filter_map(|s| s.id.as_ref().map(|id| (id, s)))
+        .flat_map(|(id, s)| {
+            catalogue.areas.iter().filter_map(move |a| {
+                let d = &s.duties[&a.id];
+                (d.basis == Basis::Assumed).then(|| Assumption {
+                    service: id.clone(),
+                    variant: s.variant.clone(),
+                    area: a.id.clone(),
+                    reason: d.reason.clone(),
+                })
+            })
+        })
+        .collect();
+
+    let inventory_rows: Vec<RowOut> = classification
+        .rows
+        .iter()
+        .map(|outcome| {
+            let row = &inventory.rows[outcome.row];
+            let entry = outcome.entry.map(|e| &classification.entries[e]);
+            let service = entry.and_then(|e| e.service).map(|i| &catalogue.services[i]);
+            RowOut {
+                line: row.line,
+                written: inventory.service_of(row).to_string(),
+                status: outcome.status,
+                service: service.map(|s| s.id.clone()),
+                variant: service.zip(entry.and_then(|e| e.variant)).map(|(s, v)| s.variants[v].id.clone()),
+                account: row.get(cols.account).to_string(),
+                environment: row.get(cols.environment).to_string(),
+                region: row.get(cols.region).to_string(),
+                columns: column_map(&inventory.headers, &row.cells),
+            }
+        })
+        .collect();
+
+    let mut diagnostics: Vec<Diagnostic> = inventory.diagnostics.iter().chain(&classification.diagnostics).cloned().collect();
+    diagnostic::sort(&mut diagnostics);
+    let all_rows = inventory.rows.iter();
+    let scope = Scope {
+        accounts: sorted(all_rows.clone().map(|r| r.get(cols.account).to_string()).collect()),
+        regions: sorted(all_rows.clone().map(|r| r.get(cols.region).to_string()).collect()),
+        environments: sorted(all_rows.map(|r| r.get(cols.environment).to_string()).collect()),
+    };
+    let count_rows = |status| classification.rows.iter().filter(|r| r.status == status).count();
+    let level_count = |level| diagnostics.iter().filter(|d| d.level == level).count();
+    let assessed = services.iter().filter(|s| s.assessed).count();
+    Report {
+        schema: SCHEMA,
+        meta: Meta {
+            title: options.title.clone().unwrap_or_else(|| "Shared responsibility matrix".into()),
+            org: options.org.clone(),
+            date: options.date.to_string(),
+            as_of: options.as_of.unwrap_or(options.date).to_string(),
+            inventory: InventoryMeta {
+                path: inventory.file.clone(),
+                sha256: inventory.sha256.clone(),
+                rows: inventory.rows.len(),
+                columns: inventory.headers.clone(),
+            },
+            scope,
+            versions: Versions {
+                onus: env!("CARGO_PKG_VERSION"),
+                catalogue: catalogue.version(),
+                frameworks: BTreeMap::new(),
+            },
+            unassessed_rows: count_rows(RowStatus::Unassessed),
+            skipped_rows: count_rows(RowStatus::Skipped),
+            counts: Counts {
+                services: services.len(),
+                assessed,
+                unassessed: services.len() - assessed,
+                errors: level_count(diagnostic::Level::Error),
+                warnings: level_count(diagnostic::Level::Warning),
+            },
+        },
+        areas: catalogue
+            .areas
+            .iter()
+            .map(|a| AreaOut {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                provider: a.provider.clone(),
+                customer: a.customer.clone(),
+            })
+            .collect(),
+        tiers: catalogue
+            .tiers
+            .iter()
+            .map(|t| TierOut {
+                id: t.id.clone(),
+                name: t.name.clone(),
+                meaning: t.meaning.clone(),
+            })
+            .collect(),
+        services,
+        summary,
+        frameworks: Vec::new(),
+        overrides: classification.overrides.clone(),
+        assumptions,
+        diagnostics,
+        inventory: inventory_rows,
+    }
+}
+
+/// Row cells keyed by header; a repeated or empty header gets its column number.
+fn column_map(headers: &[String], cells: &[String]) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    for (i, (h, c)) in headers.iter().zip(cells).enumerate() {
+        let key = if h.is_empty() || map.contains_key(h) {
+            format!("{h} (column {})", i + 1)
+        } else {
+            h.clone()
+        };
+        map.insert(key, c.clone());
+    }
+    map
+}

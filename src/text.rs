@@ -1,0 +1,129 @@
+//! Small text helpers shared by the pipeline: name normalisation for matching, byte
+//! offsets to line and column, report dates, digests.
+
+use sha2::{Digest, Sha256};
+
+/// Lower-case letters and digits only: `Amazon EC2`, `amazon-ec2` and `AmazonEC2` all
+/// become `amazonec2`. Invisible characters (zero-width, bidi controls) drop out too,
+/// so they cannot make one name look like another.
+pub fn normalise(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A normalised name without a leading vendor word: `amazonec2` → `ec2`.
+pub fn strip_vendor_prefix(normalised: &str) -> &str {
+    for prefix in ["amazon", "aws"] {
+        if let Some(rest) = normalised.strip_prefix(prefix) {
+            if !rest.is_empty() {
+                return rest;
+            }
+        }
+    }
+    normalised
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, col)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    /// The UTC date of a Unix timestamp (Howard Hinnant's civil-from-days).
+    pub fn from_unix(seconds: i64) -> Date {
+        let z = seconds.div_euclid(86_400) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date { year, month, day }
+    }
+
+    pub fn parse(text: &str) -> Option<Date> {
+        let parts: Vec<&str> = text.trim().split('-').collect();
+        let [y, m, d] = parts.as_slice() else { return None };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return None;
+        }
+        let date = Date {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+            day: d.parse().ok()?,
+        };
+        let leap = date.year % 4 == 0 && (date.year % 100 != 0 || date.year % 400 == 0);
+        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let valid = date.year >= 1970
+            && (1..=12).contains(&date.month)
+            && (1..=days[date.month as usize - 1]).contains(&date.day);
+        valid.then_some(date)
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_ignores_case_punctuation_and_invisible_characters() {
+        assert_eq!(normalise("Amazon EC2"), "amazonec2");
+        assert_eq!(normalise("product/ProductName"), "productproductname");
+        assert_eq!(normalise("S\u{200b}3\u{202e}"), "s3");
+        assert_eq!(strip_vendor_prefix("amazonec2"), "ec2");
+        assert_eq!(strip_vendor_prefix("aws"), "aws");
+    }
+
+    #[test]
+    fn dates_from_epoch_and_text() {
+        assert_eq!(Date::from_unix(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_unix(1_767_225_600).to_string(), "2026-01-01");
+        assert_eq!(Date::from_unix(951_782_400).to_string(), "2000-02-29");
+        assert_eq!(Date::parse("2026-02-28").map(|d| d.to_string()), Some("2026-02-28".into()));
+        assert_eq!(Date::parse("2026-02-29"), None);
+        assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
+        assert_eq!(Date::parse("26-1-1"), None);
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(line_col("ab", 0), (1, 1));
+    }
+}
+
+/// Characters that are invisible or reorder text (zero-width, bidi controls): outputs
+/// show them rather than let them disguise a name.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}

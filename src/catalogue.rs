@@ -116,9 +116,19 @@ pub fn data_files(overlay: Option<&Path>) -> Result<Vec<DataFile>, DataError> {
             let text = String::from_utf8(bytes).map_err(|e| DataError {
                 file: origin.clone(),
                 position: None,
-                message: format!("not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                message: format!(
+                    "not UTF-8 (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
             })?;
-            files.insert(rel.clone(), DataFile { path: rel, origin, text });
+            files.insert(
+                rel.clone(),
+                DataFile {
+                    path: rel,
+                    origin,
+                    text,
+                },
+            );
         }
     }
     Ok(files.into_values().collect())
@@ -359,7 +369,9 @@ pub enum Lookup<'a> {
     NotService(&'a NotService),
     /// The name belongs to services of several providers; a `provider` column decides.
     Ambiguous(Vec<&'a Service>),
-    Unknown { suggestions: Vec<&'a Service> },
+    Unknown {
+        suggestions: Vec<&'a Service>,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -417,22 +429,28 @@ impl Catalogue {
 
     pub fn tier_index(&self, text: &str) -> Option<usize> {
         let t = normalise(text);
-        self.tiers
-            .iter()
-            .position(|tier| normalise(&tier.id) == t || tier.aliases.iter().any(|a| normalise(a) == t))
+        self.tiers.iter().position(|tier| {
+            normalise(&tier.id) == t || tier.aliases.iter().any(|a| normalise(a) == t)
+        })
     }
 
     pub fn provider(&self, text: &str) -> Option<&Provider> {
         let t = normalise(text);
-        self.providers
-            .iter()
-            .find(|p| normalise(&p.id) == t || normalise(&p.name) == t || p.aliases.iter().any(|a| normalise(a) == t))
+        self.providers.iter().find(|p| {
+            normalise(&p.id) == t
+                || normalise(&p.name) == t
+                || p.aliases.iter().any(|a| normalise(a) == t)
+        })
     }
 
     /// Version string for reports: the model's and each provider catalogue's.
     pub fn version(&self) -> String {
         let mut parts = vec![format!("model {}", self.model_version)];
-        parts.extend(self.providers.iter().map(|p| format!("{} {}", p.id, p.version)));
+        parts.extend(
+            self.providers
+                .iter()
+                .map(|p| format!("{} {}", p.id, p.version)),
+        );
         parts.join(", ")
     }
 
@@ -443,9 +461,12 @@ impl Catalogue {
         if trimmed.contains("::") {
             let lower = trimmed.to_lowercase();
             let namespace = lower.splitn(3, "::").take(2).collect::<Vec<_>>().join("::") + "::";
-            for hit in [self.index.types.get(&lower), self.index.namespaces.get(&namespace)]
-                .into_iter()
-                .flatten()
+            for hit in [
+                self.index.types.get(&lower),
+                self.index.namespaces.get(&namespace),
+            ]
+            .into_iter()
+            .flatten()
             {
                 if in_scope(hit) {
                     return Lookup::Service(&self.services[*hit]);
@@ -459,7 +480,11 @@ impl Catalogue {
             self.index.stripped.get(&key),
         ];
         for found in candidates.into_iter().flatten() {
-            let hits: Vec<&Service> = found.iter().filter(|i| in_scope(i)).map(|i| &self.services[*i]).collect();
+            let hits: Vec<&Service> = found
+                .iter()
+                .filter(|i| in_scope(i))
+                .map(|i| &self.services[*i])
+                .collect();
             match hits.len() {
                 0 => continue,
                 1 => return Lookup::Service(hits[0]),
@@ -497,7 +522,11 @@ impl Catalogue {
         }
         let mut ranked: Vec<(usize, f64)> = best.into_iter().collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked.into_iter().take(3).map(|(i, _)| &self.services[i]).collect()
+        ranked
+            .into_iter()
+            .take(3)
+            .map(|(i, _)| &self.services[i])
+            .collect()
     }
 
     /// Who owns each area of a service, in area order. With no variant named for a
@@ -506,7 +535,11 @@ impl Catalogue {
     pub fn duties(&self, service: &Service, variant: Option<&Variant>) -> Vec<Duty> {
         (0..self.areas.len())
             .map(|area| match variant {
-                Some(v) => v.duties.get(&area).cloned().unwrap_or_else(|| self.base_duty(service, area)),
+                Some(v) => v
+                    .duties
+                    .get(&area)
+                    .cloned()
+                    .unwrap_or_else(|| self.base_duty(service, area)),
                 None if service.variants.is_empty() => self.base_duty(service, area),
                 None => self.undecided_duty(service, area),
             })
@@ -531,7 +564,14 @@ impl Catalogue {
         let per_variant: Vec<(&Variant, Owner)> = service
             .variants
             .iter()
-            .map(|v| (v, v.duties.get(&area).map_or_else(|| self.base_duty(service, area).owner, |d| d.owner)))
+            .map(|v| {
+                (
+                    v,
+                    v.duties
+                        .get(&area)
+                        .map_or_else(|| self.base_duty(service, area).owner, |d| d.owner),
+                )
+            })
             .collect();
         let first = per_variant[0].1;
         if per_variant.iter().all(|(_, o)| *o == first) {
@@ -566,7 +606,9 @@ impl Catalogue {
             Owner::Provider => a.provider.clone(),
             Owner::Customer => a.customer.clone(),
             Owner::Shared => format!("Provider: {} Customer: {}", a.provider, a.customer),
-            Owner::NotApplicable => format!("No such layer in a service of the {} tier.", tier.name),
+            Owner::NotApplicable => {
+                format!("No such layer in a service of the {} tier.", tier.name)
+            }
             Owner::Unassessed => "The service is not in the catalogue.".into(),
         }
     }
@@ -605,20 +647,33 @@ impl Catalogue {
             let key = rs.key.get_ref().clone();
             let at = |span: std::ops::Range<usize>| Some(span.start);
             if !is_id(&key) {
-                return Err(file.error_at(at(rs.key.span()), format!("service key \"{key}\" must be lower-case letters, digits and hyphens")));
+                return Err(file.error_at(
+                    at(rs.key.span()),
+                    format!("service key \"{key}\" must be lower-case letters, digits and hyphens"),
+                ));
             }
             if keys.insert(key.clone(), ()).is_some() {
-                return Err(file.error_at(at(rs.key.span()), format!("service key \"{key}\" is defined twice")));
+                return Err(file.error_at(
+                    at(rs.key.span()),
+                    format!("service key \"{key}\" is defined twice"),
+                ));
             }
             let tier = self.tier_index(rs.tier.get_ref()).ok_or_else(|| {
                 file.error_at(
                     at(rs.tier.span()),
-                    format!("unknown tier \"{}\"; expected one of: {}", rs.tier.get_ref(), self.tier_ids()),
+                    format!(
+                        "unknown tier \"{}\"; expected one of: {}",
+                        rs.tier.get_ref(),
+                        self.tier_ids()
+                    ),
                 )
             })?;
             let tier_basis = match rs.tier_basis {
                 RawTierBasis::Documented if rs.source.is_none() => {
-                    return Err(file.error_at(at(rs.key.span()), format!("service \"{key}\": tier_basis = \"documented\" needs a source")));
+                    return Err(file.error_at(
+                        at(rs.key.span()),
+                        format!("service \"{key}\": tier_basis = \"documented\" needs a source"),
+                    ));
                 }
                 RawTierBasis::Documented => Basis::Documented,
                 RawTierBasis::Inferred => Basis::Inferred,
@@ -676,7 +731,10 @@ impl Catalogue {
             let span = cell.span();
             let cell = cell.into_inner();
             if cell.owner == Owner::Unassessed {
-                return Err(file.error_at(Some(span.start), format!("{owner_name}: \"unassessed\" is not an owner a catalogue can set")));
+                return Err(file.error_at(
+                    Some(span.start),
+                    format!("{owner_name}: \"unassessed\" is not an owner a catalogue can set"),
+                ));
             }
             let basis = match (in_variant, cell.basis) {
                 (true, Some(_)) => {
@@ -687,10 +745,16 @@ impl Catalogue {
                 (false, _) => Basis::Inferred,
             };
             if basis == Basis::Documented && cell.source.is_none() {
-                return Err(file.error_at(Some(span.start), format!("{owner_name}: a documented cell needs a source")));
+                return Err(file.error_at(
+                    Some(span.start),
+                    format!("{owner_name}: a documented cell needs a source"),
+                ));
             }
             if cell.reason.trim().is_empty() {
-                return Err(file.error_at(Some(span.start), format!("{owner_name}: every cell needs a reason")));
+                return Err(file.error_at(
+                    Some(span.start),
+                    format!("{owner_name}: every cell needs a reason"),
+                ));
             }
             out.insert(
                 area,
@@ -706,28 +770,45 @@ impl Catalogue {
     }
 
     fn tier_ids(&self) -> String {
-        self.tiers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+        self.tiers
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn build_index(&mut self, files: &[DataFile]) -> Result<(), DataError> {
         let origin_of = |provider: &str| -> &DataFile {
             let path = format!("{provider}/catalogue.toml");
-            files.iter().find(|f| f.path == path).expect("catalogue file of a loaded provider")
+            files
+                .iter()
+                .find(|f| f.path == path)
+                .expect("catalogue file of a loaded provider")
         };
         let mut index = Index::default();
         for (i, s) in self.services.iter().enumerate() {
             let file = origin_of(&s.provider);
             let mut names: Vec<&str> = vec![&s.key, &s.id, &s.name];
             names.extend(s.aliases.iter().map(String::as_str));
-            let mut mine: Vec<String> = names.iter().map(|n| normalise(n)).filter(|n| !n.is_empty()).collect();
+            let mut mine: Vec<String> = names
+                .iter()
+                .map(|n| normalise(n))
+                .filter(|n| !n.is_empty())
+                .collect();
             mine.sort();
             mine.dedup();
             for name in mine {
                 let slot = index.names.entry(name.clone()).or_default();
-                if let Some(&other) = slot.iter().find(|&&j| self.services[j].provider == s.provider) {
+                if let Some(&other) = slot
+                    .iter()
+                    .find(|&&j| self.services[j].provider == s.provider)
+                {
                     return Err(file.error_near(
                         &format!("key = \"{}\"", s.key),
-                        format!("the name \"{name}\" of {} is also a name of {}; names must be unique", s.id, self.services[other].id),
+                        format!(
+                            "the name \"{name}\" of {} is also a name of {}; names must be unique",
+                            s.id, self.services[other].id
+                        ),
                     ));
                 }
                 slot.push(i);
@@ -743,27 +824,44 @@ impl Catalogue {
                 let lower = rt.to_lowercase();
                 let parts: Vec<&str> = lower.split("::").collect();
                 let (map, well_formed) = if lower.ends_with("::") {
-                    (&mut index.namespaces, parts.len() == 3 && parts[..2].iter().all(|p| !p.is_empty()))
+                    (
+                        &mut index.namespaces,
+                        parts.len() == 3 && parts[..2].iter().all(|p| !p.is_empty()),
+                    )
                 } else {
-                    (&mut index.types, parts.len() == 3 && parts.iter().all(|p| !p.is_empty()))
+                    (
+                        &mut index.types,
+                        parts.len() == 3 && parts.iter().all(|p| !p.is_empty()),
+                    )
                 };
                 if !well_formed {
                     return Err(file.error_near(rt, format!("{}: resource type \"{rt}\" must look like AWS::EC2:: (a namespace) or AWS::EC2::Volume", s.id)));
                 }
                 if let Some(other) = map.insert(lower, i) {
-                    return Err(file.error_near(rt, format!("resource type \"{rt}\" is claimed by {} and {}", self.services[other].id, s.id)));
+                    return Err(file.error_near(
+                        rt,
+                        format!(
+                            "resource type \"{rt}\" is claimed by {} and {}",
+                            self.services[other].id, s.id
+                        ),
+                    ));
                 }
             }
         }
         // A stripped name that is some service's full name, or that several services
         // share, would be a guess: leave it out.
-        index.stripped.retain(|name, hits| !index.names.contains_key(name) && hits.len() == 1);
+        index
+            .stripped
+            .retain(|name, hits| !index.names.contains_key(name) && hits.len() == 1);
         for (i, ns) in self.not_services.iter().enumerate() {
             let key = normalise(&ns.alias);
             if let Some(hits) = index.names.get(&key) {
                 return Err(origin_of(&ns.provider).error_near(
                     &ns.alias,
-                    format!("\"{}\" is listed as not a service but is a name of {}", ns.alias, self.services[hits[0]].id),
+                    format!(
+                        "\"{}\" is listed as not a service but is a name of {}",
+                        ns.alias, self.services[hits[0]].id
+                    ),
                 ));
             }
             index.not_services.insert(key, i);
@@ -779,7 +877,10 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
     for a in raw.area {
         let id = a.id.get_ref().clone();
         if !is_id(&id) || areas.iter().any(|x| x.id == id) {
-            return Err(file.error_at(Some(a.id.span().start), format!("area id \"{id}\" must be unique, lower-case letters, digits and hyphens")));
+            return Err(file.error_at(
+                Some(a.id.span().start),
+                format!("area id \"{id}\" must be unique, lower-case letters, digits and hyphens"),
+            ));
         }
         areas.push(Area {
             id,
@@ -792,25 +893,48 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
     for t in raw.tier {
         let id = t.id.get_ref().clone();
         if !is_id(&id) || tiers.iter().any(|x| x.id == id) {
-            return Err(file.error_at(Some(t.id.span().start), format!("tier id \"{id}\" must be unique, lower-case letters, digits and hyphens")));
+            return Err(file.error_at(
+                Some(t.id.span().start),
+                format!("tier id \"{id}\" must be unique, lower-case letters, digits and hyphens"),
+            ));
         }
         let mut defaults = vec![None; areas.len()];
         for (area, owner) in t.defaults {
-            let i = areas.iter().position(|a| &a.id == area.get_ref()).ok_or_else(|| {
-                file.error_at(
-                    Some(area.span().start),
-                    format!("tier \"{id}\": unknown duty area \"{}\"{}", area.get_ref(), did_you_mean(area.get_ref(), areas.iter().map(|a| a.id.as_str()))),
-                )
-            })?;
+            let i = areas
+                .iter()
+                .position(|a| &a.id == area.get_ref())
+                .ok_or_else(|| {
+                    file.error_at(
+                        Some(area.span().start),
+                        format!(
+                            "tier \"{id}\": unknown duty area \"{}\"{}",
+                            area.get_ref(),
+                            did_you_mean(area.get_ref(), areas.iter().map(|a| a.id.as_str()))
+                        ),
+                    )
+                })?;
             if *owner.get_ref() == Owner::Unassessed {
-                return Err(file.error_at(Some(owner.span().start), "\"unassessed\" is not a default owner"));
+                return Err(file.error_at(
+                    Some(owner.span().start),
+                    "\"unassessed\" is not a default owner",
+                ));
             }
             defaults[i] = Some(owner.into_inner());
         }
         let defaults = defaults
             .into_iter()
             .enumerate()
-            .map(|(i, o)| o.ok_or_else(|| file.error_at(Some(t.id.span().start), format!("tier \"{id}\" has no default owner for area \"{}\"", areas[i].id))))
+            .map(|(i, o)| {
+                o.ok_or_else(|| {
+                    file.error_at(
+                        Some(t.id.span().start),
+                        format!(
+                            "tier \"{id}\" has no default owner for area \"{}\"",
+                            areas[i].id
+                        ),
+                    )
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         tiers.push(Tier {
             id,
@@ -831,12 +955,18 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
     })
 }
 
-/// `; did you mean "x"?` when one of `options` is close to `wrong`, else nothing.
-pub fn did_you_mean<'a>(wrong: &str, options: impl Iterator<Item = &'a str>) -> String {
+/// The option closest to `wrong`, if one is close enough to suggest.
+pub fn closest<'a>(wrong: &str, options: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     options
         .map(|o| (strsim::jaro_winkler(wrong, o), o))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, o)| format!("; did you mean \"{o}\"?"))
+        .map(|(_, o)| o)
+}
+
+/// ` (did you mean "x"?)` when an option is close to `wrong`, else nothing.
+pub fn did_you_mean<'a>(wrong: &str, options: impl Iterator<Item = &'a str>) -> String {
+    closest(wrong, options)
+        .map(|o| format!(" (did you mean \"{o}\"?)"))
         .unwrap_or_default()
 }

@@ -34,7 +34,10 @@ pub struct RowOutcome {
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum EntryKey {
-    Assessed { service: usize, variant: Option<usize> },
+    Assessed {
+        service: usize,
+        variant: Option<usize>,
+    },
     Unknown(String),
 }
 
@@ -113,13 +116,18 @@ pub fn classify(catalogue: &Catalogue, inventory: &Inventory) -> Classification 
             match catalogue.provider(provider_cell) {
                 Some(p) => Some(p.id.as_str()),
                 None => {
-                    let known: Vec<&str> = catalogue.providers.iter().map(|p| p.id.as_str()).collect();
+                    let known: Vec<&str> =
+                        catalogue.providers.iter().map(|p| p.id.as_str()).collect();
                     grouped.entry((Level::Error, format!(
                         "no catalogue for provider \"{provider_cell}\" (onus knows: {}); \"{written}\" is shown as unassessed. Add a catalogue with --data",
                         known.join(", ")
                     ))).or_default().push(row.line);
                     let key = EntryKey::Unknown(normalise(written));
-                    entries.entry(key.clone()).or_insert_with(|| (written.to_string(), Vec::new())).1.push(i);
+                    entries
+                        .entry(key.clone())
+                        .or_insert_with(|| (written.to_string(), Vec::new()))
+                        .1
+                        .push(i);
                     row_keys.push((RowStatus::Unassessed, Some(key)));
                     continue;
                 }
@@ -127,16 +135,27 @@ pub fn classify(catalogue: &Catalogue, inventory: &Inventory) -> Classification 
         };
         let (status, key) = match catalogue.lookup(written, provider) {
             Lookup::Service(service) => {
-                let service_index = catalogue.services.iter().position(|s| s.id == service.id).expect("looked-up service is in the catalogue");
+                let service_index = catalogue
+                    .services
+                    .iter()
+                    .position(|s| s.id == service.id)
+                    .expect("looked-up service is in the catalogue");
                 let variant_cell = row.get(cols.variant);
                 let variant = if variant_cell.is_empty() {
                     None
                 } else if let Some(v) = service.variant(variant_cell) {
                     service.variants.iter().position(|x| x.id == v.id)
                 } else if service.variants.is_empty() {
-                    grouped.entry((Level::Warning, format!(
-                        "{} has no variants; the variant \"{variant_cell}\" is ignored", service.id
-                    ))).or_default().push(row.line);
+                    grouped
+                        .entry((
+                            Level::Warning,
+                            format!(
+                                "{} has no variants; the variant \"{variant_cell}\" is ignored",
+                                service.id
+                            ),
+                        ))
+                        .or_default()
+                        .push(row.line);
                     None
                 } else {
                     grouped.entry((Level::Error, format!(
@@ -146,10 +165,23 @@ pub fn classify(catalogue: &Catalogue, inventory: &Inventory) -> Classification 
                     ))).or_default().push(row.line);
                     None
                 };
-                (RowStatus::Assessed, EntryKey::Assessed { service: service_index, variant })
+                (
+                    RowStatus::Assessed,
+                    EntryKey::Assessed {
+                        service: service_index,
+                        variant,
+                    },
+                )
             }
             Lookup::NotService(ns) => {
-                grouped.entry((Level::Note, format!("\"{written}\" is a billing line, not a service ({}); skipped", ns.reason)))
+                grouped
+                    .entry((
+                        Level::Note,
+                        format!(
+                            "\"{written}\" is a billing line, not a service ({}); skipped",
+                            ns.reason
+                        ),
+                    ))
                     .or_default()
                     .push(row.line);
                 row_keys.push((RowStatus::Skipped, None));
@@ -167,21 +199,33 @@ pub fn classify(catalogue: &Catalogue, inventory: &Inventory) -> Classification 
                 let hint = if suggestions.is_empty() {
                     String::new()
                 } else {
-                    let names: Vec<String> = suggestions.iter().map(|s| format!("{} ({})", s.id, s.name)).collect();
-                    format!("; did you mean {}?", names.join(", "))
+                    let names: Vec<String> = suggestions
+                        .iter()
+                        .map(|s| format!("{} ({})", s.id, s.name))
+                        .collect();
+                    format!(" (did you mean {}?)", names.join(", "))
                 };
                 grouped.entry((Level::Error, format!(
-                    "unknown service \"{written}\"{hint} Shown as unassessed in every area; correct the name, or add the service with --data"
+                    "unknown service \"{written}\"{hint}, shown as unassessed in every area; correct the name, or add the service with --data"
                 ))).or_default().push(row.line);
                 (RowStatus::Unassessed, EntryKey::Unknown(normalise(written)))
             }
         };
-        entries.entry(key.clone()).or_insert_with(|| (written.to_string(), Vec::new())).1.push(i);
+        entries
+            .entry(key.clone())
+            .or_insert_with(|| (written.to_string(), Vec::new()))
+            .1
+            .push(i);
         row_keys.push((status, Some(key)));
     }
 
     for ((level, message), lines) in grouped {
-        diagnostics.push(Diagnostic::new(level, file, lines.first().copied(), with_lines(&message, &lines)));
+        diagnostics.push(Diagnostic::new(
+            level,
+            file,
+            lines.first().copied(),
+            with_lines(&message, &lines),
+        ));
     }
 
     let keys: Vec<EntryKey> = entries.keys().cloned().collect();
@@ -235,7 +279,9 @@ pub fn classify(catalogue: &Catalogue, inventory: &Inventory) -> Classification 
             entry: key.map(|k| keys.binary_search(&k).expect("every row key is an entry")),
         })
         .collect();
-    overrides.sort_by(|a: &OverrideRecord, b| (&a.service, &a.variant, a.line, &a.area).cmp(&(&b.service, &b.variant, b.line, &b.area)));
+    overrides.sort_by(|a: &OverrideRecord, b| {
+        (&a.service, &a.variant, a.line, &a.area).cmp(&(&b.service, &b.variant, b.line, &b.area))
+    });
     Classification {
         entries: built,
         rows,
@@ -245,7 +291,12 @@ pub fn classify(catalogue: &Catalogue, inventory: &Inventory) -> Classification 
 }
 
 fn variant_ids(service: &Service) -> String {
-    service.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")
+    service
+        .variants
+        .iter()
+        .map(|v| v.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `message (lines 3, 9, 12 and 40 more)` for a message that holds for several rows.
@@ -254,8 +305,16 @@ fn with_lines(message: &str, lines: &[u64]) -> String {
         return message.to_string();
     }
     let shown: Vec<String> = lines.iter().take(5).map(u64::to_string).collect();
-    let more = if lines.len() > 5 { format!(" and {} more", lines.len() - 5) } else { String::new() };
-    format!("{message} ({} rows: lines {}{more})", lines.len(), shown.join(", "))
+    let more = if lines.len() > 5 {
+        format!(" and {} more", lines.len() - 5)
+    } else {
+        String::new()
+    };
+    format!(
+        "{message} ({} rows: lines {}{more})",
+        lines.len(),
+        shown.join(", ")
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -390,12 +449,22 @@ fn build_entry(
         // statement of the inventory wins over the catalogue.
         let winner = candidates
             .iter()
-            .max_by_key(|(line, d)| (d.owner.customer_weight(), d.basis == Basis::Override, std::cmp::Reverse(*line)))
+            .max_by_key(|(line, d)| {
+                (
+                    d.owner.customer_weight(),
+                    d.basis == Basis::Override,
+                    std::cmp::Reverse(*line),
+                )
+            })
             .map(|(_, d)| d.clone())
             .expect("an entry has rows");
-        let distinct: std::collections::BTreeSet<Owner> = candidates.iter().map(|(_, d)| d.owner).collect();
+        let distinct: std::collections::BTreeSet<Owner> =
+            candidates.iter().map(|(_, d)| d.owner).collect();
         if distinct.len() > 1 {
-            let said: Vec<String> = candidates.iter().map(|(l, d)| format!("line {l}: {}", d.owner)).collect();
+            let said: Vec<String> = candidates
+                .iter()
+                .map(|(l, d)| format!("line {l}: {}", d.owner))
+                .collect();
             diagnostics.push(Diagnostic::new(
                 Level::Warning,
                 file,
@@ -413,7 +482,9 @@ fn build_entry(
             if !record.note.is_empty() {
                 continue;
             }
-            if winner.basis == Basis::Override && Owner::parse_input(&record.value) == Some(winner.owner) {
+            if winner.basis == Basis::Override
+                && Owner::parse_input(&record.value) == Some(winner.owner)
+            {
                 record.applied = true;
             } else {
                 record.note = format!("not applied: another row keeps {}", winner.owner);

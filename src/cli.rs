@@ -31,13 +31,17 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Write the responsibility matrices for an inventory.
-    #[command(after_help = "Example:\n  onus report samples/inventory.csv --org \"Example Corp\" -o onus-report")]
+    #[command(
+        after_help = "Example:\n  onus report samples/inventory.csv --org \"Example Corp\" -o onus-report"
+    )]
     Report(ReportArgs),
     /// Validate an inventory; print diagnostics as file:line: level: message.
     #[command(after_help = "Example:\n  onus check samples/inventory.csv --strict")]
     Check(CheckArgs),
     /// Say who is responsible for one service's duties, and why.
-    #[command(after_help = "Examples:\n  onus who s3 data\n  onus who eks --variant fargate\n  onus who \"Amazon EC2\" guest-os --json")]
+    #[command(
+        after_help = "Examples:\n  onus who s3 data\n  onus who eks --variant fargate\n  onus who \"Amazon EC2\" guest-os --json"
+    )]
     Who(WhoArgs),
     /// List the service catalogue.
     #[command(after_help = "Example:\n  onus services --tier container --json")]
@@ -176,10 +180,9 @@ fn report_date(given: Option<Date>) -> Result<Date> {
         return Ok(date);
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let seconds: i64 = epoch
-            .trim()
-            .parse()
-            .map_err(|_| anyhow!("SOURCE_DATE_EPOCH=\"{epoch}\" is not a whole number of seconds since 1970"))?;
+        let seconds: i64 = epoch.trim().parse().map_err(|_| {
+            anyhow!("SOURCE_DATE_EPOCH=\"{epoch}\" is not a whole number of seconds since 1970")
+        })?;
         return Ok(Date::from_unix(seconds));
     }
     let now = std::time::SystemTime::now()
@@ -227,11 +230,15 @@ fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
         };
         writeln!(
             out,
-            "wrote {} to {} ({} services, {} rows{incomplete})",
-            files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", "),
+            "wrote {} to {} ({}, {}{incomplete})",
+            files
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             args.output.display(),
-            m.counts.assessed,
-            m.inventory.rows
+            plural(m.counts.assessed, "service"),
+            plural(m.inventory.rows, "row"),
         )?;
     }
     Ok(0)
@@ -241,38 +248,76 @@ fn check_command(args: CheckArgs, out: &mut dyn Write) -> Result<u8> {
     let catalogue = load_catalogue(&args.data)?;
     let inventory = read_inventory(&args.input, &catalogue)?;
     let classification = crate::classify::classify(&catalogue, &inventory);
-    let mut diagnostics: Vec<_> = inventory.diagnostics.iter().chain(&classification.diagnostics).cloned().collect();
+    let mut diagnostics: Vec<_> = inventory
+        .diagnostics
+        .iter()
+        .chain(&classification.diagnostics)
+        .cloned()
+        .collect();
     crate::diagnostic::sort(&mut diagnostics);
     for d in &diagnostics {
         writeln!(out, "{d}")?;
     }
-    let errors = diagnostics.iter().filter(|d| d.level == Level::Error).count();
-    let warnings = diagnostics.iter().filter(|d| d.level == Level::Warning).count();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Error)
+        .count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.level == Level::Warning)
+        .count();
     let services = classification.entries.len();
-    let unknown = classification.entries.iter().filter(|e| e.service.is_none()).count();
+    let unknown = classification
+        .entries
+        .iter()
+        .filter(|e| e.service.is_none())
+        .count();
     eprintln!(
-        "{}: {} rows, {services} services ({unknown} unassessed); {errors} error{}, {warnings} warning{}",
+        "{}: {}, {} ({unknown} unassessed); {}, {}",
         inventory.file,
-        inventory.rows.len(),
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" },
+        plural(inventory.rows.len(), "row"),
+        plural(services, "service"),
+        plural(errors, "error"),
+        plural(warnings, "warning"),
     );
-    Ok(if errors > 0 || (args.strict && warnings > 0) { FINDINGS } else { 0 })
+    Ok(if errors > 0 || (args.strict && warnings > 0) {
+        FINDINGS
+    } else {
+        0
+    })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn find_service<'c>(catalogue: &'c Catalogue, text: &str) -> Result<&'c Service> {
     match catalogue.lookup(text, None) {
         Lookup::Service(s) => Ok(s),
-        Lookup::NotService(ns) => bail!("\"{text}\" is a billing line, not a service ({})", ns.reason),
+        Lookup::NotService(ns) => bail!(
+            "\"{text}\" is a billing line, not a service ({})",
+            ns.reason
+        ),
         Lookup::Ambiguous(found) => bail!(
             "\"{text}\" could be {}; name it by id",
-            found.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(" or ")
+            found
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
         ),
         Lookup::Unknown { suggestions } => {
             let hint = if suggestions.is_empty() {
                 "; `onus services` lists the catalogue".to_string()
             } else {
-                format!("; did you mean {}?", suggestions.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", "))
+                format!(
+                    " (did you mean {}?)",
+                    suggestions
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
             bail!("unknown service \"{text}\"{hint}")
         }
@@ -288,7 +333,12 @@ fn find_variant<'s>(service: &'s Service, text: Option<&str>) -> Result<Option<&
         anyhow!(
             "\"{text}\" is not a variant of {}; expected one of: {}",
             service.id,
-            service.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")
+            service
+                .variants
+                .iter()
+                .map(|v| v.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     })
 }
@@ -319,8 +369,16 @@ fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<u8> {
                 .ok_or_else(|| {
                     anyhow!(
                         "unknown duty area \"{text}\"{}; the areas are: {}",
-                        crate::catalogue::did_you_mean(text, catalogue.areas.iter().map(|a| a.id.as_str())),
-                        catalogue.areas.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", ")
+                        crate::catalogue::did_you_mean(
+                            text,
+                            catalogue.areas.iter().map(|a| a.id.as_str())
+                        ),
+                        catalogue
+                            .areas
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 })?;
             vec![found]
@@ -352,16 +410,30 @@ fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<u8> {
             a.owner,
             a.reason,
             service.name,
-            variant.map(|v| format!(" — {}", v.name)).unwrap_or_default(),
+            variant
+                .map(|v| format!(" — {}", v.name))
+                .unwrap_or_default(),
             a.area,
             a.basis.id()
         )?;
     } else {
         for a in &answers {
-            writeln!(out, "{:<24} {:<10} {:<13} {}", a.area, a.owner.id(), a.basis.id(), a.reason)?;
+            writeln!(
+                out,
+                "{:<24} {:<10} {:<13} {}",
+                a.area,
+                a.owner.id(),
+                a.basis.id(),
+                a.reason
+            )?;
         }
     }
-    if variant.is_none() && !service.variants.is_empty() && answers.iter().any(|a| a.basis == crate::vocab::Basis::Assumed) {
+    if variant.is_none()
+        && !service.variants.is_empty()
+        && answers
+            .iter()
+            .any(|a| a.basis == crate::vocab::Basis::Assumed)
+    {
         eprintln!(
             "note: {} depends on how it is used; without --variant ({}) the customer is assumed to own the areas where the variants differ",
             service.id,
@@ -399,19 +471,32 @@ fn services_command(args: ServicesArgs, out: &mut dyn Write) -> Result<u8> {
         Some(t) => Some(catalogue.tier_index(t).ok_or_else(|| {
             anyhow!(
                 "unknown tier \"{t}\"; expected one of: {}",
-                catalogue.tiers.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")
+                catalogue
+                    .tiers
+                    .iter()
+                    .map(|t| t.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })?),
         None => None,
     };
     let provider = match &args.provider {
-        Some(p) => Some(catalogue.provider(p).ok_or_else(|| anyhow!("no catalogue for provider \"{p}\""))?.id.clone()),
+        Some(p) => Some(
+            catalogue
+                .provider(p)
+                .ok_or_else(|| anyhow!("no catalogue for provider \"{p}\""))?
+                .id
+                .clone(),
+        ),
         None => None,
     };
     let selected: Vec<&Service> = catalogue
         .services
         .iter()
-        .filter(|s| tier.is_none_or(|t| s.tier == t) && provider.as_ref().is_none_or(|p| &s.provider == p))
+        .filter(|s| {
+            tier.is_none_or(|t| s.tier == t) && provider.as_ref().is_none_or(|p| &s.provider == p)
+        })
         .collect();
     let owners = |variant: Option<&Variant>, s: &Service| {
         catalogue
@@ -452,9 +537,20 @@ fn services_command(args: ServicesArgs, out: &mut dyn Write) -> Result<u8> {
             let variants = if s.variants.is_empty() {
                 String::new()
             } else {
-                format!(" [variants: {}]", s.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", "))
+                format!(
+                    " [variants: {}]",
+                    s.variants
+                        .iter()
+                        .map(|v| v.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
-            writeln!(out, "{:<32} {:<15} {}{variants}", s.id, catalogue.tiers[s.tier].id, s.name)?;
+            writeln!(
+                out,
+                "{:<32} {:<15} {}{variants}",
+                s.id, catalogue.tiers[s.tier].id, s.name
+            )?;
         }
         eprintln!("{} services", selected.len());
     }

@@ -45,7 +45,14 @@ impl fmt::Display for Diagnostic {
     /// `file:line: level: message`, the form `check` prints and editors jump to.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}: {}", self.file, line, self.level.id(), self.message),
+            Some(line) => write!(
+                f,
+                "{}:{}: {}: {}",
+                self.file,
+                line,
+                self.level.id(),
+                self.message
+            ),
             None => write!(f, "{}: {}: {}", self.file, self.level.id(), self.message),
         }
     }

@@ -7,7 +7,7 @@
 //! is an [`InventoryError`]; everything else is a diagnostic and no row is dropped
 //! without one.
 
-use crate::catalogue::{did_you_mean, Catalogue};
+use crate::catalogue::{closest, Catalogue};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::text::{line_col, normalise, sha256_hex};
 use std::collections::HashMap;
@@ -36,7 +36,13 @@ const ACCOUNT_HEADERS: &[&str] = &[
     "projectid",
 ];
 const ENVIRONMENT_HEADERS: &[&str] = &["environment", "env", "stage"];
-const REGION_HEADERS: &[&str] = &["region", "awsregion", "productregion", "productregioncode", "location"];
+const REGION_HEADERS: &[&str] = &[
+    "region",
+    "awsregion",
+    "productregion",
+    "productregioncode",
+    "location",
+];
 const RATIONALE_HEADERS: &[&str] = &["rationale", "justification", "overriderationale"];
 
 /// An inventory that cannot be read at all.
@@ -108,7 +114,11 @@ impl Inventory {
             .unwrap_or("")
     }
 
-    pub fn read(path: &std::path::Path, options: &ReadOptions, catalogue: &Catalogue) -> Result<Inventory, InventoryError> {
+    pub fn read(
+        path: &std::path::Path,
+        options: &ReadOptions,
+        catalogue: &Catalogue,
+    ) -> Result<Inventory, InventoryError> {
         let file = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| InventoryError {
             file: file.clone(),
@@ -118,7 +128,12 @@ impl Inventory {
         Inventory::parse(&bytes, &file, options, catalogue)
     }
 
-    pub fn parse(bytes: &[u8], file: &str, options: &ReadOptions, catalogue: &Catalogue) -> Result<Inventory, InventoryError> {
+    pub fn parse(
+        bytes: &[u8],
+        file: &str,
+        options: &ReadOptions,
+        catalogue: &Catalogue,
+    ) -> Result<Inventory, InventoryError> {
         let fail = |line: Option<u64>, message: String| InventoryError {
             file: file.to_string(),
             line,
@@ -131,7 +146,11 @@ impl Inventory {
         }
         if let Some(offset) = text.find('\0') {
             let (line, _) = line_col(&text, offset);
-            return Err(fail(Some(line as u64), "the file contains NUL bytes: it looks like a binary file, not a CSV text file".into()));
+            return Err(fail(
+                Some(line as u64),
+                "the file contains NUL bytes: it looks like a binary file, not a CSV text file"
+                    .into(),
+            ));
         }
         let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&text));
         let mut reader = csv::ReaderBuilder::new()
@@ -147,24 +166,51 @@ impl Inventory {
         };
         let columns = find_columns(&headers, options, catalogue).map_err(|m| fail(Some(1), m))?;
 
+        // The csv crate miscounts lines in CRLF and CR files: count them from byte offsets.
+        let starts = line_starts(&text);
+        // A record's position may point at the end of the previous line: skip to its text.
+        let line_of = |pos: Option<&csv::Position>| {
+            pos.map_or(0, |p| {
+                let mut byte = p.byte() as usize;
+                while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
+                    byte += 1;
+                }
+                starts.partition_point(|&s| s <= byte) as u64
+            })
+        };
         let mut rows = Vec::new();
         let mut seen: HashMap<String, u64> = HashMap::new();
         for record in records {
             let record = record.map_err(|e| {
-                let line = e.position().map(|p| p.line());
-                fail(line, format!("cannot read the row: {e}"))
+                fail(
+                    Some(line_of(e.position())),
+                    format!("cannot read the row: {e}"),
+                )
             })?;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = line_of(record.position());
             let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
             if cells.iter().all(|c| c.trim().is_empty()) {
-                diagnostics.push(Diagnostic::new(Level::Warning, file, Some(line), "the row is blank; skipped"));
+                diagnostics.push(Diagnostic::new(
+                    Level::Warning,
+                    file,
+                    Some(line),
+                    "the row is blank; skipped",
+                ));
                 continue;
             }
             if cells.len() != headers.len() {
                 let message = if cells.len() < headers.len() {
-                    format!("the row has {} cells, the header {}; the missing cells are read as empty", cells.len(), headers.len())
+                    format!(
+                        "the row has {} cells, the header {}; the missing cells are read as empty",
+                        cells.len(),
+                        headers.len()
+                    )
                 } else {
-                    let extra: Vec<&str> = cells[headers.len()..].iter().map(String::as_str).filter(|c| !c.trim().is_empty()).collect();
+                    let extra: Vec<&str> = cells[headers.len()..]
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|c| !c.trim().is_empty())
+                        .collect();
                     format!(
                         "the row has {} cells, the header {}; the cells beyond the last column are ignored{}",
                         cells.len(),
@@ -189,7 +235,12 @@ impl Inventory {
             rows.push(Row { line, cells });
         }
         if rows.is_empty() {
-            diagnostics.push(Diagnostic::new(Level::Warning, file, Some(1), "the inventory has a header but no rows; the report will be empty"));
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                file,
+                Some(1),
+                "the inventory has a header but no rows; the report will be empty",
+            ));
         }
         Ok(Inventory {
             file: file.to_string(),
@@ -205,10 +256,18 @@ impl Inventory {
 
 /// UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is an error naming
 /// the line of the first bad byte.
-fn decode(bytes: &[u8], file: &str, diagnostics: &mut Vec<Diagnostic>) -> Result<String, InventoryError> {
+fn decode(
+    bytes: &[u8],
+    file: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<String, InventoryError> {
     let utf16 = match bytes {
-        [0xFF, 0xFE, rest @ ..] => Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16, "UTF-16LE")),
-        [0xFE, 0xFF, rest @ ..] => Some((rest, u16::from_be_bytes as fn([u8; 2]) -> u16, "UTF-16BE")),
+        [0xFF, 0xFE, rest @ ..] => {
+            Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16, "UTF-16LE"))
+        }
+        [0xFE, 0xFF, rest @ ..] => {
+            Some((rest, u16::from_be_bytes as fn([u8; 2]) -> u16, "UTF-16BE"))
+        }
         _ => None,
     };
     if let Some((rest, to_unit, name)) = utf16 {
@@ -252,6 +311,18 @@ fn decode(bytes: &[u8], file: &str, diagnostics: &mut Vec<Diagnostic>) -> Result
     }
 }
 
+/// Byte offsets where lines start; `\r\n`, `\n` and a lone `\r` each end a line.
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    starts
+}
+
 /// The delimiter among `,` `;` and tab that occurs most often, outside quotes, on the
 /// header line; `,` when none does.
 fn detect_delimiter(text: &str) -> u8 {
@@ -267,7 +338,9 @@ fn detect_delimiter(text: &str) -> u8 {
             _ => {}
         }
     }
-    let best = (0..3).max_by_key(|&i| (counts[i], std::cmp::Reverse(i))).unwrap_or(0);
+    let best = (0..3)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap_or(0);
     if counts[best] == 0 {
         b','
     } else {
@@ -275,7 +348,11 @@ fn detect_delimiter(text: &str) -> u8 {
     }
 }
 
-fn find_columns(headers: &[String], options: &ReadOptions, catalogue: &Catalogue) -> Result<Columns, String> {
+fn find_columns(
+    headers: &[String],
+    options: &ReadOptions,
+    catalogue: &Catalogue,
+) -> Result<Columns, String> {
     let norm: Vec<String> = headers.iter().map(|h| normalise(h)).collect();
     let first = |names: &[&str]| names.iter().find_map(|n| norm.iter().position(|h| h == n));
     let mut columns = Columns {
@@ -298,7 +375,10 @@ fn find_columns(headers: &[String], options: &ReadOptions, catalogue: &Catalogue
         Some(name) => {
             let wanted = normalise(name);
             let column = norm.iter().position(|h| *h == wanted).ok_or_else(|| {
-                format!("no column \"{name}\" (given by --service-column); the header has: {}", seen())
+                format!(
+                    "no column \"{name}\" (given by --service-column); the header has: {}",
+                    seen()
+                )
             })?;
             columns.service.push(column);
         }
@@ -317,19 +397,31 @@ fn find_columns(headers: &[String], options: &ReadOptions, catalogue: &Catalogue
     }
     for (i, header) in headers.iter().enumerate() {
         let lower = header.trim().to_lowercase();
-        let Some(rest) = lower.strip_prefix("duty.").or_else(|| lower.strip_prefix("duty:")) else {
+        let Some(rest) = lower
+            .strip_prefix("duty.")
+            .or_else(|| lower.strip_prefix("duty:"))
+        else {
             continue;
         };
         let id = rest.trim().replace(['_', ' '], "-");
         let area = catalogue.area_index(&id).ok_or_else(|| {
             format!(
                 "column \"{header}\" names no duty area{}; the areas are: {}",
-                did_you_mean(&id, catalogue.areas.iter().map(|a| a.id.as_str())).replace("did you mean \"", "did you mean \"duty."),
-                catalogue.areas.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", ")
+                closest(&id, catalogue.areas.iter().map(|a| a.id.as_str()))
+                    .map(|a| format!(" (did you mean \"duty.{a}\"?)"))
+                    .unwrap_or_default(),
+                catalogue
+                    .areas
+                    .iter()
+                    .map(|a| a.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })?;
         if columns.duties.iter().any(|(_, a)| *a == area) {
-            return Err(format!("two columns override the duty area \"{id}\"; keep one"));
+            return Err(format!(
+                "two columns override the duty area \"{id}\"; keep one"
+            ));
         }
         columns.duties.push((i, area));
     }

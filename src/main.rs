@@ -18,7 +18,9 @@ fn main() -> ExitCode {
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Input errors already read `file:line: error: ...`.
-            if e.downcast_ref::<InventoryError>().is_some() || e.downcast_ref::<DataError>().is_some() {
+            if e.downcast_ref::<InventoryError>().is_some()
+                || e.downcast_ref::<DataError>().is_some()
+            {
                 eprintln!("{e}");
             } else {
                 eprintln!("error: {e:#}");

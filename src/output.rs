@@ -17,8 +17,12 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => std::path::PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "onus-report".into());
+    std::fs::create_dir_all(&parent)
+        .with_context(|| format!("cannot create {}", parent.display()))?;
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "onus-report".into());
     let staging = parent.join(format!(".{name}.onus-tmp-{}", std::process::id()));
     let result = stage_and_move(dir, &staging, files, &previous);
     if staging.exists() {
@@ -27,17 +31,25 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result
     result
 }
 
-fn stage_and_move(dir: &Path, staging: &Path, files: &[(String, Vec<u8>)], previous: &[String]) -> Result<()> {
-    std::fs::create_dir(staging).with_context(|| format!("cannot create a temporary folder {}", staging.display()))?;
+fn stage_and_move(
+    dir: &Path,
+    staging: &Path,
+    files: &[(String, Vec<u8>)],
+    previous: &[String],
+) -> Result<()> {
+    std::fs::create_dir(staging)
+        .with_context(|| format!("cannot create a temporary folder {}", staging.display()))?;
     let mut marker = String::new();
     for (name, bytes) in files {
-        std::fs::write(staging.join(name), bytes).with_context(|| format!("cannot write {}", staging.join(name).display()))?;
+        std::fs::write(staging.join(name), bytes)
+            .with_context(|| format!("cannot write {}", staging.join(name).display()))?;
         marker.push_str(name);
         marker.push('\n');
     }
     std::fs::write(staging.join(MARKER), &marker).context("cannot write the output marker")?;
     if !dir.exists() {
-        return std::fs::rename(staging, dir).with_context(|| format!("cannot move the report into {}", dir.display()));
+        return std::fs::rename(staging, dir)
+            .with_context(|| format!("cannot move the report into {}", dir.display()));
     }
     for old in previous {
         if !files.iter().any(|(n, _)| n == old) {
@@ -45,7 +57,8 @@ fn stage_and_move(dir: &Path, staging: &Path, files: &[(String, Vec<u8>)], previ
         }
     }
     for name in files.iter().map(|(n, _)| n.as_str()).chain([MARKER]) {
-        std::fs::rename(staging.join(name), dir.join(name)).with_context(|| format!("cannot move {name} into {}", dir.display()))?;
+        std::fs::rename(staging.join(name), dir.join(name))
+            .with_context(|| format!("cannot move {name} into {}", dir.display()))?;
     }
     Ok(())
 }
@@ -59,10 +72,16 @@ fn previous_files(dir: &Path, force: bool) -> Result<Vec<String>> {
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
     };
     if meta.file_type().is_symlink() {
-        bail!("{} is a symbolic link; name a real folder with -o", dir.display());
+        bail!(
+            "{} is a symbolic link; name a real folder with -o",
+            dir.display()
+        );
     }
     if !meta.is_dir() {
-        bail!("{} exists and is not a folder; name a folder with -o", dir.display());
+        bail!(
+            "{} exists and is not a folder; name a folder with -o",
+            dir.display()
+        );
     }
     let entries: Vec<String> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read {}", dir.display()))?
@@ -75,5 +94,9 @@ fn previous_files(dir: &Path, force: bool) -> Result<Vec<String>> {
         bail!("{} is not empty; pass --force to replace the files onus wrote there, or name another folder with -o", dir.display());
     }
     let listed = std::fs::read_to_string(dir.join(MARKER)).unwrap_or_default();
-    Ok(listed.lines().filter(|l| !l.is_empty() && !l.contains(['/', '\\']) && *l != "..").map(String::from).collect())
+    Ok(listed
+        .lines()
+        .filter(|l| !l.is_empty() && !l.contains(['/', '\\']) && *l != "..")
+        .map(String::from)
+        .collect())
 }

@@ -46,10 +46,11 @@ impl Renderer {
     pub fn new() -> Result<Renderer, RenderError> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![]);
-        tera.add_raw_templates(TEMPLATES.iter().copied()).map_err(|e| RenderError::Template {
-            name: "built-in".into(),
-            message: error_chain(&e),
-        })?;
+        tera.add_raw_templates(TEMPLATES.iter().copied())
+            .map_err(|e| RenderError::Template {
+                name: "built-in".into(),
+                message: error_chain(&e),
+            })?;
         tera.register_filter("md", md_filter);
         tera.register_filter("owner", owner_filter);
         Ok(Renderer { tera })
@@ -72,7 +73,10 @@ impl Renderer {
             message: error_chain(&e),
         };
         let context = tera::Context::from_serialize(report).map_err(fail)?;
-        self.tera.render(name, &context).map(String::into_bytes).map_err(fail)
+        self.tera
+            .render(name, &context)
+            .map(String::into_bytes)
+            .map_err(fail)
     }
 }
 
@@ -132,10 +136,16 @@ fn md_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
 
 fn owner_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     let id = as_text(value);
-    let owner = [Owner::Provider, Owner::Customer, Owner::Shared, Owner::NotApplicable, Owner::Unassessed]
-        .into_iter()
-        .find(|o| o.id() == id)
-        .ok_or_else(|| tera::Error::msg(format!("\"{id}\" is not an owner")))?;
+    let owner = [
+        Owner::Provider,
+        Owner::Customer,
+        Owner::Shared,
+        Owner::NotApplicable,
+        Owner::Unassessed,
+    ]
+    .into_iter()
+    .find(|o| o.id() == id)
+    .ok_or_else(|| tera::Error::msg(format!("\"{id}\" is not an owner")))?;
     Ok(Value::String(owner.display().to_string()))
 }
 
@@ -146,8 +156,14 @@ mod tests {
     #[test]
     fn markdown_cells_cannot_break_the_table() {
         assert_eq!(escape_markdown("a|b"), "a\\|b");
-        assert_eq!(escape_markdown("line1\r\nline2\nline3"), "line1<br>line2<br>line3");
-        assert_eq!(escape_markdown("<script>x</script>"), "&lt;script&gt;x&lt;/script&gt;");
+        assert_eq!(
+            escape_markdown("line1\r\nline2\nline3"),
+            "line1<br>line2<br>line3"
+        );
+        assert_eq!(
+            escape_markdown("<script>x</script>"),
+            "&lt;script&gt;x&lt;/script&gt;"
+        );
         assert_eq!(escape_markdown("S3\u{202e}"), "S3{U+202E}");
         assert_eq!(escape_markdown("x\u{0}y"), "x y");
     }

@@ -182,7 +182,12 @@ fn sorted(set: BTreeSet<String>) -> Vec<String> {
     set.into_iter().filter(|s| !s.is_empty()).collect()
 }
 
-pub fn build(catalogue: &Catalogue, inventory: &Inventory, classification: &Classification, options: &ReportOptions) -> Report {
+pub fn build(
+    catalogue: &Catalogue,
+    inventory: &Inventory,
+    classification: &Classification,
+    options: &ReportOptions,
+) -> Report {
     let cols = &inventory.columns;
     let mut services: Vec<(Option<(usize, String)>, ServiceOut)> = classification
         .entries
@@ -244,11 +249,17 @@ pub fn build(catalogue: &Catalogue, inventory: &Inventory, classification: &Clas
             );
             let label = match owner {
                 Owner::Shared => {
-                    let parts: Vec<String> = [("customer", customer), ("shared", shared), ("provider", provider)]
-                        .iter()
-                        .filter(|(_, n)| *n > 0)
-                        .map(|(name, n)| format!("{name} on {n} service{}", if *n == 1 { "" } else { "s" }))
-                        .collect();
+                    let parts: Vec<String> = [
+                        ("customer", customer),
+                        ("shared", shared),
+                        ("provider", provider),
+                    ]
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(name, n)| {
+                        format!("{name} on {n} service{}", if *n == 1 { "" } else { "s" })
+                    })
+                    .collect();
                     format!("Shared ({})", parts.join(", "))
                 }
                 other => other.display().to_string(),
@@ -289,13 +300,17 @@ pub fn build(catalogue: &Catalogue, inventory: &Inventory, classification: &Clas
         .map(|outcome| {
             let row = &inventory.rows[outcome.row];
             let entry = outcome.entry.map(|e| &classification.entries[e]);
-            let service = entry.and_then(|e| e.service).map(|i| &catalogue.services[i]);
+            let service = entry
+                .and_then(|e| e.service)
+                .map(|i| &catalogue.services[i]);
             RowOut {
                 line: row.line,
                 written: inventory.service_of(row).to_string(),
                 status: outcome.status,
                 service: service.map(|s| s.id.clone()),
-                variant: service.zip(entry.and_then(|e| e.variant)).map(|(s, v)| s.variants[v].id.clone()),
+                variant: service
+                    .zip(entry.and_then(|e| e.variant))
+                    .map(|(s, v)| s.variants[v].id.clone()),
                 account: row.get(cols.account).to_string(),
                 environment: row.get(cols.environment).to_string(),
                 region: row.get(cols.region).to_string(),
@@ -304,21 +319,49 @@ pub fn build(catalogue: &Catalogue, inventory: &Inventory, classification: &Clas
         })
         .collect();
 
-    let mut diagnostics: Vec<Diagnostic> = inventory.diagnostics.iter().chain(&classification.diagnostics).cloned().collect();
+    let mut diagnostics: Vec<Diagnostic> = inventory
+        .diagnostics
+        .iter()
+        .chain(&classification.diagnostics)
+        .cloned()
+        .collect();
     diagnostic::sort(&mut diagnostics);
     let all_rows = inventory.rows.iter();
     let scope = Scope {
-        accounts: sorted(all_rows.clone().map(|r| r.get(cols.account).to_string()).collect()),
-        regions: sorted(all_rows.clone().map(|r| r.get(cols.region).to_string()).collect()),
-        environments: sorted(all_rows.map(|r| r.get(cols.environment).to_string()).collect()),
+        accounts: sorted(
+            all_rows
+                .clone()
+                .map(|r| r.get(cols.account).to_string())
+                .collect(),
+        ),
+        regions: sorted(
+            all_rows
+                .clone()
+                .map(|r| r.get(cols.region).to_string())
+                .collect(),
+        ),
+        environments: sorted(
+            all_rows
+                .map(|r| r.get(cols.environment).to_string())
+                .collect(),
+        ),
     };
-    let count_rows = |status| classification.rows.iter().filter(|r| r.status == status).count();
+    let count_rows = |status| {
+        classification
+            .rows
+            .iter()
+            .filter(|r| r.status == status)
+            .count()
+    };
     let level_count = |level| diagnostics.iter().filter(|d| d.level == level).count();
     let assessed = services.iter().filter(|s| s.assessed).count();
     Report {
         schema: SCHEMA,
         meta: Meta {
-            title: options.title.clone().unwrap_or_else(|| "Shared responsibility matrix".into()),
+            title: options
+                .title
+                .clone()
+                .unwrap_or_else(|| "Shared responsibility matrix".into()),
             org: options.org.clone(),
             date: options.date.to_string(),
             as_of: options.as_of.unwrap_or(options.date).to_string(),

@@ -30,8 +30,14 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-    let col = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
     (line, col)
 }
 
@@ -67,7 +73,9 @@ impl Date {
 
     pub fn parse(text: &str) -> Option<Date> {
         let parts: Vec<&str> = text.trim().split('-').collect();
-        let [y, m, d] = parts.as_slice() else { return None };
+        let [y, m, d] = parts.as_slice() else {
+            return None;
+        };
         if y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return None;
         }
@@ -77,7 +85,20 @@ impl Date {
             day: d.parse().ok()?,
         };
         let leap = date.year % 4 == 0 && (date.year % 100 != 0 || date.year % 400 == 0);
-        let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let days = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
         let valid = date.year >= 1970
             && (1..=12).contains(&date.month)
             && (1..=days[date.month as usize - 1]).contains(&date.day);
@@ -109,7 +130,10 @@ mod tests {
         assert_eq!(Date::from_unix(0).to_string(), "1970-01-01");
         assert_eq!(Date::from_unix(1_767_225_600).to_string(), "2026-01-01");
         assert_eq!(Date::from_unix(951_782_400).to_string(), "2000-02-29");
-        assert_eq!(Date::parse("2026-02-28").map(|d| d.to_string()), Some("2026-02-28".into()));
+        assert_eq!(
+            Date::parse("2026-02-28").map(|d| d.to_string()),
+            Some("2026-02-28".into())
+        );
         assert_eq!(Date::parse("2026-02-29"), None);
         assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
         assert_eq!(Date::parse("26-1-1"), None);

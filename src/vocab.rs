@@ -145,7 +145,10 @@ mod tests {
         assert_eq!(Owner::roll_up([Customer, NotApplicable]), Customer);
         assert_eq!(Owner::roll_up([Customer, Provider]), Shared);
         assert_eq!(Owner::roll_up([Shared]), Shared);
-        assert_eq!(Owner::roll_up([NotApplicable, NotApplicable]), NotApplicable);
+        assert_eq!(
+            Owner::roll_up([NotApplicable, NotApplicable]),
+            NotApplicable
+        );
         assert_eq!(Owner::roll_up([]), NotApplicable);
         assert_eq!(Owner::roll_up([Unassessed, Provider]), Provider);
     }

@@ -1,0 +1,77 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use onus::catalogue::Catalogue;
+use onus::inventory::{Inventory, ReadOptions};
+use onus::report::{Report, ReportOptions};
+use onus::text::Date;
+use onus::vocab::{Basis, Owner};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+pub fn catalogue() -> &'static Catalogue {
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+    CATALOGUE.get_or_init(|| Catalogue::built_in().expect("the built-in catalogue loads"))
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn root(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+}
+
+/// Who owns `area` of `service` (as a person writes it), with the basis.
+pub fn who(service: &str, variant: Option<&str>, area: &str) -> (Owner, Basis) {
+    let c = catalogue();
+    let s = match c.lookup(service, None) {
+        onus::catalogue::Lookup::Service(s) => s,
+        other => panic!("{service} does not resolve: {other:?}"),
+    };
+    let v = variant.map(|v| {
+        s.variant(v)
+            .unwrap_or_else(|| panic!("{service} has no variant {v}"))
+    });
+    let i = c
+        .area_index(area)
+        .unwrap_or_else(|| panic!("no area {area}"));
+    let d = &c.duties(s, v)[i];
+    (d.owner, d.basis)
+}
+
+pub fn owner(service: &str, variant: Option<&str>, area: &str) -> Owner {
+    who(service, variant, area).0
+}
+
+pub fn parse(bytes: &[u8]) -> Result<Inventory, onus::inventory::InventoryError> {
+    Inventory::parse(bytes, "inventory.csv", &ReadOptions::default(), catalogue())
+}
+
+pub fn report_of(path: &Path) -> Report {
+    let inventory =
+        Inventory::read(path, &ReadOptions::default(), catalogue()).expect("inventory reads");
+    let options = ReportOptions {
+        title: None,
+        org: Some("Example Corp".into()),
+        date: Date::parse("2026-01-01").unwrap(),
+        as_of: None,
+    };
+    onus::cli::assess(catalogue(), &inventory, &options)
+}
+
+/// Every diagnostic as `check` prints it.
+pub fn diagnostics_of(bytes: &[u8]) -> Vec<String> {
+    let inventory = parse(bytes).expect("inventory parses");
+    let classification = onus::classify::classify(catalogue(), &inventory);
+    let mut all: Vec<_> = inventory
+        .diagnostics
+        .iter()
+        .chain(&classification.diagnostics)
+        .cloned()
+        .collect();
+    onus::diagnostic::sort(&mut all);
+    all.iter().map(|d| d.to_string()).collect()
+}

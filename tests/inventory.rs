@@ -1,0 +1,376 @@
+//! Inventory edge cases, each with the exact diagnostic or error a user reads.
+
+mod common;
+use common::{diagnostics_of, fixture, parse};
+use onus::classify::{classify, RowStatus};
+use onus::vocab::{Basis, Owner};
+
+fn read(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).unwrap()
+}
+
+fn error_of(name: &str) -> String {
+    parse(&read(name))
+        .expect_err("the inventory is refused")
+        .to_string()
+}
+
+fn services_of(name: &str) -> Vec<String> {
+    let inventory = parse(&read(name)).unwrap();
+    let c = common::catalogue();
+    classify(c, &inventory)
+        .entries
+        .iter()
+        .map(|e| {
+            e.service
+                .map_or_else(|| format!("?{}", e.written), |s| c.services[s].id.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn bom_and_spaced_header_are_read() {
+    assert_eq!(services_of("bom.csv"), ["aws.ec2", "aws.s3"]);
+    assert!(diagnostics_of(&read("bom.csv")).is_empty());
+    let inv = parse(&read("bom.csv")).unwrap();
+    assert_eq!(
+        inv.headers[0], "Service Name",
+        "the BOM is not part of the header"
+    );
+    assert!(
+        inv.columns.account.is_some(),
+        "Account ID is the account column"
+    );
+}
+
+#[test]
+fn semicolon_delimiter_is_detected() {
+    let inv = parse(&read("semicolon.csv")).unwrap();
+    assert_eq!(inv.delimiter, b';');
+    assert_eq!(services_of("semicolon.csv"), ["aws.ec2", "aws.s3"]);
+    assert!(inv.columns.environment.is_some());
+}
+
+#[test]
+fn crlf_line_numbers_stay_right() {
+    assert_eq!(
+        diagnostics_of(&read("crlf.csv")),
+        ["inventory.csv:4: error: unknown service \"NoSuchThing\", shown as unassessed in every area; correct the name, or add the service with --data"]
+    );
+}
+
+#[test]
+fn odd_header_spellings_are_recognised() {
+    let inv = parse(&read("odd-headers.csv")).unwrap();
+    assert_eq!(
+        inv.columns.service,
+        [0],
+        "\" Product_Name \" is the service column"
+    );
+    assert_eq!(inv.columns.account, Some(1));
+    assert_eq!(inv.columns.environment, Some(2));
+    assert_eq!(inv.columns.region, Some(3));
+    assert_eq!(services_of("odd-headers.csv"), ["aws.s3"]);
+}
+
+#[test]
+fn unknown_services_are_reported_once_with_suggestions_and_kept_unassessed() {
+    assert_eq!(
+        diagnostics_of(&read("unknown-service.csv")),
+        [
+            "inventory.csv:3: error: unknown service \"Amazon EC3\" (did you mean aws.ec2 (Amazon EC2), aws.ecr (Amazon ECR), aws.ecs (Amazon ECS)?), shown as unassessed in every area; correct the name, or add the service with --data (2 rows: lines 3, 4)",
+            "inventory.csv:5: error: unknown service \"Kubernetes Thing\", shown as unassessed in every area; correct the name, or add the service with --data",
+        ]
+    );
+    let report = common::report_of(&fixture("unknown-service.csv"));
+    assert_eq!(report.meta.unassessed_rows, 3);
+    let unknown: Vec<_> = report.services.iter().filter(|s| !s.assessed).collect();
+    assert_eq!(unknown.len(), 2);
+    assert!(unknown
+        .iter()
+        .all(|s| s.duties.values().all(|d| d.owner == Owner::Unassessed)));
+    // Left out of every roll-up: only EC2 counts.
+    assert_eq!(report.summary["guest-os"].customer, 1);
+    assert_eq!(report.summary["guest-os"].owner, Owner::Customer);
+}
+
+#[test]
+fn empty_service_cell_and_blank_rows_are_reported() {
+    assert_eq!(
+        diagnostics_of(&read("empty-service.csv")),
+        [
+            "inventory.csv:3: error: the service cell is empty; name the service or delete the row (the row counts as unassessed)",
+            "inventory.csv:4: warning: the row is blank; skipped",
+        ]
+    );
+    let report = common::report_of(&fixture("empty-service.csv"));
+    assert_eq!(report.meta.unassessed_rows, 1);
+}
+
+#[test]
+fn duplicate_rows_are_kept_and_flagged() {
+    assert_eq!(
+        diagnostics_of(&read("duplicates.csv")),
+        ["inventory.csv:4: warning: the row repeats line 2 exactly; both are kept as rows of the same service"]
+    );
+    let report = common::report_of(&fixture("duplicates.csv"));
+    let ec2 = report
+        .services
+        .iter()
+        .find(|s| s.id.as_deref() == Some("aws.ec2"))
+        .unwrap();
+    assert_eq!(ec2.rows, [2, 4]);
+}
+
+#[test]
+fn non_utf8_bytes_are_an_error_naming_the_line() {
+    assert_eq!(
+        error_of("non-utf8.csv"),
+        "inventory.csv:3: error: column 7: byte 0xE9 is not valid UTF-8; the file looks like Windows-1252 or Latin-1. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and run again"
+    );
+}
+
+#[test]
+fn utf16_with_bom_is_read() {
+    assert_eq!(services_of("utf16.csv"), ["aws.ec2"]);
+    assert_eq!(
+        diagnostics_of(&read("utf16.csv")),
+        ["inventory.csv: note: read as UTF-16LE (byte-order mark found)"]
+    );
+}
+
+#[test]
+fn header_only_is_a_warning_and_an_empty_report() {
+    assert_eq!(
+        diagnostics_of(&read("header-only.csv")),
+        ["inventory.csv:1: warning: the inventory has a header but no rows; the report will be empty"]
+    );
+}
+
+#[test]
+fn empty_file_is_an_error() {
+    assert_eq!(
+        error_of("empty.csv"),
+        "inventory.csv: error: the file is empty; an inventory needs a header row naming a service column, then one row per service"
+    );
+    assert_eq!(
+        parse(b"\n  \n").unwrap_err().to_string(),
+        error_of("empty.csv")
+    );
+}
+
+#[test]
+fn quoted_newlines_keep_later_line_numbers_right() {
+    let inv = parse(&read("quoted-newline.csv")).unwrap();
+    assert_eq!(inv.rows[0].cells[1], "first line\nsecond line");
+    assert_eq!(inv.rows[1].line, 4);
+}
+
+#[test]
+fn no_service_column_says_which_headers_were_seen() {
+    assert_eq!(
+        error_of("no-service-column.csv"),
+        "inventory.csv:1: error: no service column found; the header has: \"name\", \"cost\". Name one column \"service\" (or service_name, product, product/ProductName, lineItem/ProductCode, resourceType), or pass --service-column NAME"
+    );
+    let options = onus::inventory::ReadOptions {
+        service_column: Some("Name".into()),
+        delimiter: None,
+    };
+    let inv = onus::inventory::Inventory::parse(
+        &read("no-service-column.csv"),
+        "x.csv",
+        &options,
+        common::catalogue(),
+    )
+    .unwrap();
+    assert_eq!(inv.columns.service, [0]);
+}
+
+#[test]
+fn unknown_duty_column_is_an_error_with_a_suggestion() {
+    let e = error_of("unknown-duty-column.csv");
+    assert!(
+        e.starts_with("inventory.csv:1: error: column \"duty.encrypt\" names no duty area (did you mean \"duty.encryption\"?); the areas are: physical, hardware,"),
+        "{e}"
+    );
+}
+
+#[test]
+fn ragged_rows_are_padded_or_cut_with_a_warning() {
+    assert_eq!(
+        diagnostics_of(&read("ragged.csv")),
+        [
+            "inventory.csv:2: warning: the row has 2 cells, the header 3; the missing cells are read as empty",
+            "inventory.csv:3: warning: the row has 4 cells, the header 3; the cells beyond the last column are ignored: 3",
+        ]
+    );
+}
+
+#[test]
+fn billing_lines_are_skipped_with_a_note_not_unassessed() {
+    assert_eq!(
+        diagnostics_of(&read("billing-lines.csv")),
+        ["inventory.csv:3: note: \"AWSDataTransfer\" is a billing line, not a service (Data transfer charges, billed separately from the services that cause them); skipped (2 rows: lines 3, 4)"]
+    );
+    let report = common::report_of(&fixture("billing-lines.csv"));
+    assert_eq!(
+        (report.meta.unassessed_rows, report.meta.skipped_rows),
+        (0, 2)
+    );
+    assert_eq!(report.inventory[1].status, RowStatus::Skipped);
+}
+
+#[test]
+fn variants_missing_unknown_or_needless_are_reported() {
+    assert_eq!(
+        diagnostics_of(&read("variants.csv")),
+        [
+            "inventory.csv:2: warning: aws.eks depends on how it is used (variants: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes) and no variant is given; the customer is assumed to own: physical, hardware, network-infrastructure, virtualization, worker-nodes, guest-os. Add a variant column to be exact (2 rows: lines 2, 3)",
+            "inventory.csv:3: error: \"fargte\" is not a variant of aws.eks (expected one of: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes); the customer is assumed to own the duties that depend on it",
+            "inventory.csv:5: warning: aws.s3 has no variants; the variant \"fast\" is ignored",
+        ]
+    );
+    let report = common::report_of(&fixture("variants.csv"));
+    let eks = report
+        .services
+        .iter()
+        .find(|s| s.id.as_deref() == Some("aws.eks"))
+        .unwrap();
+    assert_eq!(eks.variant, None);
+    assert_eq!(
+        eks.rows,
+        [2, 3],
+        "an unknown variant joins the conservative entry"
+    );
+    assert_eq!(eks.duties["worker-nodes"].owner, Owner::Customer);
+    assert_eq!(eks.duties["worker-nodes"].basis, Basis::Assumed);
+    let ecs = report
+        .services
+        .iter()
+        .find(|s| s.id.as_deref() == Some("aws.ecs"))
+        .unwrap();
+    assert_eq!(ecs.variant.as_deref(), Some("fargate"));
+    assert_eq!(ecs.duties["worker-nodes"].owner, Owner::Provider);
+    assert!(report
+        .assumptions
+        .iter()
+        .any(|a| a.service == "aws.eks" && a.area == "guest-os"));
+}
+
+#[test]
+fn overrides_need_a_rationale_and_disagreements_keep_the_customer() {
+    assert_eq!(
+        diagnostics_of(&read("overrides.csv")),
+        [
+            "inventory.csv:2: error: duty.encryption = \"provider\" moves the duty away from the customer without a rationale; fill the rationale column (the override is not applied)",
+            "inventory.csv:3: warning: rows of aws.s3 disagree on encryption (line 3: shared, line 4: customer); keeping customer, the owner that leaves most to the customer. Give every row the same override, or give the rows different variants",
+            "inventory.csv:5: error: duty.backup-recovery = \"custmer\" is not an owner (expected provider, customer, shared or n/a); the customer is assumed to own it",
+            "inventory.csv:8: error: unknown service \"Snowflake\" (did you mean aws.snowball (AWS Snow Family)?), shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:8: warning: the override duty.encryption is ignored: \"Snowflake\" is unassessed",
+        ]
+    );
+    let report = common::report_of(&fixture("overrides.csv"));
+    let duty = |id: &str, area: &str| {
+        let s = report
+            .services
+            .iter()
+            .find(|s| s.id.as_deref() == Some(id))
+            .unwrap();
+        (s.duties[area].owner, s.duties[area].basis)
+    };
+    assert_eq!(
+        duty("aws.ec2", "encryption"),
+        (Owner::Customer, Basis::TierDefault),
+        "no rationale: not applied"
+    );
+    assert_eq!(
+        duty("aws.s3", "encryption"),
+        (Owner::Customer, Basis::TierDefault),
+        "the silent row keeps the customer"
+    );
+    assert_eq!(
+        duty("aws.dynamodb", "backup-recovery"),
+        (Owner::Customer, Basis::Assumed),
+        "invalid value: customer assumed"
+    );
+    assert_eq!(
+        duty("aws.lambda", "encryption"),
+        (Owner::Customer, Basis::Override)
+    );
+    assert_eq!(
+        duty("aws.rds", "backup-recovery"),
+        (Owner::Provider, Basis::Override)
+    );
+    let rds = report
+        .overrides
+        .iter()
+        .find(|o| o.service == "aws.rds")
+        .unwrap();
+    assert!(rds.applied);
+    assert_eq!(rds.rationale, "AWS Backup under contract X");
+    let s3 = report
+        .overrides
+        .iter()
+        .find(|o| o.service == "aws.s3")
+        .unwrap();
+    assert!(!s3.applied);
+    assert_eq!(s3.note, "not applied: another row keeps customer");
+    assert_eq!(report.overrides.len(), 5, "every override is listed");
+}
+
+#[test]
+fn nul_bytes_are_refused() {
+    let e = parse(b"service\nEC2\nS3\0\n").unwrap_err().to_string();
+    assert_eq!(e, "inventory.csv:3: error: the file contains NUL bytes: it looks like a binary file, not a CSV text file");
+}
+
+#[test]
+fn billing_and_config_exports_resolve_as_they_come() {
+    for (name, min_share) in [
+        ("samples/cur-export.csv", 0.9),
+        ("samples/aws-config-export.csv", 0.9),
+    ] {
+        let report = common::report_of(&common::root(name));
+        let distinct = report.services.len();
+        let assessed = report.meta.counts.assessed;
+        assert!(
+            assessed as f64 >= min_share * distinct as f64,
+            "{name}: {assessed} of {distinct} distinct services resolve"
+        );
+        assert_eq!(report.meta.unassessed_rows, 0, "{name}");
+    }
+}
+
+#[test]
+fn resource_types_resolve_by_exact_type_before_namespace() {
+    let c = common::catalogue();
+    let id = |t: &str| match c.lookup(t, None) {
+        onus::catalogue::Lookup::Service(s) => s.id.clone(),
+        other => panic!("{t}: {other:?}"),
+    };
+    assert_eq!(id("AWS::EC2::Instance"), "aws.ec2");
+    assert_eq!(id("AWS::EC2::Volume"), "aws.ebs");
+    assert_eq!(id("AWS::EC2::VPC"), "aws.vpc");
+    assert_eq!(id("AWS::EC2::SecurityGroup"), "aws.vpc");
+    assert_eq!(id("aws::s3::bucket"), "aws.s3");
+    for name in [
+        "EC2",
+        "Amazon EC2",
+        "Amazon Elastic Compute Cloud",
+        "ec2",
+        "AmazonEC2",
+        "aws.ec2",
+        "amazon-ec2",
+    ] {
+        assert_eq!(id(name), "aws.ec2", "{name}");
+    }
+    assert_eq!(id("AWSLambda"), "aws.lambda");
+}
+
+#[test]
+fn old_mac_cr_line_endings_keep_line_numbers_right() {
+    assert_eq!(
+        diagnostics_of(&read("cr-only.csv")),
+        ["inventory.csv:3: error: unknown service \"NoSuch\", shown as unassessed in every area; correct the name, or add the service with --data"]
+    );
+}

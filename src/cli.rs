@@ -119,6 +119,7 @@ pub struct WhoArgs {
     /// The variant, for services whose split depends on how they are used.
     #[arg(long, value_name = "VARIANT")]
     pub variant: Option<String>,
+    /// Print JSON for scripts.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
@@ -133,6 +134,7 @@ pub struct ServicesArgs {
     /// Only services of this provider (aws).
     #[arg(long, value_name = "PROVIDER")]
     pub provider: Option<String>,
+    /// Print JSON for scripts.
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]

@@ -112,6 +112,12 @@ impl std::fmt::Display for Date {
     }
 }
 
+/// Characters that are invisible or reorder text (zero-width, bidi controls): outputs
+/// show them rather than let them disguise a name.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,10 +150,4 @@ mod tests {
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
         assert_eq!(line_col("ab", 0), (1, 1));
     }
-}
-
-/// Characters that are invisible or reorder text (zero-width, bidi controls): outputs
-/// show them rather than let them disguise a name.
-pub fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }

@@ -225,7 +225,7 @@ fn variants_missing_unknown_or_needless_are_reported() {
     assert_eq!(
         diagnostics_of(&read("variants.csv")),
         [
-            "inventory.csv:2: warning: aws.eks depends on how it is used (variants: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes) and no variant is given; the customer is assumed to own: physical, hardware, network-infrastructure, virtualization, worker-nodes, guest-os. Add a variant column to be exact (2 rows: lines 2, 3)",
+            "inventory.csv:2: warning: aws.eks depends on how it is used (variants: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes) and no variant is given; the customer is assumed to own: physical, hardware, network-infrastructure, virtualization, worker-nodes, guest-os, runtime. Add a variant column to be exact (2 rows: lines 2, 3)",
             "inventory.csv:3: error: \"fargte\" is not a variant of aws.eks (expected one of: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes); the customer is assumed to own the duties that depend on it",
             "inventory.csv:5: warning: aws.s3 has no variants; the variant \"fast\" is ignored",
         ]

@@ -342,3 +342,13 @@ fn summary_table_comes_out_of_a_report_on_the_seed_services() {
     assert!(md.contains("| Infrastructure of the managed service (durability, availability, scaling, replication) | Yes | No | Provider |"));
     assert!(md.contains("monitor the provider through its attestations"));
 }
+
+#[test]
+fn container_hosts_the_customer_runs_carry_their_container_runtime_too() {
+    assert_eq!(owner("ECS", Some("ec2"), "runtime"), Customer);
+    assert_eq!(
+        owner("EKS", Some("self-managed-nodes"), "runtime"),
+        Customer
+    );
+    assert_eq!(owner("EKS", Some("hybrid-nodes"), "runtime"), Customer);
+}

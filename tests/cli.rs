@@ -1,0 +1,176 @@
+//! The command line as a user meets it: exit codes, stdout and stderr.
+//!
+//! Each folder under `tests/cli/` is a case: `args` (one argument a line; `$TMP` is a
+//! fresh temporary folder), and the expected `stdout`, `stderr` and `status`. Run with
+//! `ONUS_BLESS=1` to write what the tool prints now, then review the diff before
+//! committing it.
+
+use std::path::Path;
+use std::process::Command;
+
+fn onus() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_onus"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("SOURCE_DATE_EPOCH");
+    cmd
+}
+
+fn run_case(dir: &Path) -> Result<(), String> {
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp_path = tmp.path().display().to_string();
+    let args: Vec<String> = std::fs::read_to_string(dir.join("args"))
+        .unwrap()
+        .lines()
+        .map(|l| l.replace("$TMP", &tmp_path))
+        .collect();
+    let output = onus().args(&args).output().unwrap();
+    let clean = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&tmp_path, "$TMP");
+    let actual = [
+        ("stdout", clean(&output.stdout)),
+        ("stderr", clean(&output.stderr)),
+        (
+            "status",
+            format!("{}\n", output.status.code().unwrap_or(-1)),
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (name, text) in actual {
+        let path = dir.join(name);
+        if std::env::var_os("ONUS_BLESS").is_some() {
+            std::fs::write(&path, &text).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        if expected != text {
+            problems.push(format!(
+                "{}: {name} differs\n--- expected\n{expected}--- actual\n{text}",
+                dir.display()
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
+    }
+}
+
+#[test]
+fn cli_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cli");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "the CLI cases are there");
+    let failures: Vec<String> = cases.iter().filter_map(|c| run_case(c).err()).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} CLI cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn report_refuses_a_non_empty_folder_and_force_keeps_unrelated_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let run = |force: bool| {
+        let mut cmd = onus();
+        cmd.args([
+            "report",
+            "tests/fixtures/seed-inventory.csv",
+            "--date",
+            "2026-01-01",
+            "-o",
+        ])
+        .arg(&out);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.output().unwrap()
+    };
+    let refused = run(false);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not empty; pass --force"));
+    assert!(!out.join("responsibility-matrix.md").exists());
+
+    let forced = run(true);
+    assert_eq!(
+        forced.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&forced.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(out.join("responsibility-matrix.md").exists());
+    // A second forced run with one format removes only the file onus wrote before.
+    let mut cmd = onus();
+    cmd.args([
+        "report",
+        "tests/fixtures/seed-inventory.csv",
+        "--format",
+        "json",
+        "--force",
+        "-o",
+    ])
+    .arg(&out);
+    assert!(cmd.status().unwrap().success());
+    assert!(!out.join("responsibility-matrix.md").exists());
+    assert!(out.join("notes.txt").exists());
+}
+
+#[test]
+fn a_failed_report_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let status = onus()
+        .args(["report", "tests/fixtures/non-utf8.csv", "-o"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "no temporary folder is left behind"
+    );
+}
+
+#[test]
+fn same_inputs_give_byte_identical_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let render = |name: &str| {
+        let out = tmp.path().join(name);
+        let status = onus()
+            .args(["report", "samples/inventory.csv", "-o"])
+            .arg(&out)
+            .env("SOURCE_DATE_EPOCH", "1767225600")
+            .status()
+            .unwrap();
+        assert!(status.success());
+        out
+    };
+    let (a, b) = (render("a"), render("b"));
+    for file in ["responsibility-matrix.md", "responsibility-matrix.json"] {
+        let (x, y) = (
+            std::fs::read(a.join(file)).unwrap(),
+            std::fs::read(b.join(file)).unwrap(),
+        );
+        assert_eq!(x, y, "{file} differs between runs");
+        assert!(
+            String::from_utf8_lossy(&x).contains("2026-01-01"),
+            "{file} carries SOURCE_DATE_EPOCH's date"
+        );
+    }
+}

@@ -173,6 +173,7 @@ fn is_id(s: &str) -> bool {
 #[serde(deny_unknown_fields)]
 struct RawModel {
     version: String,
+    provider_note: String,
     area: Vec<RawArea>,
     tier: Vec<RawTier>,
 }
@@ -390,6 +391,8 @@ struct Index {
 #[derive(Debug)]
 pub struct Catalogue {
     pub model_version: String,
+    /// What "provider" means, printed wherever an output lists the provider's part.
+    pub provider_note: String,
     pub areas: Vec<Area>,
     pub tiers: Vec<Tier>,
     pub providers: Vec<Provider>,
@@ -946,6 +949,7 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
     }
     Ok(Catalogue {
         model_version: raw.version,
+        provider_note: raw.provider_note,
         areas,
         tiers,
         providers: Vec::new(),

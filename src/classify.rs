@@ -406,14 +406,18 @@ fn build_entry(
                         "invalid value; customer assumed",
                     )
                 }
-                Some(owner) if owner != Owner::Customer && st.rationale.is_empty() => {
+                // Taking a duty (or part of it) from the customer needs a reason on record.
+                Some(owner)
+                    if owner.customer_weight() < catalogue_duty.owner.customer_weight()
+                        && st.rationale.is_empty() =>
+                {
                     diagnostics.push(Diagnostic::new(
                         Level::Error,
                         file,
                         Some(st.line),
                         format!(
-                            "duty.{area_id} = \"{}\" moves the duty away from the customer without a rationale; fill the rationale column (the override is not applied)",
-                            st.value
+                            "duty.{area_id} = \"{}\" leaves the customer less than the catalogue does ({}) without a rationale; fill the rationale column (the override is not applied)",
+                            st.value, catalogue_duty.owner
                         ),
                     ));
                     (catalogue_duty.clone(), "not applied: no rationale")
@@ -463,7 +467,14 @@ fn build_entry(
         if distinct.len() > 1 {
             let said: Vec<String> = candidates
                 .iter()
-                .map(|(l, d)| format!("line {l}: {}", d.owner))
+                .map(|(l, d)| {
+                    let how = if d.basis == Basis::Override {
+                        ""
+                    } else {
+                        " (no override)"
+                    };
+                    format!("line {l}: {}{how}", d.owner)
+                })
                 .collect();
             diagnostics.push(Diagnostic::new(
                 Level::Warning,

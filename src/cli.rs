@@ -152,7 +152,7 @@ fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
 }
 
 fn parse_date(text: &str) -> std::result::Result<Date, String> {
-    Date::parse(text).ok_or_else(|| format!("\"{text}\" is not a date of the form YYYY-MM-DD"))
+    Date::parse(text).ok_or_else(|| format!("\"{text}\" is not a calendar date written YYYY-MM-DD"))
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
@@ -232,15 +232,16 @@ fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
         };
         writeln!(
             out,
-            "wrote {} to {} ({}, {}{incomplete})",
+            "wrote {} to {}: {}, {} ({} unassessed){incomplete}",
             files
                 .iter()
                 .map(|(n, _)| n.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
             args.output.display(),
-            plural(m.counts.assessed, "service"),
             plural(m.inventory.rows, "row"),
+            plural(m.counts.services, "service"),
+            m.counts.unassessed,
         )?;
     }
     Ok(0)
@@ -535,6 +536,7 @@ fn services_command(args: ServicesArgs, out: &mut dyn Write) -> Result<u8> {
             .collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&listing)?)?;
     } else {
+        let width = selected.iter().map(|s| s.id.len()).max().unwrap_or(0);
         for s in &selected {
             let variants = if s.variants.is_empty() {
                 String::new()
@@ -550,7 +552,7 @@ fn services_command(args: ServicesArgs, out: &mut dyn Write) -> Result<u8> {
             };
             writeln!(
                 out,
-                "{:<32} {:<15} {}{variants}",
+                "{:<width$}  {:<15} {}{variants}",
                 s.id, catalogue.tiers[s.tier].id, s.name
             )?;
         }

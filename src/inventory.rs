@@ -43,6 +43,8 @@ const REGION_HEADERS: &[&str] = &[
     "productregioncode",
     "location",
 ];
+const OWNER_HEADERS: &[&str] = &["owner", "serviceowner", "team", "ownerteam"];
+const CLASSIFICATION_HEADERS: &[&str] = &["dataclassification", "classification"];
 const RATIONALE_HEADERS: &[&str] = &["rationale", "justification", "overriderationale"];
 
 /// An inventory that cannot be read at all.
@@ -74,6 +76,9 @@ pub struct Columns {
     pub environment: Option<usize>,
     pub region: Option<usize>,
     pub rationale: Option<usize>,
+    /// Who runs the service in the organisation (not the owner of a duty).
+    pub owner: Option<usize>,
+    pub data_classification: Option<usize>,
     /// `duty.<area>` columns: (column, area index).
     pub duties: Vec<(usize, usize)>,
 }
@@ -362,6 +367,8 @@ fn find_columns(
         environment: first(ENVIRONMENT_HEADERS),
         region: first(REGION_HEADERS),
         rationale: first(RATIONALE_HEADERS),
+        owner: first(OWNER_HEADERS),
+        data_classification: first(CLASSIFICATION_HEADERS),
         ..Columns::default()
     };
     let seen = || {

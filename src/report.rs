@@ -28,6 +28,8 @@ pub struct ReportOptions {
 pub struct Report {
     pub schema: &'static str,
     pub meta: Meta,
+    /// What "provider" means: never "nothing for you to do".
+    pub provider_note: String,
     /// The duty areas, in matrix order, with what each side does.
     pub areas: Vec<AreaOut>,
     pub tiers: Vec<TierOut>,
@@ -121,6 +123,9 @@ pub struct ServiceOut {
     pub accounts: Vec<String>,
     pub environments: Vec<String>,
     pub regions: Vec<String>,
+    /// The inventory's `owner` column: who runs the service in the organisation.
+    pub service_owners: Vec<String>,
+    pub data_classifications: Vec<String>,
     pub duties: BTreeMap<String, DutyOut>,
 }
 
@@ -210,6 +215,8 @@ pub fn build(
                 accounts: collect(cols.account),
                 environments: collect(cols.environment),
                 regions: collect(cols.region),
+                service_owners: collect(cols.owner),
+                data_classifications: collect(cols.data_classification),
                 duties: catalogue
                     .areas
                     .iter()
@@ -357,6 +364,7 @@ pub fn build(
     let assessed = services.iter().filter(|s| s.assessed).count();
     Report {
         schema: SCHEMA,
+        provider_note: catalogue.provider_note.clone(),
         meta: Meta {
             title: options
                 .title

@@ -255,3 +255,29 @@ fn data_overlay_from_a_folder_replaces_and_adds_files() {
     let e = data_files(Some(dir.path())).unwrap_err().to_string();
     assert!(e.ends_with("stray.toml: error: not a data file onus knows; expected model.toml or <provider>/catalogue.toml"), "{e}");
 }
+
+#[test]
+fn every_reason_is_a_sentence() {
+    let c = catalogue();
+    for s in &c.services {
+        for d in s
+            .duties
+            .values()
+            .chain(s.variants.iter().flat_map(|v| v.duties.values()))
+        {
+            assert!(
+                d.reason.ends_with('.'),
+                "{}: {:?} needs a full stop",
+                s.id,
+                d.reason
+            );
+        }
+    }
+    for a in &c.areas {
+        assert!(
+            a.provider.ends_with('.') && a.customer.ends_with('.'),
+            "{}",
+            a.id
+        );
+    }
+}

@@ -262,8 +262,8 @@ fn overrides_need_a_rationale_and_disagreements_keep_the_customer() {
     assert_eq!(
         diagnostics_of(&read("overrides.csv")),
         [
-            "inventory.csv:2: error: duty.encryption = \"provider\" moves the duty away from the customer without a rationale; fill the rationale column (the override is not applied)",
-            "inventory.csv:3: warning: rows of aws.s3 disagree on encryption (line 3: shared, line 4: customer); keeping customer, the owner that leaves most to the customer. Give every row the same override, or give the rows different variants",
+            "inventory.csv:2: error: duty.encryption = \"provider\" leaves the customer less than the catalogue does (customer) without a rationale; fill the rationale column (the override is not applied)",
+            "inventory.csv:3: warning: rows of aws.s3 disagree on encryption (line 3: shared, line 4: customer (no override)); keeping customer, the owner that leaves most to the customer. Give every row the same override, or give the rows different variants",
             "inventory.csv:5: error: duty.backup-recovery = \"custmer\" is not an owner (expected provider, customer, shared or n/a); the customer is assumed to own it",
             "inventory.csv:8: error: unknown service \"Snowflake\" (did you mean aws.snowball (AWS Snow Family)?), shown as unassessed in every area; correct the name, or add the service with --data",
             "inventory.csv:8: warning: the override duty.encryption is ignored: \"Snowflake\" is unassessed",
@@ -372,5 +372,15 @@ fn old_mac_cr_line_endings_keep_line_numbers_right() {
     assert_eq!(
         diagnostics_of(&read("cr-only.csv")),
         ["inventory.csv:3: error: unknown service \"NoSuch\", shown as unassessed in every area; correct the name, or add the service with --data"]
+    );
+}
+
+#[test]
+fn an_override_that_takes_nothing_from_the_customer_needs_no_rationale() {
+    let csv = b"service,duty.physical,duty.guest-os\nS3,provider,n/a\n";
+    assert_eq!(
+        diagnostics_of(csv),
+        ["inventory.csv:2: error: duty.guest-os = \"n/a\" leaves the customer less than the catalogue does (provider) without a rationale; fill the rationale column (the override is not applied)"],
+        "provider -> provider is no move; provider -> n/a drops the provider's part the customer relies on"
     );
 }

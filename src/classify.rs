@@ -88,7 +88,15 @@ struct Statement {
     rationale: String,
 }
 
-pub fn classify(catalogue: &Catalogue, inventory: &Inventory) -> Classification {
+/// The variant to assume for rows of a service whose `variant` cell is empty, by
+/// service id (`--variant aws.eks=fargate`): exports such as billing have no such column.
+pub type DefaultVariants = BTreeMap<String, String>;
+
+pub fn classify(
+    catalogue: &Catalogue,
+    inventory: &Inventory,
+    default_variants: &DefaultVariants,
+) -> Classification {
     let file = inventory.file.as_str();
     let cols = &inventory.columns;
     let mut diagnostics = Vec::new();
@@ -140,7 +148,10 @@ pub fn classify(catalogue: &Catalogue, inventory: &Inventory) -> Classification 
                     .iter()
                     .position(|s| s.id == service.id)
                     .expect("looked-up service is in the catalogue");
-                let variant_cell = row.get(cols.variant);
+                let variant_cell = match row.get(cols.variant) {
+                    "" => default_variants.get(&service.id).map_or("", String::as_str),
+                    given => given,
+                };
                 let variant = if variant_cell.is_empty() {
                     None
                 } else if let Some(v) = service.variant(variant_cell) {
@@ -347,10 +358,10 @@ fn build_entry(
             Some(first_line),
             with_lines(
                 &format!(
-                    "{} depends on how it is used (variants: {}) and no variant is given; the customer is assumed to own: {}. Add a variant column to be exact",
-                    service.id,
+                    "{id} depends on how it is used (variants: {}) and no variant is given; the customer is assumed to own: {}. Name the variant in a variant column, or with --variant {id}=VARIANT",
                     variant_ids(service),
-                    assumed.join(", ")
+                    assumed.join(", "),
+                    id = service.id,
                 ),
                 &rows.iter().map(|&r| inventory.rows[r].line).collect::<Vec<_>>(),
             ),

@@ -2,6 +2,7 @@
 //! All real work is in the library modules; this file only wires them to the terminal.
 
 use crate::catalogue::{data_files, Catalogue, Lookup, Service, Variant};
+use crate::classify::DefaultVariants;
 use crate::diagnostic::Level;
 use crate::inventory::{Inventory, ReadOptions};
 use crate::render::{Format, Renderer};
@@ -65,6 +66,9 @@ pub struct InventoryArgs {
     /// The field delimiter (detected among , ; and tab when not given).
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// Assume a variant for a service whose rows name none, e.g. aws.eks=fargate (repeatable).
+    #[arg(long = "variant", value_name = "SERVICE=VARIANT")]
+    pub variants: Vec<String>,
 }
 
 #[derive(Args)]
@@ -193,22 +197,50 @@ fn report_date(given: Option<Date>) -> Result<Date> {
     Ok(Date::from_unix(now.as_secs() as i64))
 }
 
+/// `--variant SERVICE=VARIANT` options, checked against the catalogue.
+fn default_variants(catalogue: &Catalogue, given: &[String]) -> Result<DefaultVariants> {
+    let mut defaults = DefaultVariants::new();
+    for pair in given {
+        let (service, variant) = pair.split_once('=').ok_or_else(|| {
+            anyhow!("--variant \"{pair}\": expected SERVICE=VARIANT, e.g. aws.eks=fargate")
+        })?;
+        let service = find_service(catalogue, service)?;
+        let variant = find_variant(service, Some(variant))?.expect("a variant was named");
+        if let Some(other) = defaults.insert(service.id.clone(), variant.id.clone()) {
+            if other != variant.id {
+                bail!(
+                    "--variant names two variants for {}: {other} and {}",
+                    service.id,
+                    variant.id
+                );
+            }
+        }
+    }
+    Ok(defaults)
+}
+
 /// Reads, classifies and builds the report; the pipeline every report-like command shares.
-pub fn assess(catalogue: &Catalogue, inventory: &Inventory, options: &ReportOptions) -> Report {
-    let classification = crate::classify::classify(catalogue, inventory);
+pub fn assess(
+    catalogue: &Catalogue,
+    inventory: &Inventory,
+    variants: &DefaultVariants,
+    options: &ReportOptions,
+) -> Report {
+    let classification = crate::classify::classify(catalogue, inventory, variants);
     report::build(catalogue, inventory, &classification, options)
 }
 
 fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
     let catalogue = load_catalogue(&args.data)?;
     let inventory = read_inventory(&args.input, &catalogue)?;
+    let variants = default_variants(&catalogue, &args.input.variants)?;
     let options = ReportOptions {
         title: args.title,
         org: args.org,
         date: report_date(args.date)?,
         as_of: args.as_of,
     };
-    let report = assess(&catalogue, &inventory, &options);
+    let report = assess(&catalogue, &inventory, &variants, &options);
     let renderer = Renderer::new()?;
     let mut formats = args.format.clone();
     formats.sort();
@@ -250,7 +282,8 @@ fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
 fn check_command(args: CheckArgs, out: &mut dyn Write) -> Result<u8> {
     let catalogue = load_catalogue(&args.data)?;
     let inventory = read_inventory(&args.input, &catalogue)?;
-    let classification = crate::classify::classify(&catalogue, &inventory);
+    let variants = default_variants(&catalogue, &args.input.variants)?;
+    let classification = crate::classify::classify(&catalogue, &inventory, &variants);
     let mut diagnostics: Vec<_> = inventory
         .diagnostics
         .iter()

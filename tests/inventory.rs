@@ -18,7 +18,7 @@ fn error_of(name: &str) -> String {
 fn services_of(name: &str) -> Vec<String> {
     let inventory = parse(&read(name)).unwrap();
     let c = common::catalogue();
-    classify(c, &inventory)
+    classify(c, &inventory, &Default::default())
         .entries
         .iter()
         .map(|e| {
@@ -225,7 +225,7 @@ fn variants_missing_unknown_or_needless_are_reported() {
     assert_eq!(
         diagnostics_of(&read("variants.csv")),
         [
-            "inventory.csv:2: warning: aws.eks depends on how it is used (variants: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes) and no variant is given; the customer is assumed to own: physical, hardware, network-infrastructure, virtualization, worker-nodes, guest-os, runtime. Add a variant column to be exact (2 rows: lines 2, 3)",
+            "inventory.csv:2: warning: aws.eks depends on how it is used (variants: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes) and no variant is given; the customer is assumed to own: physical, hardware, network-infrastructure, virtualization, worker-nodes, guest-os, runtime. Name the variant in a variant column, or with --variant aws.eks=VARIANT (2 rows: lines 2, 3)",
             "inventory.csv:3: error: \"fargte\" is not a variant of aws.eks (expected one of: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes); the customer is assumed to own the duties that depend on it",
             "inventory.csv:5: warning: aws.s3 has no variants; the variant \"fast\" is ignored",
         ]
@@ -383,4 +383,28 @@ fn an_override_that_takes_nothing_from_the_customer_needs_no_rationale() {
         ["inventory.csv:2: error: duty.guest-os = \"n/a\" leaves the customer less than the catalogue does (provider) without a rationale; fill the rationale column (the override is not applied)"],
         "provider -> provider is no move; provider -> n/a drops the provider's part the customer relies on"
     );
+}
+
+#[test]
+fn a_default_variant_applies_to_rows_that_name_none() {
+    let inventory = parse(b"service,variant\nEKS,\nEKS,self-managed-nodes\n").unwrap();
+    let defaults = [("aws.eks".to_string(), "fargate".to_string())].into();
+    let c = common::catalogue();
+    let result = classify(c, &inventory, &defaults);
+    let variants: Vec<_> = result
+        .entries
+        .iter()
+        .map(|e| {
+            e.variant
+                .map(|v| c.services[e.service.unwrap()].variants[v].id.clone())
+        })
+        .collect();
+    assert_eq!(
+        variants,
+        [
+            Some("self-managed-nodes".to_string()),
+            Some("fargate".to_string())
+        ]
+    );
+    assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
 }

@@ -59,13 +59,13 @@ pub fn report_of(path: &Path) -> Report {
         date: Date::parse("2026-01-01").unwrap(),
         as_of: None,
     };
-    onus::cli::assess(catalogue(), &inventory, &options)
+    onus::cli::assess(catalogue(), &inventory, &Default::default(), &options)
 }
 
 /// Every diagnostic as `check` prints it.
 pub fn diagnostics_of(bytes: &[u8]) -> Vec<String> {
     let inventory = parse(bytes).expect("inventory parses");
-    let classification = onus::classify::classify(catalogue(), &inventory);
+    let classification = onus::classify::classify(catalogue(), &inventory, &Default::default());
     let mut all: Vec<_> = inventory
         .diagnostics
         .iter()

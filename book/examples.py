@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Writes the guide's pages (book/src) from their sources (book/pages), running every
+example so that what the guide shows is what onus prints.
+
+In a page:  '@ cmd'   -> '$ cmd' and its output (stdout and stderr)
+            '@N cmd'  -> the same, output cut to N lines, then '...'
+            '@! cmd'  -> run silently (setup); a failure is reported
+            '@? cmd'  -> '$ cmd', its output, then '$ echo $?' and the exit code
+Commands run in a scratch folder holding a copy of samples/, with the onus binary given
+by $ONUS (default: the debug build under $CARGO_TARGET_DIR or target/) first on PATH.
+Edit book/pages, never book/src. `--check` fails when book/src is not up to date.
+"""
+import os, pathlib, re, shutil, subprocess, sys, tempfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SRC, DST = ROOT / 'book' / 'pages', ROOT / 'book' / 'src'
+target = pathlib.Path(os.environ.get('CARGO_TARGET_DIR', ROOT / 'target'))
+binary = pathlib.Path(os.environ.get('ONUS', target / 'debug' / 'onus')).resolve()
+if not binary.exists():
+    sys.exit(f'no onus binary at {binary}: build it first (cargo build)')
+
+scratch = pathlib.Path(tempfile.mkdtemp(prefix='onus-book-'))
+bindir = scratch / 'bin'
+bindir.mkdir()
+(bindir / 'onus').symlink_to(binary)
+env = dict(os.environ, PATH=f'{bindir}:{os.environ["PATH"]}')
+env['SOURCE_DATE_EPOCH'] = '1767225600'  # 2026-01-01: pages must not change by the day
+
+problems, stale = [], []
+for page in sorted(SRC.rglob('*.md')):
+    rel = page.relative_to(SRC)
+    work = scratch / str(rel).replace('/', '_')
+    work.mkdir()
+    shutil.copytree(ROOT / 'samples', work / 'samples')
+    out = []
+    for line in page.read_text().split('\n'):
+        m = re.match(r'^@(!|\?|\d+)? (.*)$', line)
+        if not m:
+            out.append(line)
+            continue
+        mode, cmd = m.group(1), m.group(2)
+        p = subprocess.run(['bash', '-c', cmd], cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        text = p.stdout.decode('utf-8', 'replace').rstrip('\n').replace(str(work), '.')
+        if mode == '!':
+            if p.returncode != 0:
+                problems.append(f'{rel}: setup failed: {cmd}: {text}')
+            continue
+        out.append('$ ' + cmd)
+        lines = text.split('\n') if text else []
+        if mode and mode.isdigit() and len(lines) > int(mode):
+            lines = lines[:int(mode)] + ['...']
+        out.extend(lines)
+        if mode == '?':
+            out += ['$ echo $?', str(p.returncode)]
+    dst = DST / rel
+    text = '\n'.join(out)
+    if '--check' in sys.argv:
+        if not dst.exists() or dst.read_text() != text:
+            stale.append(str(rel))
+    else:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_text(text)
+shutil.rmtree(scratch)
+for p in problems:
+    print(p, file=sys.stderr)
+if stale:
+    print('book/src is out of date for: ' + ', '.join(stale) + '; run python3 book/examples.py', file=sys.stderr)
+sys.exit(1 if problems or stale else 0)

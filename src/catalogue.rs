@@ -6,166 +6,13 @@
 //! export writes for it, and say who owns each duty area of that service.
 //! A bad data file is an error naming the file, line and column; nothing is guessed.
 
-use crate::text::{line_col, normalise, strip_vendor_prefix};
+use crate::data::is_id;
+pub use crate::data::{data_files, DataError, DataFile};
+use crate::text::{normalise, strip_vendor_prefix};
 use crate::vocab::{Basis, Owner};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
 use toml::Spanned;
-
-/// The data files built into the binary, by path relative to `frameworks/`.
-const BUILT_IN: &[(&str, &str)] = &[
-    ("model.toml", include_str!("../frameworks/model.toml")),
-    (
-        "aws/catalogue.toml",
-        include_str!("../frameworks/aws/catalogue.toml"),
-    ),
-];
-
-/// A data file that could not be read or does not say what onus needs.
-#[derive(Debug, thiserror::Error)]
-#[error("{file}{}: error: {message}", position.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
-pub struct DataError {
-    pub file: String,
-    pub position: Option<(usize, usize)>,
-    pub message: String,
-}
-
-/// One data file, built in or from `--data`.
-#[derive(Debug, Clone)]
-pub struct DataFile {
-    /// Path relative to the data root, with `/` separators: `aws/catalogue.toml`.
-    pub path: String,
-    /// Where it came from, as error messages and reports name it.
-    pub origin: String,
-    pub text: String,
-}
-
-impl DataFile {
-    fn error_at(&self, offset: Option<usize>, message: impl Into<String>) -> DataError {
-        DataError {
-            file: self.origin.clone(),
-            position: offset.map(|o| line_col(&self.text, o)),
-            message: message.into(),
-        }
-    }
-
-    fn error_near(&self, needle: &str, message: impl Into<String>) -> DataError {
-        self.error_at(self.text.find(needle), message)
-    }
-
-    fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, DataError> {
-        toml::from_str(&self.text).map_err(|e| {
-            self.error_at(
-                e.span().map(|s| s.start),
-                e.message().trim_end().replace('\n', " "),
-            )
-        })
-    }
-}
-
-/// The built-in data files, with those of `overlay` added or replacing them by path.
-pub fn data_files(overlay: Option<&Path>) -> Result<Vec<DataFile>, DataError> {
-    let mut files: BTreeMap<String, DataFile> = BUILT_IN
-        .iter()
-        .map(|(path, text)| {
-            let file = DataFile {
-                path: path.to_string(),
-                origin: format!("frameworks/{path} (built in)"),
-                text: text.to_string(),
-            };
-            (path.to_string(), file)
-        })
-        .collect();
-    if let Some(dir) = overlay {
-        let meta = std::fs::metadata(dir).map_err(|e| DataError {
-            file: dir.display().to_string(),
-            position: None,
-            message: format!("cannot read the --data folder: {e}"),
-        })?;
-        if !meta.is_dir() {
-            return Err(DataError {
-                file: dir.display().to_string(),
-                position: None,
-                message: "--data must name a folder of data files (like frameworks/)".into(),
-            });
-        }
-        let mut found = Vec::new();
-        collect_toml(dir, &mut found)?;
-        for full in found {
-            let rel = full
-                .strip_prefix(dir)
-                .unwrap_or(&full)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/");
-            let origin = full.display().to_string();
-            if !is_known_data_path(&rel) {
-                return Err(DataError {
-                    file: origin,
-                    position: None,
-                    message: "not a data file onus knows; expected model.toml or <provider>/catalogue.toml".into(),
-                });
-            }
-            let bytes = std::fs::read(&full).map_err(|e| DataError {
-                file: origin.clone(),
-                position: None,
-                message: format!("cannot read: {e}"),
-            })?;
-            let text = String::from_utf8(bytes).map_err(|e| DataError {
-                file: origin.clone(),
-                position: None,
-                message: format!(
-                    "not UTF-8 (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            })?;
-            files.insert(
-                rel.clone(),
-                DataFile {
-                    path: rel,
-                    origin,
-                    text,
-                },
-            );
-        }
-    }
-    Ok(files.into_values().collect())
-}
-
-fn is_known_data_path(rel: &str) -> bool {
-    rel == "model.toml"
-        || matches!(rel.split('/').collect::<Vec<_>>().as_slice(), [p, "catalogue.toml"] if is_id(p))
-}
-
-fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DataError> {
-    let read_err = |e: std::io::Error| DataError {
-        file: dir.display().to_string(),
-        position: None,
-        message: format!("cannot read folder: {e}"),
-    };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(read_err)?
-        .collect::<Result<_, _>>()
-        .map_err(read_err)?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_toml(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn is_id(s: &str) -> bool {
-    !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
 
 // ---- raw file shapes (strict) ----
 
@@ -399,6 +246,8 @@ pub struct Catalogue {
     /// Sorted by id.
     pub services: Vec<Service>,
     pub not_services: Vec<NotService>,
+    pub frameworks: Vec<crate::framework::Framework>,
+    pub crosswalks: Vec<crate::framework::Crosswalk>,
     index: Index,
 }
 
@@ -423,7 +272,13 @@ impl Catalogue {
         }
         catalogue.services.sort_by(|a, b| a.id.cmp(&b.id));
         catalogue.build_index(files)?;
+        let area_ids: Vec<String> = catalogue.areas.iter().map(|a| a.id.clone()).collect();
+        (catalogue.frameworks, catalogue.crosswalks) = crate::framework::load(files, &area_ids)?;
         Ok(catalogue)
+    }
+
+    pub fn framework(&self, id: &str) -> Option<&crate::framework::Framework> {
+        self.frameworks.iter().find(|f| f.id == id)
     }
 
     pub fn area_index(&self, id: &str) -> Option<usize> {
@@ -955,6 +810,8 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         providers: Vec::new(),
         services: Vec::new(),
         not_services: Vec::new(),
+        frameworks: Vec::new(),
+        crosswalks: Vec::new(),
         index: Index::default(),
     })
 }

@@ -130,7 +130,7 @@ pub fn classify(
                         "no catalogue for provider \"{provider_cell}\" (onus knows: {}); \"{written}\" is shown as unassessed. Add a catalogue with --data",
                         known.join(", ")
                     ))).or_default().push(row.line);
-                    let key = EntryKey::Unknown(normalise(written));
+                    let key = unknown_key(written);
                     entries
                         .entry(key.clone())
                         .or_insert_with(|| (written.to_string(), Vec::new()))
@@ -152,37 +152,36 @@ pub fn classify(
                     "" => default_variants.get(&service.id).map_or("", String::as_str),
                     given => given,
                 };
-                let variant = if variant_cell.is_empty() {
-                    None
+                let assessed = |variant| {
+                    (
+                        RowStatus::Assessed,
+                        EntryKey::Assessed {
+                            service: service_index,
+                            variant,
+                        },
+                    )
+                };
+                if variant_cell.is_empty() {
+                    assessed(None)
                 } else if let Some(v) = service.variant(variant_cell) {
-                    service.variants.iter().position(|x| x.id == v.id)
+                    assessed(service.variants.iter().position(|x| x.id == v.id))
                 } else if service.variants.is_empty() {
-                    grouped
-                        .entry((
-                            Level::Warning,
-                            format!(
-                                "{} has no variants; the variant \"{variant_cell}\" is ignored",
-                                service.id
-                            ),
-                        ))
-                        .or_default()
-                        .push(row.line);
-                    None
+                    // The inventory says the service is used in a way the catalogue does
+                    // not describe (ECS Fargate with launch type EXTERNAL): nothing can
+                    // be assumed about the provider's part.
+                    grouped.entry((Level::Error, format!(
+                        "{} has no variants, so the catalogue does not know it used as \"{variant_cell}\"; shown as unassessed. Remove the variant, or name the service it describes",
+                        service.id
+                    ))).or_default().push(row.line);
+                    (RowStatus::Unassessed, unknown_key(written))
                 } else {
                     grouped.entry((Level::Error, format!(
                         "\"{variant_cell}\" is not a variant of {} (expected one of: {}); the customer is assumed to own the duties that depend on it",
                         service.id,
                         variant_ids(service)
                     ))).or_default().push(row.line);
-                    None
-                };
-                (
-                    RowStatus::Assessed,
-                    EntryKey::Assessed {
-                        service: service_index,
-                        variant,
-                    },
-                )
+                    assessed(None)
+                }
             }
             Lookup::NotService(ns) => {
                 grouped
@@ -204,7 +203,7 @@ pub fn classify(
                     "\"{written}\" could be {}; add a provider column to say which. Shown as unassessed",
                     ids.join(" or ")
                 ))).or_default().push(row.line);
-                (RowStatus::Unassessed, EntryKey::Unknown(normalise(written)))
+                (RowStatus::Unassessed, unknown_key(written))
             }
             Lookup::Unknown { suggestions } => {
                 let hint = if suggestions.is_empty() {
@@ -219,7 +218,7 @@ pub fn classify(
                 grouped.entry((Level::Error, format!(
                     "unknown service \"{written}\"{hint}, shown as unassessed in every area; correct the name, or add the service with --data"
                 ))).or_default().push(row.line);
-                (RowStatus::Unassessed, EntryKey::Unknown(normalise(written)))
+                (RowStatus::Unassessed, unknown_key(written))
             }
         };
         entries
@@ -299,6 +298,22 @@ pub fn classify(
         overrides,
         diagnostics,
     }
+}
+
+/// A rationale says why in words: "." or "x" is not one.
+fn is_rationale(text: &str) -> bool {
+    text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+}
+
+/// Unknown names group by their normalised form; one that normalises to nothing keeps
+/// its own spelling, so distinct odd names stay distinct.
+fn unknown_key(written: &str) -> EntryKey {
+    let key = normalise(written);
+    EntryKey::Unknown(if key.is_empty() {
+        written.to_string()
+    } else {
+        key
+    })
 }
 
 fn variant_ids(service: &Service) -> String {
@@ -420,14 +435,14 @@ fn build_entry(
                 // Taking a duty (or part of it) from the customer needs a reason on record.
                 Some(owner)
                     if owner.customer_weight() < catalogue_duty.owner.customer_weight()
-                        && st.rationale.is_empty() =>
+                        && !is_rationale(&st.rationale) =>
                 {
                     diagnostics.push(Diagnostic::new(
                         Level::Error,
                         file,
                         Some(st.line),
                         format!(
-                            "duty.{area_id} = \"{}\" leaves the customer less than the catalogue does ({}) without a rationale; fill the rationale column (the override is not applied)",
+                            "duty.{area_id} = \"{}\" leaves the customer less than the catalogue does ({}) without a rationale; say why in the rationale column (the override is not applied)",
                             st.value, catalogue_duty.owner
                         ),
                     ));

@@ -5,6 +5,7 @@ use crate::catalogue::{data_files, Catalogue, Lookup, Service, Variant};
 use crate::classify::DefaultVariants;
 use crate::diagnostic::Level;
 use crate::inventory::{Inventory, ReadOptions};
+use crate::join::Selection;
 use crate::render::{Format, Renderer};
 use crate::report::{self, Report, ReportOptions};
 use crate::text::{normalise, Date};
@@ -47,6 +48,22 @@ pub enum Command {
     /// List the service catalogue.
     #[command(after_help = "Example:\n  onus services --tier container --json")]
     Services(ServicesArgs),
+    /// List the control frameworks, or one framework's controls and their duty areas.
+    #[command(
+        after_help = "Examples:\n  onus frameworks\n  onus frameworks nist-800-53:moderate --json"
+    )]
+    Frameworks(FrameworksArgs),
+}
+
+#[derive(Args)]
+pub struct FrameworksArgs {
+    /// A framework id, `id:baseline` for one baseline.
+    pub framework: Option<String>,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub data: DataArgs,
 }
 
 #[derive(Args)]
@@ -77,6 +94,14 @@ pub struct ReportArgs {
     pub input: InventoryArgs,
     #[command(flatten)]
     pub data: DataArgs,
+    /// A framework to join with, `id` or `id:baseline` (repeatable; `all` for every one).
+    #[arg(
+        short = 'f',
+        long = "framework",
+        value_name = "FW",
+        default_value = "soc2"
+    )]
+    pub frameworks: Vec<String>,
     /// Output folder.
     #[arg(short, long, value_name = "DIR", default_value = "onus-report")]
     pub output: PathBuf,
@@ -165,6 +190,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
         Command::Check(args) => check_command(args, out),
         Command::Who(args) => who_command(args, out),
         Command::Services(args) => services_command(args, out),
+        Command::Frameworks(args) => frameworks_command(args, out),
     }
 }
 
@@ -186,9 +212,14 @@ fn report_date(given: Option<Date>) -> Result<Date> {
         return Ok(date);
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let seconds: i64 = epoch.trim().parse().map_err(|_| {
-            anyhow!("SOURCE_DATE_EPOCH=\"{epoch}\" is not a whole number of seconds since 1970")
-        })?;
+        let seconds: i64 = epoch
+            .trim()
+            .parse()
+            .ok()
+            .filter(|s| (0..=253_402_300_799).contains(s))
+            .ok_or_else(|| {
+                anyhow!("SOURCE_DATE_EPOCH=\"{epoch}\" is not a whole number of seconds between 1970 and the year 9999")
+            })?;
         return Ok(Date::from_unix(seconds));
     }
     let now = std::time::SystemTime::now()
@@ -235,6 +266,7 @@ fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
     let inventory = read_inventory(&args.input, &catalogue)?;
     let variants = default_variants(&catalogue, &args.input.variants)?;
     let options = ReportOptions {
+        frameworks: Selection::parse_all(&catalogue, &args.frameworks).map_err(|e| anyhow!(e))?,
         title: args.title,
         org: args.org,
         date: report_date(args.date)?,
@@ -249,7 +281,11 @@ fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
         .iter()
         .map(|&f| Ok((f.file_name().to_string(), renderer.render(&report, f)?)))
         .collect::<Result<Vec<_>>>()?;
-    crate::output::write_all(&args.output, &files, args.force)?;
+    let known: Vec<&str> = <Format as clap::ValueEnum>::value_variants()
+        .iter()
+        .map(|f| f.file_name())
+        .collect();
+    crate::output::write_all(&args.output, &files, args.force, &known)?;
     for d in &report.diagnostics {
         if !args.quiet || d.level == Level::Error {
             eprintln!("{d}");
@@ -590,6 +626,138 @@ fn services_command(args: ServicesArgs, out: &mut dyn Write) -> Result<u8> {
             )?;
         }
         eprintln!("{} services", selected.len());
+    }
+    Ok(0)
+}
+
+#[derive(Serialize)]
+struct FrameworkListing<'a> {
+    id: &'a str,
+    name: &'a str,
+    version: &'a str,
+    publisher: &'a str,
+    controls: usize,
+    withdrawn: usize,
+    baselines: Vec<BaselineListing<'a>>,
+    text: crate::framework::TextPolicy,
+    based_on: Option<&'a str>,
+    source: &'a str,
+    licence: &'a str,
+}
+
+#[derive(Serialize)]
+struct BaselineListing<'a> {
+    id: &'a str,
+    name: &'a str,
+    controls: usize,
+}
+
+#[derive(Serialize)]
+struct ControlListing<'a> {
+    id: &'a str,
+    label: &'a str,
+    group: Option<&'a str>,
+    parent: Option<&'a str>,
+    baselines: &'a [String],
+    withdrawn: bool,
+    areas: Vec<&'a str>,
+    why: &'a str,
+}
+
+fn frameworks_command(args: FrameworksArgs, out: &mut dyn Write) -> Result<u8> {
+    let catalogue = load_catalogue(&args.data)?;
+    let Some(text) = &args.framework else {
+        let listing: Vec<FrameworkListing> = catalogue
+            .frameworks
+            .iter()
+            .map(|f| FrameworkListing {
+                id: &f.id,
+                name: &f.name,
+                version: &f.version,
+                publisher: &f.publisher,
+                controls: f.selected(None).count(),
+                withdrawn: f.controls.iter().filter(|c| c.withdrawn).count(),
+                baselines: f
+                    .baselines
+                    .iter()
+                    .map(|b| BaselineListing {
+                        id: &b.id,
+                        name: &b.name,
+                        controls: f.selected(Some(&b.id)).count(),
+                    })
+                    .collect(),
+                text: f.text,
+                based_on: f.based_on.as_deref(),
+                source: &f.source,
+                licence: &f.licence,
+            })
+            .collect();
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&listing)?)?;
+        } else {
+            let width = listing.iter().map(|f| f.id.len()).max().unwrap_or(0);
+            for f in &listing {
+                let baselines: Vec<String> = f
+                    .baselines
+                    .iter()
+                    .map(|b| format!("{} {}", b.id, b.controls))
+                    .collect();
+                let policy = serde_json::to_value(f.text)?;
+                writeln!(
+                    out,
+                    "{:<width$}  {:>5} controls  text: {:<8}  {} {}{}",
+                    f.id,
+                    f.controls,
+                    policy.as_str().unwrap_or_default(),
+                    f.name,
+                    f.version,
+                    if baselines.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{}]", baselines.join(", "))
+                    }
+                )?;
+            }
+        }
+        return Ok(0);
+    };
+    let selection =
+        Selection::parse_all(&catalogue, std::slice::from_ref(text)).map_err(|e| anyhow!(e))?;
+    let [selection] = selection.as_slice() else {
+        bail!("name one framework (`onus frameworks` lists them)");
+    };
+    let fw = catalogue.framework(&selection.framework).expect("checked");
+    let controls: Vec<ControlListing> = fw
+        .selected(selection.baseline.as_deref())
+        .map(|c| ControlListing {
+            id: &c.id,
+            label: &c.label,
+            group: c.group.as_deref(),
+            parent: c.parent.as_deref(),
+            baselines: &c.baselines,
+            withdrawn: c.withdrawn,
+            areas: c
+                .areas
+                .iter()
+                .map(|&a| catalogue.areas[a].id.as_str())
+                .collect(),
+            why: &c.why,
+        })
+        .collect();
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&controls)?)?;
+    } else {
+        let width = controls.iter().map(|c| c.id.len()).max().unwrap_or(0);
+        for c in &controls {
+            writeln!(
+                out,
+                "{:<width$}  {}  [{}]",
+                c.id,
+                c.label,
+                c.areas.join(", ")
+            )?;
+        }
+        eprintln!("{}: {} controls", selection.key(), controls.len());
     }
     Ok(0)
 }

@@ -1,6 +1,7 @@
 //! Diagnostics: what the tool tells the user about their input, each pinned to a file
 //! and, where there is one, a line. They are collected, never printed from deep inside.
 
+use crate::text::visible;
 use serde::Serialize;
 use std::fmt;
 
@@ -43,17 +44,12 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     /// `file:line: level: message`, the form `check` prints and editors jump to.
+    /// Invisible and control characters of the input are shown, never passed through.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (file, message) = (visible(&self.file), visible(&self.message));
         match self.line {
-            Some(line) => write!(
-                f,
-                "{}:{}: {}: {}",
-                self.file,
-                line,
-                self.level.id(),
-                self.message
-            ),
-            None => write!(f, "{}: {}: {}", self.file, self.level.id(), self.message),
+            Some(line) => write!(f, "{file}:{line}: {}: {message}", self.level.id()),
+            None => write!(f, "{file}: {}: {message}", self.level.id()),
         }
     }
 }

@@ -158,6 +158,13 @@ impl Inventory {
             ));
         }
         let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&text));
+        if let Some(offset) = unclosed_quote(&text, delimiter) {
+            let (line, _) = line_col(&text, offset);
+            return Err(fail(
+                Some(line as u64),
+                "a quoted cell opens here and is never closed, so every later row would be read into it; close the quote (inside a quoted cell, write a quote as \"\")".into(),
+            ));
+        }
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .has_headers(false)
@@ -316,6 +323,33 @@ fn decode(
     }
 }
 
+/// The offset of a quote that opens a quoted field never closed before the end of the
+/// file (RFC 4180: a quote opens a field only at its start; `""` inside is a quote).
+fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut quoted, mut opened, mut field_start) = (false, 0, true);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if b == b'"' && field_start {
+            quoted = true;
+            opened = i;
+        } else {
+            field_start = b == delimiter || b == b'\n' || b == b'\r';
+        }
+        i += 1;
+    }
+    quoted.then_some(opened)
+}
+
 /// Byte offsets where lines start; `\r\n`, `\n` and a lone `\r` each end a line.
 fn line_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
@@ -403,28 +437,30 @@ fn find_columns(
         }
     }
     for (i, header) in headers.iter().enumerate() {
-        let lower = header.trim().to_lowercase();
-        let Some(rest) = lower
-            .strip_prefix("duty.")
-            .or_else(|| lower.strip_prefix("duty:"))
-        else {
+        let Some(rest) = duty_column(header) else {
             continue;
         };
-        let id = rest.trim().replace(['_', ' '], "-");
-        let area = catalogue.area_index(&id).ok_or_else(|| {
-            format!(
-                "column \"{header}\" names no duty area{}; the areas are: {}",
-                closest(&id, catalogue.areas.iter().map(|a| a.id.as_str()))
-                    .map(|a| format!(" (did you mean \"duty.{a}\"?)"))
-                    .unwrap_or_default(),
-                catalogue
-                    .areas
-                    .iter()
-                    .map(|a| a.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
+        let wanted = normalise(rest);
+        let area = catalogue
+            .areas
+            .iter()
+            .position(|a| normalise(&a.id) == wanted)
+            .ok_or_else(|| {
+                let guess = rest.trim().to_lowercase().replace(['_', ' ', '.'], "-");
+                format!(
+                    "column \"{header}\" looks like a duty override but names no duty area{}; the areas are: {}. Name it duty.<area>, or rename the column",
+                    closest(&guess, catalogue.areas.iter().map(|a| a.id.as_str()))
+                        .map(|a| format!(" (did you mean \"duty.{a}\"?)"))
+                        .unwrap_or_default(),
+                    catalogue
+                        .areas
+                        .iter()
+                        .map(|a| a.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+        let id = &catalogue.areas[area].id;
         if columns.duties.iter().any(|(_, a)| *a == area) {
             return Err(format!(
                 "two columns override the duty area \"{id}\"; keep one"
@@ -435,9 +471,53 @@ fn find_columns(
     Ok(columns)
 }
 
+/// The area part of an override column: `duty.guest-os`, `Duty_Guest OS`, `duties:data`.
+/// A header that starts with "duty" or "duties" and a separator is always read as one,
+/// so a misspelt override is an error rather than a column silently kept as data.
+fn duty_column(header: &str) -> Option<&str> {
+    let trimmed = header.trim();
+    let lower = trimmed.to_lowercase();
+    let word = ["duties", "duty"]
+        .into_iter()
+        .find(|w| lower.starts_with(w))?;
+    let rest = &trimmed[word.len()..];
+    let after = rest.trim_start_matches(|c: char| c.is_whitespace() || ".:_-/".contains(c));
+    (after.len() < rest.len()).then_some(after)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        assert_eq!(unclosed_quote("a,b\nEC2,\"x\nS3,y\n", b','), Some(8));
+        assert_eq!(
+            unclosed_quote("a,b\nEC2,\"x \"\"q\"\" y\"\nS3,y\n", b','),
+            None
+        );
+        assert_eq!(
+            unclosed_quote("a,b\nEC2,x\"y\nS3,z\n", b','),
+            None,
+            "a quote inside a field is text"
+        );
+    }
+
+    #[test]
+    fn override_columns_are_recognised_in_any_spelling() {
+        for h in [
+            "duty.guest-os",
+            "Duty.Guest_OS",
+            "duty_guest-os",
+            "duty guest os",
+            "duties:guest-os",
+            "duty / guest-os",
+        ] {
+            assert_eq!(normalise(duty_column(h).unwrap()), "guestos", "{h}");
+        }
+        assert_eq!(duty_column("dutyfree"), None);
+        assert_eq!(duty_column("service"), None);
+    }
 
     #[test]
     fn delimiter_is_detected_from_the_header_outside_quotes() {

@@ -3,15 +3,18 @@
 //!
 //! The pipeline, one module a stage:
 //! [`catalogue`] (shipped data) → [`inventory`] (the user's CSV) → [`classify`]
-//! (rows to services, variants, overrides) → [`report`] (the one model every renderer
+//! (rows to services, variants, overrides) → [`join`] (frameworks) → [`report`] (the one model every renderer
 //! sees) → [`render`] (bytes per format) → [`output`] (the only writer of files).
 //! [`cli`] wires the stages to commands.
 
 pub mod catalogue;
 pub mod classify;
 pub mod cli;
+pub mod data;
 pub mod diagnostic;
+pub mod framework;
 pub mod inventory;
+pub mod join;
 pub mod output;
 pub mod render;
 pub mod report;

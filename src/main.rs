@@ -1,6 +1,7 @@
 use clap::Parser;
 use onus::catalogue::DataError;
 use onus::inventory::InventoryError;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -11,27 +12,57 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match onus::cli::run(cli, &mut out) {
+    let mut out = PipeSafe {
+        inner: std::io::stdout().lock(),
+        closed: false,
+    };
+    let result = onus::cli::run(cli, &mut out);
+    let _ = out.flush();
+    match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // Input errors already read `file:line: error: ...`.
-            if e.downcast_ref::<InventoryError>().is_some()
+            let text = if e.downcast_ref::<InventoryError>().is_some()
                 || e.downcast_ref::<DataError>().is_some()
             {
-                eprintln!("{e}");
+                e.to_string()
             } else {
-                eprintln!("error: {e:#}");
-            }
+                format!("error: {e:#}")
+            };
+            let _ = writeln!(std::io::stderr(), "{}", onus::text::visible(&text));
             ExitCode::from(2)
         }
     }
 }
 
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain()
-        .filter_map(|c| c.downcast_ref::<std::io::Error>())
-        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+/// Standard output that a closed pipe (`onus services | head -1`) silences instead of
+/// failing: the command still runs to the end and returns its own exit code.
+struct PipeSafe<W: Write> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Write for PipeSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.inner.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
 }

@@ -3,19 +3,28 @@
 //! Everything is rendered in memory first; files go to a temporary folder beside the
 //! target and are moved into place only when all were written, so a failed run leaves
 //! no partial output. A non-empty target is refused unless `--force`, and `--force`
-//! only replaces files that onus itself wrote there (listed in a marker file).
+//! only replaces or removes files that onus itself wrote there: those listed in the
+//! marker file, and only under names onus writes.
 
 use anyhow::{bail, Context, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Lists the files onus wrote into an output folder.
 pub const MARKER: &str = ".onus-output";
 
-pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<()> {
-    let previous = previous_files(dir, force)?;
+/// Writes `files` (name, bytes) into `dir`. `known` are every name onus may write there.
+pub fn write_all(
+    dir: &Path,
+    files: &[(String, Vec<u8>)],
+    force: bool,
+    known: &[&str],
+) -> Result<()> {
+    // `out/` and `out` are one folder; the trailing slash would make checks follow a link.
+    let dir: PathBuf = dir.components().collect();
+    let previous = previous_files(&dir, force, files, known)?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
+        _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent)
         .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -24,7 +33,7 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "onus-report".into());
     let staging = parent.join(format!(".{name}.onus-tmp-{}", std::process::id()));
-    let result = stage_and_move(dir, &staging, files, &previous);
+    let result = stage_and_move(&dir, &staging, files, &previous);
     if staging.exists() {
         let _ = std::fs::remove_dir_all(&staging);
     }
@@ -63,9 +72,15 @@ fn stage_and_move(
     Ok(())
 }
 
-/// The files a previous run wrote into `dir`; refuses a folder with other content
-/// unless `force` is set.
-fn previous_files(dir: &Path, force: bool) -> Result<Vec<String>> {
+/// The files a previous run of onus wrote into `dir` (listed in its marker and named as
+/// onus names its outputs). Refuses a non-empty folder without `force`, and any file
+/// onus is about to write that it did not write itself.
+fn previous_files(
+    dir: &Path,
+    force: bool,
+    files: &[(String, Vec<u8>)],
+    known: &[&str],
+) -> Result<Vec<String>> {
     let meta = match std::fs::symlink_metadata(dir) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -91,12 +106,24 @@ fn previous_files(dir: &Path, force: bool) -> Result<Vec<String>> {
         return Ok(Vec::new());
     }
     if !force {
-        bail!("{} is not empty; pass --force to replace the files onus wrote there, or name another folder with -o", dir.display());
+        bail!(
+            "{} is not empty; pass --force to replace the files onus wrote there, or name another folder with -o",
+            dir.display()
+        );
     }
     let listed = std::fs::read_to_string(dir.join(MARKER)).unwrap_or_default();
-    Ok(listed
+    let ours: Vec<String> = listed
         .lines()
-        .filter(|l| !l.is_empty() && !l.contains(['/', '\\']) && *l != "..")
+        .filter(|l| known.contains(l) && entries.iter().any(|e| e == l))
         .map(String::from)
-        .collect())
+        .collect();
+    for (name, _) in files {
+        if entries.contains(name) && !ours.contains(name) {
+            bail!(
+                "{} holds a {name} that onus did not write (it is not listed in {MARKER}); move it away or name another folder with -o",
+                dir.display()
+            );
+        }
+    }
+    Ok(ours)
 }

@@ -108,7 +108,7 @@ pub fn escape_markdown(text: &str) -> String {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\\' | '|' | '*' | '`' | '[' | ']' | '#' => {
+            '\\' | '|' | '*' | '`' | '[' | ']' | '#' | '~' => {
                 out.push('\\');
                 out.push(c);
             }

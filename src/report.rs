@@ -18,6 +18,8 @@ pub const SCHEMA: &str = "onus/report/v1";
 
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
+    /// The frameworks to join with (`-f`).
+    pub frameworks: Vec<crate::join::Selection>,
     pub title: Option<String>,
     pub org: Option<String>,
     pub date: Date,
@@ -37,7 +39,8 @@ pub struct Report {
     pub services: Vec<ServiceOut>,
     /// Per area: the owner across the assessed services, with the counts.
     pub summary: BTreeMap<String, SummaryOut>,
-    pub frameworks: Vec<serde_json::Value>,
+    /// One per selected framework: every control with its owner and provenance.
+    pub frameworks: Vec<crate::join::FrameworkOut>,
     pub overrides: Vec<OverrideRecord>,
     /// Every cell the tool had to assume (given to the customer).
     pub assumptions: Vec<Assumption>,
@@ -254,23 +257,11 @@ pub fn build(
                 count(Owner::Shared),
                 count(Owner::NotApplicable),
             );
-            let label = match owner {
-                Owner::Shared => {
-                    let parts: Vec<String> = [
-                        ("customer", customer),
-                        ("shared", shared),
-                        ("provider", provider),
-                    ]
-                    .iter()
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(name, n)| {
-                        format!("{name} on {n} service{}", if *n == 1 { "" } else { "s" })
-                    })
-                    .collect();
-                    format!("Shared ({})", parts.join(", "))
-                }
-                other => other.display().to_string(),
-            };
+            let by_owner = [Owner::Provider, Owner::Customer, Owner::Shared]
+                .into_iter()
+                .map(|o| (o, count(o)))
+                .collect();
+            let label = crate::join::owner_summary(owner, &by_owner);
             (
                 area.id.clone(),
                 SummaryOut {
@@ -334,6 +325,7 @@ pub fn build(
         .collect();
     diagnostic::sort(&mut diagnostics);
     let all_rows = inventory.rows.iter();
+    let frameworks = crate::join::join(catalogue, &services, &options.frameworks);
     let scope = Scope {
         accounts: sorted(
             all_rows
@@ -383,7 +375,10 @@ pub fn build(
             versions: Versions {
                 onus: env!("CARGO_PKG_VERSION"),
                 catalogue: catalogue.version(),
-                frameworks: BTreeMap::new(),
+                frameworks: frameworks
+                    .iter()
+                    .map(|f| (f.selection.clone(), f.version.clone()))
+                    .collect(),
             },
             unassessed_rows: count_rows(RowStatus::Unassessed),
             skipped_rows: count_rows(RowStatus::Skipped),
@@ -416,7 +411,7 @@ pub fn build(
             .collect(),
         services,
         summary,
-        frameworks: Vec::new(),
+        frameworks,
         overrides: classification.overrides.clone(),
         assumptions,
         diagnostics,

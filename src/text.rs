@@ -112,6 +112,26 @@ impl std::fmt::Display for Date {
     }
 }
 
+/// Text for a terminal or log: invisible, text-reordering and control characters (other
+/// than tab and newline) shown as `{U+XXXX}`, so input cannot disguise or recolour it.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| is_invisible(c) || (c.is_control() && c != '\n' && c != '\t'))
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_invisible(c) || (c.is_control() && c != '\n' && c != '\t') {
+            out.push_str(&format!("{{U+{:04X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Characters that are invisible or reorder text (zero-width, bidi controls): outputs
 /// show them rather than let them disguise a name.
 pub fn is_invisible(c: char) -> bool {

@@ -174,3 +174,158 @@ fn same_inputs_give_byte_identical_files() {
         );
     }
 }
+
+#[test]
+fn force_never_replaces_a_file_onus_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("responsibility-matrix.md"), "the user's own notes").unwrap();
+    // A marker that lists a user's file does not make onus delete it.
+    std::fs::write(
+        out.join(".onus-output"),
+        "notes.md\nresponsibility-matrix.json\n",
+    )
+    .unwrap();
+    std::fs::write(out.join("notes.md"), "mine").unwrap();
+    let output = onus()
+        .args([
+            "report",
+            "tests/fixtures/seed-inventory.csv",
+            "--force",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr)
+        .contains("holds a responsibility-matrix.md that onus did not write"));
+    assert_eq!(
+        std::fs::read_to_string(out.join("responsibility-matrix.md")).unwrap(),
+        "the user's own notes"
+    );
+    std::fs::remove_file(out.join("responsibility-matrix.md")).unwrap();
+    let status = onus()
+        .args([
+            "report",
+            "tests/fixtures/seed-inventory.csv",
+            "--force",
+            "--format",
+            "md",
+            "-o",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.md")).unwrap(),
+        "mine",
+        "not an output name: kept"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_folder_is_refused_with_or_without_a_trailing_slash() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("real")).unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("real"), tmp.path().join("link")).unwrap();
+    for target in ["link", "link/"] {
+        let output = onus()
+            .args(["report", "tests/fixtures/seed-inventory.csv", "-o"])
+            .arg(format!("{}/{target}", tmp.path().display()))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{target}");
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("is a symbolic link"),
+            "{target}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(tmp.path().join("real")).unwrap().count(),
+        0
+    );
+}
+
+#[test]
+fn a_closed_pipe_keeps_the_findings_exit_code() {
+    let mut child = onus()
+        .args(["check", "tests/fixtures/unknown-service.csv"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
+#[test]
+fn source_date_epoch_out_of_range_is_an_error() {
+    for bad in ["-100", "99999999999999", "yesterday"] {
+        let output = onus()
+            .args(["report", "tests/fixtures/seed-inventory.csv", "-o"])
+            .arg(tempfile::tempdir().unwrap().path().join("x"))
+            .env("SOURCE_DATE_EPOCH", bad)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("SOURCE_DATE_EPOCH"));
+    }
+}
+
+#[test]
+fn the_markdown_report_covers_every_control_of_the_selected_frameworks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let status = onus()
+        .args([
+            "report",
+            "samples/inventory.csv",
+            "-f",
+            "soc2",
+            "-f",
+            "iso27001",
+            "-f",
+            "nist-800-53:moderate",
+            "--date",
+            "2026-01-01",
+            "-o",
+        ])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let md = std::fs::read_to_string(out.join("responsibility-matrix.md")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("responsibility-matrix.json")).unwrap(),
+    )
+    .unwrap();
+    let fws = json["frameworks"].as_array().unwrap();
+    let counts: Vec<usize> = fws
+        .iter()
+        .map(|f| f["controls"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(counts, [61, 93, 287]);
+    assert_eq!(
+        json["meta"]["versions"]["frameworks"]["nist-800-53:moderate"],
+        "5.1.1"
+    );
+    for f in fws {
+        for c in f["controls"].as_array().unwrap() {
+            let id = c["id"].as_str().unwrap();
+            for key in ["label", "areas", "owner", "counts", "services"] {
+                assert!(!c[key].is_null(), "{id} has {key}");
+            }
+            // Every control is a row of its framework's table, with an owner.
+            let row = md
+                .lines()
+                .find(|l| l.starts_with(&format!("| {id} |")))
+                .unwrap_or_else(|| panic!("{id} has a row"));
+            assert!(row.split(" | ").count() >= 7, "{id}: {row}");
+        }
+    }
+    assert!(md.contains("| Control | Label | Owner | What you must do | Inherited from the provider | Services | Related |"));
+}

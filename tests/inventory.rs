@@ -190,7 +190,7 @@ fn no_service_column_says_which_headers_were_seen() {
 fn unknown_duty_column_is_an_error_with_a_suggestion() {
     let e = error_of("unknown-duty-column.csv");
     assert!(
-        e.starts_with("inventory.csv:1: error: column \"duty.encrypt\" names no duty area (did you mean \"duty.encryption\"?); the areas are: physical, hardware,"),
+        e.starts_with("inventory.csv:1: error: column \"duty.encrypt\" looks like a duty override but names no duty area (did you mean \"duty.encryption\"?); the areas are: physical, hardware,"),
         "{e}"
     );
 }
@@ -227,7 +227,7 @@ fn variants_missing_unknown_or_needless_are_reported() {
         [
             "inventory.csv:2: warning: aws.eks depends on how it is used (variants: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes) and no variant is given; the customer is assumed to own: physical, hardware, network-infrastructure, virtualization, worker-nodes, guest-os, runtime. Name the variant in a variant column, or with --variant aws.eks=VARIANT (2 rows: lines 2, 3)",
             "inventory.csv:3: error: \"fargte\" is not a variant of aws.eks (expected one of: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes); the customer is assumed to own the duties that depend on it",
-            "inventory.csv:5: warning: aws.s3 has no variants; the variant \"fast\" is ignored",
+            "inventory.csv:5: error: aws.s3 has no variants, so the catalogue does not know it used as \"fast\"; shown as unassessed. Remove the variant, or name the service it describes",
         ]
     );
     let report = common::report_of(&fixture("variants.csv"));
@@ -262,7 +262,7 @@ fn overrides_need_a_rationale_and_disagreements_keep_the_customer() {
     assert_eq!(
         diagnostics_of(&read("overrides.csv")),
         [
-            "inventory.csv:2: error: duty.encryption = \"provider\" leaves the customer less than the catalogue does (customer) without a rationale; fill the rationale column (the override is not applied)",
+            "inventory.csv:2: error: duty.encryption = \"provider\" leaves the customer less than the catalogue does (customer) without a rationale; say why in the rationale column (the override is not applied)",
             "inventory.csv:3: warning: rows of aws.s3 disagree on encryption (line 3: shared, line 4: customer (no override)); keeping customer, the owner that leaves most to the customer. Give every row the same override, or give the rows different variants",
             "inventory.csv:5: error: duty.backup-recovery = \"custmer\" is not an owner (expected provider, customer, shared or n/a); the customer is assumed to own it",
             "inventory.csv:8: error: unknown service \"Snowflake\" (did you mean aws.snowball (AWS Snow Family)?), shown as unassessed in every area; correct the name, or add the service with --data",
@@ -380,7 +380,7 @@ fn an_override_that_takes_nothing_from_the_customer_needs_no_rationale() {
     let csv = b"service,duty.physical,duty.guest-os\nS3,provider,n/a\n";
     assert_eq!(
         diagnostics_of(csv),
-        ["inventory.csv:2: error: duty.guest-os = \"n/a\" leaves the customer less than the catalogue does (provider) without a rationale; fill the rationale column (the override is not applied)"],
+        ["inventory.csv:2: error: duty.guest-os = \"n/a\" leaves the customer less than the catalogue does (provider) without a rationale; say why in the rationale column (the override is not applied)"],
         "provider -> provider is no move; provider -> n/a drops the provider's part the customer relies on"
     );
 }
@@ -407,4 +407,78 @@ fn a_default_variant_applies_to_rows_that_name_none() {
         ]
     );
     assert!(result.diagnostics.is_empty(), "{:?}", result.diagnostics);
+}
+
+#[test]
+fn an_unclosed_quote_is_an_error_not_lost_rows() {
+    assert_eq!(
+        error_of("unclosed-quote.csv"),
+        "inventory.csv:2: error: a quoted cell opens here and is never closed, so every later row would be read into it; close the quote (inside a quoted cell, write a quote as \"\")"
+    );
+}
+
+#[test]
+fn override_columns_in_other_spellings_apply_and_misspelt_ones_are_errors() {
+    let report = common::report_of(&fixture("duty-underscore.csv"));
+    let rds = report
+        .services
+        .iter()
+        .find(|s| s.id.as_deref() == Some("aws.rds"))
+        .unwrap();
+    assert_eq!(
+        (rds.duties["guest-os"].owner, rds.duties["guest-os"].basis),
+        (Owner::Customer, Basis::Override)
+    );
+    let e = error_of("duty-misspelt.csv");
+    assert!(e.starts_with("inventory.csv:1: error: column \"duty/offcer\" looks like a duty override but names no duty area"), "{e}");
+}
+
+#[test]
+fn a_variant_named_for_a_service_without_variants_leaves_it_unassessed() {
+    assert_eq!(
+        diagnostics_of(&read("variant-on-plain-service.csv")),
+        ["inventory.csv:2: error: aws.fargate has no variants, so the catalogue does not know it used as \"EXTERNAL\"; shown as unassessed. Remove the variant, or name the service it describes"]
+    );
+    let report = common::report_of(&fixture("variant-on-plain-service.csv"));
+    assert_eq!(report.meta.unassessed_rows, 1);
+    assert!(report.services.iter().all(|s| !s.assessed));
+}
+
+#[test]
+fn invisible_and_control_characters_are_shown_in_diagnostics() {
+    let lines = diagnostics_of(&read("invisible.csv"));
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[0].contains("\"S3{U+202E}SR{U+202C}\""),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].contains("\"{U+001B}[31mEC2\""), "{}", lines[1]);
+    assert!(lines.iter().all(|l| !l.contains(['\u{202e}', '\u{1b}'])));
+}
+
+#[test]
+fn distinct_names_that_normalise_to_nothing_stay_distinct() {
+    let names = services_of_bytes(b"service\n-\n::\n-\n");
+    assert_eq!(names, ["?-", "?::"]);
+}
+
+fn services_of_bytes(bytes: &[u8]) -> Vec<String> {
+    let inventory = parse(bytes).unwrap();
+    let c = common::catalogue();
+    classify(c, &inventory, &Default::default())
+        .entries
+        .iter()
+        .map(|e| {
+            e.service
+                .map_or_else(|| format!("?{}", e.written), |s| c.services[s].id.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn a_rationale_needs_words() {
+    let lines = diagnostics_of(b"service,duty.encryption,rationale\nEC2,provider,.\n");
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].contains("without a rationale"), "{}", lines[0]);
 }

@@ -54,6 +54,7 @@ pub fn report_of(path: &Path) -> Report {
     let inventory =
         Inventory::read(path, &ReadOptions::default(), catalogue()).expect("inventory reads");
     let options = ReportOptions {
+        frameworks: Vec::new(),
         title: None,
         org: Some("Example Corp".into()),
         date: Date::parse("2026-01-01").unwrap(),

@@ -1,0 +1,48 @@
+//! Embeds every file under `frameworks/` (the shipped data) into the binary, so the
+//! installed tool needs no data directory. Writes `$OUT_DIR/built_in_data.rs`: a sorted
+//! list of (path relative to `frameworks/`, contents).
+
+use std::path::{Path, PathBuf};
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|e| e.expect("readable folder entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect(&path, out);
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("toml" | "csv")
+        ) {
+            out.push(path);
+        }
+    }
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("frameworks");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut files = Vec::new();
+    collect(&root, &mut files);
+    let mut code = String::from("&[\n");
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let rel = path.strip_prefix(&root).expect("under frameworks/");
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        code.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            rel.join("/"),
+            path.display().to_string()
+        ));
+    }
+    code.push_str("]\n");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"))
+        .join("built_in_data.rs");
+    std::fs::write(out, code).expect("OUT_DIR is writable");
+}

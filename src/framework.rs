@@ -1,0 +1,493 @@
+//! Control frameworks: SOC 2, ISO/IEC 27001, NIST SP 800-53 and the rest, each control
+//! mapped to the duty areas it touches; crosswalks between frameworks.
+//!
+//! In: `controls/<id>.toml` files (strict), `controls/<id>.csv` licensed titles from
+//! `--data`, and `crosswalks/<from>--<to>.csv`. Out: validated [`Framework`]s and
+//! [`Crosswalk`]s. A control's owner is never stored: it is derived from the services'
+//! owners on its areas when a report is built (see `report::join`).
+
+use crate::data::{is_id, DataError, DataFile};
+use crate::text::normalise;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use toml::Spanned;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextPolicy {
+    /// Public-domain catalogues: the control text may ship.
+    Full,
+    /// Ids with onus's own short labels; never the publisher's text.
+    Label,
+    /// Ids, with our own labels only where safe.
+    IdOnly,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    framework: RawHead,
+    #[serde(default)]
+    baseline: Vec<Baseline>,
+    #[serde(default)]
+    group: Vec<Group>,
+    #[serde(default)]
+    control: Vec<RawControl>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHead {
+    id: Spanned<String>,
+    name: String,
+    version: String,
+    publisher: String,
+    source: String,
+    licence: String,
+    text: TextPolicy,
+    #[serde(default)]
+    based_on: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawControl {
+    id: Spanned<String>,
+    #[serde(default)]
+    group: Option<String>,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default)]
+    parent: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    baselines: Vec<Spanned<String>>,
+    #[serde(default)]
+    withdrawn: bool,
+    #[serde(default)]
+    areas: Vec<Spanned<String>>,
+    #[serde(default)]
+    why: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Control {
+    pub id: String,
+    pub group: Option<String>,
+    pub label: String,
+    pub parent: Option<String>,
+    pub text: Option<String>,
+    pub baselines: Vec<String>,
+    pub withdrawn: bool,
+    /// Duty areas, as indexes into the catalogue's areas, in area order.
+    pub areas: Vec<usize>,
+    pub why: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Framework {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    pub publisher: String,
+    pub source: String,
+    pub licence: String,
+    pub text: TextPolicy,
+    pub based_on: Option<String>,
+    pub baselines: Vec<Baseline>,
+    pub groups: Vec<Group>,
+    pub controls: Vec<Control>,
+    pub origin: String,
+    /// Where the user's licensed titles came from, if any.
+    pub titles_from: Option<String>,
+}
+
+impl Framework {
+    pub fn control(&self, id: &str) -> Option<&Control> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    /// The controls a selection covers: not withdrawn, and in the baseline if one is named.
+    pub fn selected<'a>(&'a self, baseline: Option<&'a str>) -> impl Iterator<Item = &'a Control> {
+        self.controls.iter().filter(move |c| {
+            !c.withdrawn && baseline.is_none_or(|b| c.baselines.iter().any(|x| x == b))
+        })
+    }
+}
+
+/// Pairs of related controls in two frameworks.
+#[derive(Debug, Clone)]
+pub struct Crosswalk {
+    pub from: String,
+    pub to: String,
+    pub pairs: Vec<(String, String)>,
+    pub origin: String,
+}
+
+/// Loads every framework and crosswalk among `files`; `areas` are the model's area ids.
+pub fn load(
+    files: &[DataFile],
+    areas: &[String],
+) -> Result<(Vec<Framework>, Vec<Crosswalk>), DataError> {
+    let mut frameworks = Vec::new();
+    for file in files
+        .iter()
+        .filter(|f| f.path.starts_with("controls/") && f.path.ends_with(".toml"))
+    {
+        frameworks.push(load_framework(file, areas)?);
+    }
+    resolve_profiles(&mut frameworks, files)?;
+    for file in files
+        .iter()
+        .filter(|f| f.path.starts_with("controls/") && f.path.ends_with(".csv"))
+    {
+        import_titles(file, &mut frameworks)?;
+    }
+    let mut crosswalks = Vec::new();
+    for file in files
+        .iter()
+        .filter(|f| f.path.starts_with("crosswalks/") && f.path.ends_with(".csv"))
+    {
+        crosswalks.push(load_crosswalk(file, &frameworks)?);
+    }
+    Ok((frameworks, crosswalks))
+}
+
+fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataError> {
+    let raw: RawFile = file.parse()?;
+    let id = raw.framework.id.get_ref().clone();
+    let expected = file
+        .path
+        .trim_start_matches("controls/")
+        .trim_end_matches(".toml");
+    if id != expected || !is_id(&id) {
+        return Err(file.error_at(
+            Some(raw.framework.id.span().start),
+            format!("framework id \"{id}\" must match its file name \"{expected}\" (lower-case letters, digits and hyphens)"),
+        ));
+    }
+    let profile = raw.framework.based_on.is_some();
+    let baseline_ids: BTreeSet<&str> = raw.baseline.iter().map(|b| b.id.as_str()).collect();
+    let group_ids: BTreeSet<&str> = raw.group.iter().map(|g| g.id.as_str()).collect();
+    let mut seen = BTreeSet::new();
+    let mut controls = Vec::new();
+    for rc in raw.control {
+        let at = rc.id.span().start;
+        let cid = rc.id.get_ref().clone();
+        if cid.trim().is_empty() || !seen.insert(cid.clone()) {
+            return Err(file.error_at(
+                Some(at),
+                format!("control id \"{cid}\" must be non-empty and unique"),
+            ));
+        }
+        for b in &rc.baselines {
+            if !baseline_ids.contains(b.get_ref().as_str()) {
+                return Err(file.error_at(
+                    Some(b.span().start),
+                    format!(
+                        "{cid}: baseline \"{}\" is not declared with [[baseline]]",
+                        b.get_ref()
+                    ),
+                ));
+            }
+        }
+        if let Some(g) = &rc.group {
+            if !group_ids.contains(g.as_str()) {
+                return Err(file.error_at(
+                    Some(at),
+                    format!("{cid}: group \"{g}\" is not declared with [[group]]"),
+                ));
+            }
+        }
+        let mut area_indexes = Vec::new();
+        for a in &rc.areas {
+            let i = areas.iter().position(|x| x == a.get_ref()).ok_or_else(|| {
+                file.error_at(
+                    Some(a.span().start),
+                    format!(
+                        "{cid}: unknown duty area \"{}\"{}",
+                        a.get_ref(),
+                        crate::catalogue::did_you_mean(
+                            a.get_ref(),
+                            areas.iter().map(String::as_str)
+                        )
+                    ),
+                )
+            })?;
+            area_indexes.push(i);
+        }
+        area_indexes.sort();
+        area_indexes.dedup();
+        if profile {
+            if rc.label.is_some()
+                || rc.text.is_some()
+                || !rc.areas.is_empty()
+                || rc.why.is_some()
+                || rc.parent.is_some()
+            {
+                return Err(file.error_at(
+                    Some(at),
+                    format!("{cid}: a profile's controls take only id, group, baselines and withdrawn; the rest comes from the base framework"),
+                ));
+            }
+        } else {
+            if rc.label.as_deref().is_none_or(|l| l.trim().is_empty()) {
+                return Err(file.error_at(Some(at), format!("{cid}: every control needs a label")));
+            }
+            if !rc.withdrawn
+                && (area_indexes.is_empty()
+                    || rc.why.as_deref().is_none_or(|w| w.trim().is_empty()))
+            {
+                return Err(file.error_at(
+                    Some(at),
+                    format!("{cid}: every control that is not withdrawn names at least one duty area and why"),
+                ));
+            }
+            if rc.text.is_some() && raw.framework.text != TextPolicy::Full {
+                return Err(file.error_at(
+                    Some(at),
+                    format!("{cid}: control text ships only with text = \"full\" (public-domain catalogues); give licensed text with --data controls/{id}.csv"),
+                ));
+            }
+        }
+        controls.push(Control {
+            id: cid,
+            group: rc.group,
+            label: rc.label.unwrap_or_default(),
+            parent: rc.parent,
+            text: rc.text,
+            baselines: rc.baselines.into_iter().map(Spanned::into_inner).collect(),
+            withdrawn: rc.withdrawn,
+            areas: area_indexes,
+            why: rc.why.unwrap_or_default(),
+        });
+    }
+    for c in &controls {
+        if let Some(p) = &c.parent {
+            if !seen.contains(p) {
+                return Err(file.error_near(
+                    &format!("\"{}\"", c.id),
+                    format!("{}: parent \"{p}\" is not a control of {id}", c.id),
+                ));
+            }
+        }
+    }
+    Ok(Framework {
+        id,
+        name: raw.framework.name,
+        version: raw.framework.version,
+        publisher: raw.framework.publisher,
+        source: raw.framework.source,
+        licence: raw.framework.licence,
+        text: raw.framework.text,
+        based_on: raw.framework.based_on.map(Spanned::into_inner),
+        baselines: raw.baseline,
+        groups: raw.group,
+        controls,
+        origin: file.origin.clone(),
+        titles_from: None,
+    })
+}
+
+/// Fills a profile's controls from its base framework.
+fn resolve_profiles(frameworks: &mut [Framework], files: &[DataFile]) -> Result<(), DataError> {
+    let bases: HashMap<String, Framework> = frameworks
+        .iter()
+        .filter(|f| f.based_on.is_none())
+        .map(|f| (f.id.clone(), f.clone()))
+        .collect();
+    for fw in frameworks.iter_mut() {
+        let Some(base_id) = fw.based_on.clone() else {
+            continue;
+        };
+        let file = files
+            .iter()
+            .find(|f| f.origin == fw.origin)
+            .expect("the framework's own file");
+        let base = bases.get(&base_id).ok_or_else(|| {
+            file.error_near(
+                "based_on",
+                format!("based_on = \"{base_id}\" names no framework that is not itself a profile"),
+            )
+        })?;
+        for c in &mut fw.controls {
+            let b = base.control(&c.id).ok_or_else(|| {
+                file.error_near(
+                    &format!("\"{}\"", c.id),
+                    format!("{} is not a control of {base_id}", c.id),
+                )
+            })?;
+            c.label = b.label.clone();
+            c.text = b.text.clone();
+            c.parent = b.parent.clone();
+            c.areas = b.areas.clone();
+            c.why = b.why.clone();
+            c.group = c.group.take().or_else(|| b.group.clone());
+            c.withdrawn |= b.withdrawn;
+        }
+        if fw.groups.is_empty() {
+            fw.groups = base.groups.clone();
+        }
+    }
+    Ok(())
+}
+
+/// `controls/<id>.csv` (`id,title,description`): a user's licensed titles and texts.
+fn import_titles(file: &DataFile, frameworks: &mut [Framework]) -> Result<(), DataError> {
+    let id = file
+        .path
+        .trim_start_matches("controls/")
+        .trim_end_matches(".csv");
+    let fw = frameworks.iter_mut().find(|f| f.id == id).ok_or_else(|| {
+        file.error_at(
+            None,
+            format!(
+                "no framework \"{id}\" to give titles to; the file name must be a framework id"
+            ),
+        )
+    })?;
+    let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| file.error_at(Some(0), format!("cannot read the header: {e}")))?
+        .iter()
+        .map(normalise)
+        .collect();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(ci), Some(ct)) = (col("id"), col("title")) else {
+        return Err(file.error_at(
+            Some(0),
+            "the header must name the columns id, title and (optionally) description",
+        ));
+    };
+    let cd = col("description");
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            file.error_at(
+                e.position().map(|p| p.byte() as usize),
+                format!("cannot read the row: {e}"),
+            )
+        })?;
+        let offset = record.position().map(|p| p.byte() as usize);
+        let cid = record.get(ci).unwrap_or("").trim();
+        let control = fw
+            .controls
+            .iter_mut()
+            .find(|c| c.id == cid)
+            .ok_or_else(|| file.error_at(offset, format!("\"{cid}\" is not a control of {id}")))?;
+        let title = record.get(ct).unwrap_or("").trim();
+        if !title.is_empty() {
+            control.label = title.to_string();
+        }
+        if let Some(text) = cd
+            .and_then(|c| record.get(c))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            control.text = Some(text.to_string());
+        }
+    }
+    fw.titles_from = Some(file.origin.clone());
+    Ok(())
+}
+
+fn load_crosswalk(file: &DataFile, frameworks: &[Framework]) -> Result<Crosswalk, DataError> {
+    let name = file
+        .path
+        .trim_start_matches("crosswalks/")
+        .trim_end_matches(".csv");
+    let (from, to) = name
+        .split_once("--")
+        .expect("a known crosswalk path has --");
+    let find = |id: &str| {
+        frameworks.iter().find(|f| f.id == id).ok_or_else(|| {
+            file.error_at(
+                None,
+                format!("the crosswalk names a framework \"{id}\" that is not loaded"),
+            )
+        })
+    };
+    let (a, b) = (find(from)?, find(to)?);
+    let mut reader = csv::ReaderBuilder::new().from_reader(file.text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| file.error_at(Some(0), format!("cannot read the header: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if header != ["from", "to"] {
+        return Err(file.error_at(Some(0), "the header must be exactly: from,to"));
+    }
+    let mut pairs = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            file.error_at(
+                e.position().map(|p| p.byte() as usize),
+                format!("cannot read the row: {e}"),
+            )
+        })?;
+        let offset = record.position().map(|p| p.byte() as usize);
+        let (x, y) = (
+            record.get(0).unwrap_or("").trim(),
+            record.get(1).unwrap_or("").trim(),
+        );
+        for (fw, cid) in [(a, x), (b, y)] {
+            if fw.control(cid).is_none() {
+                return Err(
+                    file.error_at(offset, format!("\"{cid}\" is not a control of {}", fw.id))
+                );
+            }
+        }
+        pairs.push((x.to_string(), y.to_string()));
+    }
+    Ok(Crosswalk {
+        from: from.to_string(),
+        to: to.to_string(),
+        pairs,
+        origin: file.origin.clone(),
+    })
+}
+
+/// For each control of `framework`, its related controls in the `others`, by framework.
+pub fn related(
+    crosswalks: &[Crosswalk],
+    framework: &str,
+    others: &[&str],
+) -> HashMap<String, BTreeMap<String, BTreeSet<String>>> {
+    let mut out: HashMap<String, BTreeMap<String, BTreeSet<String>>> = HashMap::new();
+    for cw in crosswalks {
+        let directions = [(&cw.from, &cw.to, false), (&cw.to, &cw.from, true)];
+        for (mine, theirs, reverse) in directions {
+            if mine != framework || !others.contains(&theirs.as_str()) {
+                continue;
+            }
+            for (x, y) in &cw.pairs {
+                let (m, t) = if reverse { (y, x) } else { (x, y) };
+                out.entry(m.clone())
+                    .or_default()
+                    .entry(theirs.clone())
+                    .or_default()
+                    .insert(t.clone());
+            }
+        }
+    }
+    out
+}

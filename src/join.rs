@@ -1,0 +1,308 @@
+//! The join: framework controls × the inventory's services.
+//!
+//! In: the catalogue (areas, frameworks, crosswalks), the assessed services of a report
+//! with their owners per area, and the frameworks the user selected. Out: one
+//! [`FrameworkOut`] per selection, each control with its owner, the counts behind it,
+//! what the customer must do, what the provider performs, and related controls.
+//! A control's owner for one service rolls up that service's owners on the control's
+//! areas; across the inventory it rolls up again over the services (DESIGN.md). An
+//! empty roll-up is `n/a`, never `provider`.
+
+use crate::catalogue::Catalogue;
+use crate::framework::{self, TextPolicy};
+use crate::report::ServiceOut;
+use crate::vocab::Owner;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// `-f id` or `-f id:baseline`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Selection {
+    pub framework: String,
+    pub baseline: Option<String>,
+}
+
+impl Selection {
+    /// Parses and checks `-f` values; `all` selects every shipped framework.
+    pub fn parse_all(catalogue: &Catalogue, given: &[String]) -> Result<Vec<Selection>, String> {
+        let mut out: Vec<Selection> = Vec::new();
+        for text in given {
+            let (id, baseline) = match text.split_once(':') {
+                Some((i, b)) => (i.trim(), Some(b.trim().to_string())),
+                None => (text.trim(), None),
+            };
+            if id == "all" && baseline.is_none() {
+                out.extend(catalogue.frameworks.iter().map(|f| Selection {
+                    framework: f.id.clone(),
+                    baseline: None,
+                }));
+                continue;
+            }
+            let fw = catalogue.framework(id).ok_or_else(|| {
+                let ids: Vec<&str> = catalogue.frameworks.iter().map(|f| f.id.as_str()).collect();
+                format!(
+                    "unknown framework \"{id}\"{}; the frameworks are: {}, or all",
+                    crate::catalogue::did_you_mean(id, ids.iter().copied()),
+                    ids.join(", ")
+                )
+            })?;
+            if let Some(b) = &baseline {
+                if !fw.baselines.iter().any(|x| &x.id == b) {
+                    let known: Vec<&str> = fw.baselines.iter().map(|x| x.id.as_str()).collect();
+                    return Err(if known.is_empty() {
+                        format!("{id} has no baselines; use -f {id}")
+                    } else {
+                        format!(
+                            "{id} has no baseline \"{b}\"; its baselines are: {}",
+                            known.join(", ")
+                        )
+                    });
+                }
+            }
+            out.push(Selection {
+                framework: id.to_string(),
+                baseline,
+            });
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|s| seen.insert(s.clone()));
+        Ok(out)
+    }
+
+    /// `nist-800-53:moderate`.
+    pub fn key(&self) -> String {
+        match &self.baseline {
+            Some(b) => format!("{}:{b}", self.framework),
+            None => self.framework.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct FrameworkOut {
+    pub id: String,
+    /// `id` or `id:baseline`, as selected with `-f`.
+    pub selection: String,
+    pub name: String,
+    pub version: String,
+    pub baseline: Option<String>,
+    pub baseline_name: Option<String>,
+    pub publisher: String,
+    pub source: String,
+    pub licence: String,
+    pub text: TextPolicy,
+    /// The user's file of licensed titles, if one was given.
+    pub titles_from: Option<String>,
+    /// How many controls each owner carries.
+    pub counts: BTreeMap<Owner, usize>,
+    pub controls: Vec<ControlOut>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ControlOut {
+    pub id: String,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    pub group: Option<String>,
+    pub areas: Vec<String>,
+    /// Why the control touches these areas.
+    pub why: String,
+    pub owner: Owner,
+    /// How many services give each owner.
+    pub counts: BTreeMap<Owner, usize>,
+    /// "Shared (customer on 9 services, provider on 1 service)".
+    pub summary: String,
+    /// Per service (`aws.eks` or `aws.eks/fargate`): its owner of this control.
+    pub services: BTreeMap<String, Owner>,
+    /// The same, short: "Customer: all 28 services", or the exceptions named.
+    pub services_text: String,
+    /// What the customer must do, area by area, with the services concerned.
+    pub customer: Vec<Part>,
+    /// What the provider performs (inherited), area by area.
+    pub provider: Vec<Part>,
+    /// The provider has a part: the customer monitors it through its attestations.
+    pub monitor_provider: bool,
+    /// Related controls in the other selected frameworks, by framework id.
+    pub related: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Part {
+    pub area: String,
+    pub text: String,
+    pub services: Vec<String>,
+    /// Every assessed service is concerned.
+    pub all: bool,
+}
+
+/// The key of a service entry in per-control maps.
+pub fn service_key(s: &ServiceOut) -> String {
+    let id = s.id.as_deref().unwrap_or("?");
+    match &s.variant {
+        Some(v) => format!("{id}/{v}"),
+        None => id.to_string(),
+    }
+}
+
+/// "Shared (customer on 9 services, provider on 1 service)", or the owner's display.
+pub fn owner_summary(owner: Owner, counts: &BTreeMap<Owner, usize>) -> String {
+    if owner != Owner::Shared {
+        return owner.display().to_string();
+    }
+    let parts: Vec<String> = [Owner::Customer, Owner::Shared, Owner::Provider]
+        .iter()
+        .filter_map(|o| counts.get(o).filter(|n| **n > 0).map(|n| (o, *n)))
+        .map(|(o, n)| format!("{} on {n} service{}", o.id(), if n == 1 { "" } else { "s" }))
+        .collect();
+    format!("Shared ({})", parts.join(", "))
+}
+
+/// Services grouped by owner, the largest group named last as "the other N".
+fn services_text(per_service: &BTreeMap<String, Owner>) -> String {
+    let mut groups: BTreeMap<Owner, Vec<&str>> = BTreeMap::new();
+    for (service, owner) in per_service {
+        groups.entry(*owner).or_default().push(service);
+    }
+    let mut groups: Vec<(Owner, Vec<&str>)> = groups.into_iter().collect();
+    groups.sort_by_key(|(o, list)| (list.len(), *o));
+    match groups.as_slice() {
+        [] => "no assessed service".to_string(),
+        [(owner, list)] => format!("{}: all {}", owner.display(), plural(list.len())),
+        [rest @ .., (owner, largest)] => {
+            let mut parts: Vec<String> = rest
+                .iter()
+                .map(|(o, l)| format!("{}: {}", o.display(), l.join(", ")))
+                .collect();
+            parts.push(format!(
+                "{}: the other {}",
+                owner.display(),
+                plural(largest.len())
+            ));
+            parts.join("; ")
+        }
+    }
+}
+
+fn plural(n: usize) -> String {
+    format!("{n} service{}", if n == 1 { "" } else { "s" })
+}
+
+pub fn join(
+    catalogue: &Catalogue,
+    services: &[ServiceOut],
+    selections: &[Selection],
+) -> Vec<FrameworkOut> {
+    let assessed: Vec<&ServiceOut> = services.iter().filter(|s| s.assessed).collect();
+    let selected_ids: Vec<&str> = selections.iter().map(|s| s.framework.as_str()).collect();
+    selections
+        .iter()
+        .map(|sel| {
+            let fw = catalogue
+                .framework(&sel.framework)
+                .expect("selections are checked");
+            let others: Vec<&str> = selected_ids
+                .iter()
+                .copied()
+                .filter(|f| *f != fw.id)
+                .collect();
+            let related = framework::related(&catalogue.crosswalks, &fw.id, &others);
+            let controls: Vec<ControlOut> = fw
+                .selected(sel.baseline.as_deref())
+                .map(|c| {
+                    let area_ids: Vec<&str> = c
+                        .areas
+                        .iter()
+                        .map(|&a| catalogue.areas[a].id.as_str())
+                        .collect();
+                    let per_service: BTreeMap<String, Owner> = assessed
+                        .iter()
+                        .map(|s| {
+                            let owner = Owner::roll_up(area_ids.iter().map(|a| s.duties[*a].owner));
+                            (service_key(s), owner)
+                        })
+                        .collect();
+                    let owner = Owner::roll_up(per_service.values().copied());
+                    let mut counts = BTreeMap::new();
+                    for o in per_service.values() {
+                        *counts.entry(*o).or_insert(0) += 1;
+                    }
+                    let part = |wanted: &dyn Fn(Owner) -> bool,
+                                text: &dyn Fn(usize) -> String|
+                     -> Vec<Part> {
+                        c.areas
+                            .iter()
+                            .filter_map(|&a| {
+                                let id = &catalogue.areas[a].id;
+                                let who: Vec<String> = assessed
+                                    .iter()
+                                    .filter(|s| wanted(s.duties[id].owner))
+                                    .map(|s| service_key(s))
+                                    .collect();
+                                (!who.is_empty()).then(|| Part {
+                                    area: id.clone(),
+                                    text: text(a),
+                                    all: who.len() == assessed.len(),
+                                    services: who,
+                                })
+                            })
+                            .collect()
+                    };
+                    let customer = part(&|o| matches!(o, Owner::Customer | Owner::Shared), &|a| {
+                        catalogue.areas[a].customer.clone()
+                    });
+                    let provider = part(&|o| matches!(o, Owner::Provider | Owner::Shared), &|a| {
+                        catalogue.areas[a].provider.clone()
+                    });
+                    ControlOut {
+                        id: c.id.clone(),
+                        label: c.label.clone(),
+                        text: c.text.clone(),
+                        group: c.group.clone(),
+                        areas: area_ids.iter().map(|a| a.to_string()).collect(),
+                        why: c.why.clone(),
+                        owner,
+                        summary: owner_summary(owner, &counts),
+                        services_text: services_text(&per_service),
+                        counts,
+                        services: per_service,
+                        monitor_provider: !provider.is_empty(),
+                        customer,
+                        provider,
+                        related: related
+                            .get(&c.id)
+                            .map(|m| {
+                                m.iter()
+                                    .map(|(f, ids)| (f.clone(), ids.iter().cloned().collect()))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    }
+                })
+                .collect();
+            let mut counts = BTreeMap::new();
+            for c in &controls {
+                *counts.entry(c.owner).or_insert(0) += 1;
+            }
+            FrameworkOut {
+                id: fw.id.clone(),
+                selection: sel.key(),
+                name: fw.name.clone(),
+                version: fw.version.clone(),
+                baseline: sel.baseline.clone(),
+                baseline_name: sel
+                    .baseline
+                    .as_ref()
+                    .and_then(|b| fw.baselines.iter().find(|x| &x.id == b))
+                    .map(|b| b.name.clone()),
+                publisher: fw.publisher.clone(),
+                source: fw.source.clone(),
+                licence: fw.licence.clone(),
+                text: fw.text,
+                titles_from: fw.titles_from.clone(),
+                counts,
+                controls,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,346 @@
+//! Control frameworks: published counts, the mapping's safety rules, the join, and how
+//! bad framework files are rejected.
+
+mod common;
+use common::catalogue;
+use onus::catalogue::{data_files, Catalogue, DataFile};
+use onus::join::Selection;
+use onus::vocab::Owner;
+
+fn count(id: &str, baseline: Option<&str>) -> usize {
+    catalogue()
+        .framework(id)
+        .unwrap_or_else(|| panic!("framework {id} is shipped"))
+        .selected(baseline)
+        .count()
+}
+
+#[test]
+fn published_counts_of_every_shipped_framework() {
+    assert_eq!(count("soc2", None), 61, "SOC 2 TSC 2017: 61 criteria");
+    assert_eq!(
+        count("iso27001", None),
+        93,
+        "ISO/IEC 27001:2022 Annex A: 93 controls"
+    );
+    let nist = catalogue().framework("nist-800-53").unwrap();
+    assert_eq!(
+        nist.controls.len(),
+        1189,
+        "SP 800-53 rev5 (5.1.1): controls and enhancements"
+    );
+    assert_eq!(count("nist-800-53", Some("low")), 149);
+    assert_eq!(count("nist-800-53", Some("moderate")), 287);
+    assert_eq!(count("nist-800-53", Some("high")), 370);
+    assert_eq!(count("nist-800-53", Some("privacy")), 96);
+    assert_eq!(count("fedramp", Some("li-saas")), 156);
+    assert_eq!(count("fedramp", Some("low")), 156);
+    assert_eq!(count("fedramp", Some("moderate")), 323);
+    assert_eq!(count("fedramp", Some("high")), 410);
+    assert_eq!(count("nist-csf", None), 106, "CSF 2.0 subcategories");
+    let csf = catalogue().framework("nist-csf").unwrap();
+    assert_eq!(csf.groups.len(), 22, "CSF 2.0 categories");
+    let functions: std::collections::BTreeSet<&str> =
+        csf.groups.iter().map(|g| &g.id[..2]).collect();
+    assert_eq!(functions.len(), 6, "CSF 2.0 functions");
+    assert_eq!(
+        count("nist-800-171", None),
+        97,
+        "SP 800-171 rev3 requirements"
+    );
+    let hipaa = catalogue().framework("hipaa").unwrap();
+    let standards = hipaa.controls.iter().filter(|c| c.parent.is_none()).count();
+    assert_eq!(
+        (standards, hipaa.controls.len() - standards),
+        (22, 43),
+        "HIPAA standards and implementation specifications"
+    );
+    assert!(count("pci-dss", None) >= 12);
+    assert!(count("cis-aws", None) >= 50);
+}
+
+#[test]
+fn every_active_control_maps_to_at_least_one_area_with_a_reason() {
+    for fw in &catalogue().frameworks {
+        for c in fw.selected(None) {
+            assert!(!c.areas.is_empty(), "{} {}", fw.id, c.id);
+            assert!(
+                c.why.ends_with('.'),
+                "{} {}: why must be a sentence",
+                fw.id,
+                c.id
+            );
+        }
+    }
+}
+
+#[test]
+fn licensed_frameworks_ship_no_text() {
+    for fw in &catalogue().frameworks {
+        if fw.text != onus::framework::TextPolicy::Full {
+            assert!(
+                fw.controls.iter().all(|c| c.text.is_none()),
+                "{} ships control text",
+                fw.id
+            );
+        }
+    }
+}
+
+fn owners(selection: &str) -> std::collections::BTreeMap<String, Owner> {
+    let mut report = common::report_of(&common::root("samples/inventory.csv"));
+    let c = catalogue();
+    let selections = Selection::parse_all(c, &[selection.to_string()]).unwrap();
+    report.frameworks = onus::join::join(c, &report.services, &selections);
+    report.frameworks[0]
+        .controls
+        .iter()
+        .map(|c| (c.id.clone(), c.owner))
+        .collect()
+}
+
+#[test]
+fn cloud_only_inventory_physical_controls_are_inherited() {
+    let nist = owners("nist-800-53:high");
+    for id in ["PE-2", "PE-3", "PE-6", "PE-13", "PE-14", "PE-15"] {
+        assert_eq!(nist[id], Owner::Provider, "{id}");
+    }
+}
+
+#[test]
+fn cloud_only_inventory_governance_controls_are_the_customers() {
+    let soc2 = owners("soc2");
+    for id in ["CC1.1", "CC1.2", "CC2.2", "CC3.1", "CC5.3", "CC9.2"] {
+        assert_eq!(soc2[id], Owner::Customer, "{id}");
+    }
+    let nist = owners("nist-800-53:moderate");
+    for id in ["PL-2", "PS-3", "AT-2", "PM-9", "RA-3"]
+        .iter()
+        .filter(|i| nist.contains_key(**i))
+    {
+        assert_eq!(nist[*id], Owner::Customer, "{id}");
+    }
+    assert_eq!(owners("iso27001")["A.5.1"], Owner::Customer);
+}
+
+#[test]
+fn logical_access_is_never_inherited() {
+    let soc2 = owners("soc2");
+    for id in ["CC6.1", "CC6.2", "CC6.3"] {
+        assert_ne!(soc2[id], Owner::Provider, "{id}");
+    }
+    let iso = owners("iso27001");
+    for id in [
+        "A.5.15", "A.5.16", "A.5.17", "A.5.18", "A.8.2", "A.8.3", "A.8.5",
+    ] {
+        assert_ne!(iso[id], Owner::Provider, "{id}");
+    }
+    for (id, owner) in owners("nist-800-53") {
+        if id.starts_with("AC-") || id.starts_with("IA-") {
+            assert_ne!(owner, Owner::Provider, "{id}");
+        }
+    }
+}
+
+#[test]
+fn the_customers_own_premises_are_not_the_providers() {
+    let iso = owners("iso27001");
+    for id in ["A.7.7", "A.7.9", "A.7.10"] {
+        assert_ne!(
+            iso[id],
+            Owner::Provider,
+            "{id}: clear desk, assets off-premises, media"
+        );
+    }
+    assert_ne!(
+        owners("soc2")["CC6.4"],
+        Owner::Provider,
+        "the customer secures its own offices"
+    );
+}
+
+#[test]
+fn an_empty_inventory_leaves_every_control_not_applicable_never_provider() {
+    let report = common::report_of(&common::fixture("header-only.csv"));
+    let c = catalogue();
+    let fws = onus::join::join(
+        c,
+        &report.services,
+        &Selection::parse_all(c, &["all".into()]).unwrap(),
+    );
+    assert_eq!(fws.len(), c.frameworks.len());
+    assert!(fws
+        .iter()
+        .flat_map(|f| &f.controls)
+        .all(|c| c.owner == Owner::NotApplicable));
+}
+
+#[test]
+fn a_controls_owner_rolls_up_the_services_owners_with_provenance() {
+    let report = common::report_of(&common::fixture("seed-inventory.csv"));
+    let c = catalogue();
+    let fws = onus::join::join(
+        c,
+        &report.services,
+        &Selection::parse_all(c, &["soc2".into()]).unwrap(),
+    );
+    let cc68 = fws[0].controls.iter().find(|c| c.id == "CC6.8").unwrap();
+    // Malware: guest OS is the customer's on EC2 but the provider's on S3.
+    assert_eq!(cc68.services["aws.ec2"], Owner::Customer);
+    assert_eq!(cc68.services["aws.eks/self-managed-nodes"], Owner::Customer);
+    assert!(cc68
+        .customer
+        .iter()
+        .any(|p| p.area == "application-code" && p.all));
+    assert_eq!(cc68.counts.values().sum::<usize>(), 10);
+    let cc64 = fws[0].controls.iter().find(|c| c.id == "CC6.4").unwrap();
+    assert!(
+        cc64.monitor_provider,
+        "the provider's part is monitored through attestations"
+    );
+    assert!(cc64.provider.iter().any(|p| p.area == "physical"));
+}
+
+#[test]
+fn selections_parse_baselines_all_and_reject_unknown_ones() {
+    let c = catalogue();
+    let all = Selection::parse_all(c, &["all".into()]).unwrap();
+    assert_eq!(all.len(), c.frameworks.len());
+    assert_eq!(
+        Selection::parse_all(c, &["nist-800-53:moderate".into()]).unwrap()[0].key(),
+        "nist-800-53:moderate"
+    );
+    assert_eq!(
+        Selection::parse_all(c, &["soc3".into()])
+            .unwrap_err()
+            .split(';')
+            .next()
+            .unwrap(),
+        "unknown framework \"soc3\" (did you mean \"soc2\"?)"
+    );
+    assert_eq!(
+        Selection::parse_all(c, &["nist-800-53:medium".into()]).unwrap_err(),
+        "nist-800-53 has no baseline \"medium\"; its baselines are: low, moderate, high, privacy"
+    );
+    assert_eq!(
+        Selection::parse_all(c, &["soc2:x".into()]).unwrap_err(),
+        "soc2 has no baselines; use -f soc2"
+    );
+}
+
+#[test]
+fn crosswalks_relate_controls_of_selected_frameworks() {
+    let report = common::report_of(&common::root("samples/inventory.csv"));
+    let c = catalogue();
+    let sel = Selection::parse_all(c, &["nist-800-53".into(), "iso27001".into()]).unwrap();
+    let fws = onus::join::join(c, &report.services, &sel);
+    let related: usize = fws[0]
+        .controls
+        .iter()
+        .filter(|c| c.related.contains_key("iso27001"))
+        .count();
+    assert!(
+        related > 50,
+        "{related} 800-53 controls relate to ISO controls"
+    );
+    assert!(
+        fws[1]
+            .controls
+            .iter()
+            .any(|c| c.related.contains_key("nist-800-53")),
+        "both directions"
+    );
+}
+
+fn with_file(path: &str, text: &str) -> Result<Catalogue, String> {
+    let mut files = data_files(None).unwrap();
+    files.retain(|f| f.path != path);
+    files.push(DataFile {
+        path: path.into(),
+        origin: format!("data/{path}"),
+        text: text.into(),
+    });
+    Catalogue::from_files(&files).map_err(|e| e.to_string())
+}
+
+const OWN: &str = r#"[framework]
+id = "acme-policy"
+name = "Acme security policy"
+version = "3"
+publisher = "Acme"
+source = "intranet"
+licence = "internal"
+text = "full"
+
+[[control]]
+id = "ACME-1"
+label = "Keys are rotated yearly"
+areas = ["encryption"]
+why = "Rotation is key management."
+"#;
+
+#[test]
+fn a_users_framework_is_loaded_and_joined() {
+    let c = with_file("controls/acme-policy.toml", OWN).unwrap();
+    let sel = Selection::parse_all(&c, &["acme-policy".into()]).unwrap();
+    let report = common::report_of(&common::fixture("seed-inventory.csv"));
+    let fws = onus::join::join(&c, &report.services, &sel);
+    assert_eq!(fws[0].controls[0].owner, Owner::Customer);
+}
+
+#[test]
+fn a_framework_with_an_unknown_field_or_area_is_rejected_with_file_and_line() {
+    let e = with_file(
+        "controls/acme-policy.toml",
+        &OWN.replace("why =", "colour = \"red\"\nwhy ="),
+    )
+    .unwrap_err();
+    assert!(
+        e.starts_with("data/controls/acme-policy.toml:14:1: error: unknown field `colour`"),
+        "{e}"
+    );
+    let e = with_file(
+        "controls/acme-policy.toml",
+        &OWN.replace("[\"encryption\"]", "[\"encrypton\"]"),
+    )
+    .unwrap_err();
+    assert_eq!(e, "data/controls/acme-policy.toml:13:10: error: ACME-1: unknown duty area \"encrypton\" (did you mean \"encryption\"?)");
+    let e = with_file(
+        "controls/acme-policy.toml",
+        &OWN.replace("areas = [\"encryption\"]\n", ""),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains(
+            "ACME-1: every control that is not withdrawn names at least one duty area and why"
+        ),
+        "{e}"
+    );
+    let e = with_file("controls/acme.toml", OWN).unwrap_err();
+    assert!(
+        e.contains("framework id \"acme-policy\" must match its file name \"acme\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn licensed_titles_from_a_users_csv_replace_the_labels() {
+    let c = with_file(
+        "controls/pci-dss.csv",
+        "id,title,description\n1.1,Licensed title one,Licensed text\n",
+    )
+    .unwrap();
+    let pci = c.framework("pci-dss").unwrap();
+    let control = pci.control("1.1").unwrap();
+    assert_eq!(control.label, "Licensed title one");
+    assert_eq!(control.text.as_deref(), Some("Licensed text"));
+    assert_eq!(
+        pci.titles_from.as_deref(),
+        Some("data/controls/pci-dss.csv")
+    );
+    let e = with_file("controls/pci-dss.csv", "id,title\n99.99,x\n").unwrap_err();
+    assert_eq!(
+        e,
+        "data/controls/pci-dss.csv:2:1: error: \"99.99\" is not a control of pci-dss"
+    );
+}

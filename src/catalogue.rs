@@ -29,6 +29,7 @@ struct RawModel {
 #[serde(deny_unknown_fields)]
 struct RawArea {
     id: Spanned<String>,
+    short: String,
     name: String,
     provider: String,
     customer: String,
@@ -127,6 +128,8 @@ struct RawVariant {
 #[derive(Debug, Clone)]
 pub struct Area {
     pub id: String,
+    /// A few letters for narrow column heads.
+    pub short: String,
     pub name: String,
     pub provider: String,
     pub customer: String,
@@ -742,6 +745,7 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         }
         areas.push(Area {
             id,
+            short: a.short,
             name: a.name,
             provider: a.provider,
             customer: a.customer,

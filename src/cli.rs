@@ -6,6 +6,7 @@ use crate::classify::DefaultVariants;
 use crate::diagnostic::Level;
 use crate::inventory::{Inventory, ReadOptions};
 use crate::join::Selection;
+use crate::pdf::Paper;
 use crate::render::{Format, Renderer};
 use crate::report::{self, Report, ReportOptions};
 use crate::text::{normalise, Date};
@@ -48,11 +49,31 @@ pub enum Command {
     /// List the service catalogue.
     #[command(after_help = "Example:\n  onus services --tier container --json")]
     Services(ServicesArgs),
+    /// List the built-in templates, or write them out for customisation.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  onus templates list\n  onus templates eject my-templates\n  onus report inventory.csv --templates my-templates"
+    )]
+    Templates(TemplatesCommand),
     /// List the control frameworks, or one framework's controls and their duty areas.
     #[command(
         after_help = "Examples:\n  onus frameworks\n  onus frameworks nist-800-53:moderate --json"
     )]
     Frameworks(FrameworksArgs),
+}
+
+#[derive(Subcommand)]
+pub enum TemplatesCommand {
+    /// List the built-in templates.
+    List,
+    /// Write the built-in templates into DIR, to edit and use with --templates DIR.
+    Eject {
+        /// The folder to write them into (created if needed).
+        dir: PathBuf,
+        /// Overwrite templates already in DIR.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Args)]
@@ -106,8 +127,14 @@ pub struct ReportArgs {
     #[arg(short, long, value_name = "DIR", default_value = "onus-report")]
     pub output: PathBuf,
     /// Formats to write, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Json])]
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html, Format::Pdf, Format::Json])]
     pub format: Vec<Format>,
+    /// Paper size of the PDF.
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
+    /// A folder of templates that replace the built-in ones, file by file (`onus templates eject DIR`).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
     /// Replace the files onus wrote in a non-empty output folder.
     #[arg(long)]
     pub force: bool,
@@ -191,6 +218,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
         Command::Who(args) => who_command(args, out),
         Command::Services(args) => services_command(args, out),
         Command::Frameworks(args) => frameworks_command(args, out),
+        Command::Templates(command) => templates_command(command, out),
     }
 }
 
@@ -273,13 +301,19 @@ fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
         as_of: args.as_of,
     };
     let report = assess(&catalogue, &inventory, &variants, &options);
-    let renderer = Renderer::new()?;
+    let renderer = Renderer::new(args.templates.as_deref(), args.paper)?;
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
     let files = formats
         .iter()
-        .map(|&f| Ok((f.file_name().to_string(), renderer.render(&report, f)?)))
+        .map(|&f| {
+            let rendered = renderer.render(&report, f)?;
+            for w in &rendered.warnings {
+                eprintln!("warning: {}: {w}", f.file_name());
+            }
+            Ok((f.file_name().to_string(), rendered.bytes))
+        })
         .collect::<Result<Vec<_>>>()?;
     let known: Vec<&str> = <Format as clap::ValueEnum>::value_variants()
         .iter()
@@ -758,6 +792,42 @@ fn frameworks_command(args: FrameworksArgs, out: &mut dyn Write) -> Result<u8> {
             )?;
         }
         eprintln!("{}: {} controls", selection.key(), controls.len());
+    }
+    Ok(0)
+}
+
+fn templates_command(command: TemplatesCommand, out: &mut dyn Write) -> Result<u8> {
+    match command {
+        TemplatesCommand::List => {
+            for name in crate::render::template_names() {
+                writeln!(out, "{name}")?;
+            }
+        }
+        TemplatesCommand::Eject { dir, force } => {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            let existing: Vec<&str> = crate::render::TEMPLATES
+                .iter()
+                .map(|(n, _)| *n)
+                .filter(|n| dir.join(n).exists())
+                .collect();
+            if !existing.is_empty() && !force {
+                bail!(
+                    "{} already holds {}; pass --force to overwrite",
+                    dir.display(),
+                    existing.join(", ")
+                );
+            }
+            for (name, text) in crate::render::TEMPLATES {
+                std::fs::write(dir.join(name), text)
+                    .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
+                writeln!(out, "{}", dir.join(name).display())?;
+            }
+            eprintln!(
+                "edit them, then: onus report INVENTORY --templates {}",
+                dir.display()
+            );
+        }
     }
     Ok(0)
 }

@@ -16,6 +16,7 @@ pub mod framework;
 pub mod inventory;
 pub mod join;
 pub mod output;
+pub mod pdf;
 pub mod render;
 pub mod report;
 pub mod text;

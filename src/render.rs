@@ -1,23 +1,34 @@
 //! Renderers: the report model in, the bytes of one output file out. One place
 //! ([`crate::output`]) writes files; renderers never touch the disk.
 //!
-//! Text formats come from Tera templates in `templates/`, embedded at build time. Tera
-//! escapes nothing in Markdown, so the `md` filter escapes every cell of user text.
+//! Text formats come from Tera templates in `templates/`, embedded at build time; a
+//! user's `--templates DIR` replaces them file by file. Tera escapes HTML (with the
+//! invisible characters of the input made visible), and nothing in Markdown, so the
+//! `md` filter escapes every cell of user text. The PDF is laid out in [`crate::pdf`].
 
 use crate::report::Report;
 use crate::vocab::Owner;
 use std::collections::HashMap;
+use std::path::Path;
 use tera::{Tera, Value};
 
 /// The built-in templates, by name.
-pub const TEMPLATES: &[(&str, &str)] = &[(
-    "responsibility-matrix.md",
-    include_str!("../templates/responsibility-matrix.md"),
-)];
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "responsibility-matrix.md",
+        include_str!("../templates/responsibility-matrix.md"),
+    ),
+    (
+        "responsibility-matrix.html",
+        include_str!("../templates/responsibility-matrix.html"),
+    ),
+];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Format {
     Md,
+    Html,
+    Pdf,
     Json,
 }
 
@@ -25,6 +36,8 @@ impl Format {
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Md => "responsibility-matrix.md",
+            Format::Html => "responsibility-matrix.html",
+            Format::Pdf => "responsibility-matrix.pdf",
             Format::Json => "responsibility-matrix.json",
         }
     }
@@ -32,52 +45,189 @@ impl Format {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("template {name}: {message}")]
-    Template { name: String, message: String },
+    #[error("template {name}{}: {message}", line.map(|l| format!(", line {l}")).unwrap_or_default())]
+    Template {
+        name: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error("{0}")]
+    Templates(String),
     #[error("cannot serialise the report: {0}")]
     Json(#[from] serde_json::Error),
 }
 
+/// One rendered file, and what the renderer had to warn about.
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub warnings: Vec<String>,
+}
+
 pub struct Renderer {
     tera: Tera,
+    paper: crate::pdf::Paper,
+    /// Template sources by name, to point errors at a line.
+    sources: HashMap<String, String>,
 }
 
 impl Renderer {
-    pub fn new() -> Result<Renderer, RenderError> {
+    /// The built-in templates, each replaced by the file of the same name in `user`.
+    pub fn new(user: Option<&Path>, paper: crate::pdf::Paper) -> Result<Renderer, RenderError> {
+        let mut sources: HashMap<String, String> = TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        if let Some(dir) = user {
+            for (name, text) in user_templates(dir)? {
+                sources.insert(name, text);
+            }
+        }
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![]);
-        tera.add_raw_templates(TEMPLATES.iter().copied())
-            .map_err(|e| RenderError::Template {
-                name: "built-in".into(),
-                message: error_chain(&e),
-            })?;
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_html);
         tera.register_filter("md", md_filter);
         tera.register_filter("owner", owner_filter);
-        Ok(Renderer { tera })
+        let mut names: Vec<&String> = sources.keys().collect();
+        names.sort();
+        for name in names {
+            tera.add_raw_template(name, &sources[name])
+                .map_err(|e| template_error(name, &sources[name], &e))?;
+        }
+        Ok(Renderer {
+            tera,
+            paper,
+            sources,
+        })
     }
 
-    pub fn render(&self, report: &Report, format: Format) -> Result<Vec<u8>, RenderError> {
-        match format {
+    pub fn render(&self, report: &Report, format: Format) -> Result<Rendered, RenderError> {
+        let bytes = match format {
             Format::Json => {
                 let mut bytes = serde_json::to_vec_pretty(report)?;
                 bytes.push(b'\n');
-                Ok(bytes)
+                bytes
             }
-            Format::Md => self.template(format.file_name(), report),
-        }
+            Format::Md | Format::Html => self.template(format.file_name(), report)?,
+            Format::Pdf => {
+                let pdf = crate::pdf::render(report, self.paper);
+                let warnings = if pdf.missing.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![format!(
+                        "the PDF font has no glyph for {}; shown as U+FFFD (use the HTML or Markdown report for this text)",
+                        pdf.missing.iter().map(|c| format!("U+{:04X}", *c as u32)).collect::<Vec<_>>().join(", ")
+                    )]
+                };
+                return Ok(Rendered {
+                    bytes: pdf.bytes,
+                    warnings,
+                });
+            }
+        };
+        Ok(Rendered {
+            bytes,
+            warnings: Vec::new(),
+        })
     }
 
     fn template(&self, name: &str, report: &Report) -> Result<Vec<u8>, RenderError> {
-        let fail = |e: tera::Error| RenderError::Template {
-            name: name.to_string(),
-            message: error_chain(&e),
-        };
-        let context = tera::Context::from_serialize(report).map_err(fail)?;
+        let source = self
+            .sources
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default();
+        let context =
+            tera::Context::from_serialize(report).map_err(|e| template_error(name, source, &e))?;
         self.tera
             .render(name, &context)
             .map(String::into_bytes)
-            .map_err(fail)
+            .map_err(|e| template_error(name, source, &e))
     }
+}
+
+/// The names of the built-in templates.
+pub fn template_names() -> impl Iterator<Item = &'static str> {
+    TEMPLATES.iter().map(|(n, _)| *n)
+}
+
+/// Reads a user's template folder: every file must be named as a built-in template.
+fn user_templates(dir: &Path) -> Result<Vec<(String, String)>, RenderError> {
+    let fail = |m: String| RenderError::Templates(format!("{}: {m}", dir.display()));
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| fail(format!("cannot read the --templates folder: {e}")))?;
+    let mut out = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| fail(format!("cannot read the --templates folder: {e}")))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || entry.path().is_dir() {
+            continue;
+        }
+        if !template_names().any(|n| n == name) {
+            return Err(fail(format!(
+                "{name} is not a template onus knows; the templates are: {} (`onus templates eject DIR` writes them)",
+                template_names().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let text = std::fs::read_to_string(entry.path())
+            .map_err(|e| fail(format!("cannot read {name}: {e}")))?;
+        out.push((name, text));
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// A Tera error as a user can act on it: the template, the line, the message chain.
+fn template_error(name: &str, source: &str, e: &tera::Error) -> RenderError {
+    let message = error_chain(e);
+    // Parse errors carry ` --> line:column`; render errors name the variable or filter
+    // in backticks, which points to the first line that uses it.
+    let line = message
+        .split(" --> ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|l| l.trim().parse().ok())
+        .or_else(|| {
+            // Names quoted with backticks or single quotes, other than the template's.
+            let quoted = message
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .chain(message.split('\'').skip(1).step_by(2))
+                .filter(|q| !q.is_empty() && *q != name);
+            quoted
+                .filter_map(|q| source.lines().position(|l| l.contains(q)))
+                .min()
+                .map(|i| i + 1)
+        });
+    RenderError::Template {
+        name: name.to_string(),
+        line,
+        message: message
+            .replace('\n', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+/// HTML escaping (Tera's set) plus invisible and control characters made visible.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '/' => out.push_str("&#x2F;"),
+            c if crate::text::is_invisible(c) || (c.is_control() && c != '\n' && c != '\t') => {
+                out.push_str(&format!("{{U+{:04X}}}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

@@ -97,6 +97,7 @@ pub struct Counts {
 #[derive(Debug, Serialize)]
 pub struct AreaOut {
     pub id: String,
+    pub short: String,
     pub name: String,
     pub provider: String,
     pub customer: String,
@@ -395,6 +396,7 @@ pub fn build(
             .iter()
             .map(|a| AreaOut {
                 id: a.id.clone(),
+                short: a.short.clone(),
                 name: a.name.clone(),
                 provider: a.provider.clone(),
                 customer: a.customer.clone(),

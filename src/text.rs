@@ -71,6 +71,18 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// Seconds since 1970 at the start of the day (UTC).
+    pub fn unix_seconds(self) -> i64 {
+        // Days from civil (Howard Hinnant), the inverse of `from_unix`.
+        let y = self.year - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        (era * 146_097 + doe - 719_468) * 86_400
+    }
+
     pub fn parse(text: &str) -> Option<Date> {
         let parts: Vec<&str> = text.trim().split('-').collect();
         let [y, m, d] = parts.as_slice() else {
@@ -163,6 +175,9 @@ mod tests {
         assert_eq!(Date::parse("2026-02-29"), None);
         assert_eq!(Date::parse("2024-02-29").map(|d| d.day), Some(29));
         assert_eq!(Date::parse("26-1-1"), None);
+        for seconds in [0, 951_782_400, 1_767_225_600, 4_102_444_800] {
+            assert_eq!(Date::from_unix(seconds).unix_seconds(), seconds);
+        }
     }
 
     #[test]

@@ -9,12 +9,12 @@ use std::path::Path;
 fn seed_report_matches_the_reviewed_golden_files() {
     let mut report = common::report_of(&common::fixture("seed-inventory.csv"));
     report.meta.inventory.path = "seed-inventory.csv".into();
-    let renderer = Renderer::new().unwrap();
+    let renderer = Renderer::new(None, Default::default()).unwrap();
     for (format, golden) in [
         (Format::Md, "seed-report.md"),
         (Format::Json, "seed-report.json"),
     ] {
-        let actual = String::from_utf8(renderer.render(&report, format).unwrap()).unwrap();
+        let actual = String::from_utf8(renderer.render(&report, format).unwrap().bytes).unwrap();
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/golden")
             .join(golden);

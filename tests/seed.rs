@@ -325,9 +325,14 @@ fn summary_table_comes_out_of_a_report_on_the_seed_services() {
     assert_eq!(ec2.duties["guest-os"].owner, Customer, "OS Patching on EC2");
 
     // And the Markdown says it in the seed's form.
-    let renderer = onus::render::Renderer::new().unwrap();
-    let md =
-        String::from_utf8(renderer.render(&report, onus::render::Format::Md).unwrap()).unwrap();
+    let renderer = onus::render::Renderer::new(None, Default::default()).unwrap();
+    let md = String::from_utf8(
+        renderer
+            .render(&report, onus::render::Format::Md)
+            .unwrap()
+            .bytes,
+    )
+    .unwrap();
     for row in [
         "| Physical security of data centres | Yes | No | Provider |",
         "| Compute, storage and network hardware | Yes | No | Provider |",

@@ -1,0 +1,265 @@
+//! The renderers as a reader meets them: the PDF read back, HTML escaping, Markdown
+//! tables, reproducible bytes, and user templates.
+
+mod common;
+use onus::render::{Format, Renderer};
+use std::process::Command;
+
+fn render(name: &str, format: Format) -> onus::render::Rendered {
+    let report = common::report_of(&common::fixture(name));
+    Renderer::new(None, Default::default())
+        .unwrap()
+        .render(&report, format)
+        .unwrap()
+}
+
+/// Tools CI installs (poppler-utils, qpdf); elsewhere their checks are skipped with a
+/// note, unless ONUS_REQUIRE_TOOLS is set.
+fn tool(name: &str) -> bool {
+    let found = Command::new(name).arg("-v").output().is_ok();
+    if !found {
+        assert!(
+            std::env::var_os("ONUS_REQUIRE_TOOLS").is_none(),
+            "{name} is required (ONUS_REQUIRE_TOOLS)"
+        );
+        eprintln!("note: {name} not installed; its check is skipped");
+    }
+    found
+}
+
+fn pdf_of(name: &str) -> (Vec<u8>, lopdf::Document) {
+    let bytes = render(name, Format::Pdf).bytes;
+    let doc = lopdf::Document::load_mem(&bytes).expect("the PDF parses");
+    (bytes, doc)
+}
+
+#[test]
+fn pdf_has_pages_embedded_fonts_and_an_outline() {
+    let (_, doc) = pdf_of("seed-inventory.csv");
+    assert!(
+        doc.get_pages().len() >= 10,
+        "{} pages",
+        doc.get_pages().len()
+    );
+    let fonts: Vec<_> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter(|d| d.has(b"FontFile2"))
+        .collect();
+    assert_eq!(fonts.len(), 2, "regular and bold are embedded");
+    let catalog = doc.catalog().unwrap();
+    let outlines = doc
+        .get_dictionary(catalog.get(b"Outlines").unwrap().as_reference().unwrap())
+        .unwrap();
+    let count = outlines.get(b"Count").unwrap().as_i64().unwrap();
+    assert!(
+        count >= 6,
+        "bookmarks for title, summary, matrix, services, overrides, diagnostics, appendix: {count}"
+    );
+}
+
+#[test]
+fn pdf_text_is_extractable_and_pages_are_numbered() {
+    if !tool("pdftotext") {
+        return;
+    }
+    let (bytes, doc) = pdf_of("seed-inventory.csv");
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("r.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let pages = doc.get_pages().len();
+    for needle in [
+        "Shared responsibility matrix".to_string(),
+        "Physical security of data centres".into(),
+        "Patch and harden the guest OS of your instances.".into(),
+        format!("1 / {pages}"),
+        format!("{pages} / {pages}"),
+        "848149f59cd569d820281b0950c967917138b910435688ba3efccdba5ec9e176".into(),
+    ] {
+        assert!(text.contains(&needle), "the PDF text has {needle:?}");
+    }
+}
+
+#[test]
+fn pdf_passes_qpdf_check() {
+    if !tool("qpdf") {
+        return;
+    }
+    let (bytes, _) = pdf_of("hostile.csv");
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("r.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn pdf_shows_greek_cyrillic_accents_and_warns_once_for_what_the_font_lacks() {
+    let rendered = render("hostile.csv", Format::Pdf);
+    assert_eq!(rendered.warnings.len(), 1, "{:?}", rendered.warnings);
+    let w = &rendered.warnings[0];
+    assert!(w.contains("U+65E5"), "CJK is named: {w}");
+    assert!(
+        !w.contains("U+0395") && !w.contains("U+041A") && !w.contains("U+00DC"),
+        "Greek, Cyrillic, accents render: {w}"
+    );
+}
+
+#[test]
+fn html_escapes_inventory_text() {
+    let html = String::from_utf8(render("hostile.csv", Format::Html).bytes).unwrap();
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"));
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "only the page's own filter script"
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no network resources"
+    );
+    assert!(html.contains("Ελληνικά Кириллица"));
+}
+
+#[test]
+fn markdown_keeps_hostile_cells_inside_the_table() {
+    let md = String::from_utf8(render("hostile.csv", Format::Md).bytes).unwrap();
+    assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let appendix = md.split("## Inventory appendix").nth(1).unwrap();
+    for line in appendix.lines().filter(|l| l.starts_with("| ")) {
+        let cells = line.matches(" | ").count();
+        assert_eq!(cells, 7, "every appendix row has 8 cells: {line}");
+    }
+    assert!(md.contains("a\\|b"));
+}
+
+#[test]
+fn every_format_is_byte_identical_across_runs() {
+    for format in [Format::Md, Format::Html, Format::Pdf, Format::Json] {
+        assert!(
+            render("seed-inventory.csv", format).bytes
+                == render("seed-inventory.csv", format).bytes,
+            "{format:?}"
+        );
+    }
+}
+
+fn onus() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_onus"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+#[test]
+fn ejected_templates_can_be_edited_and_used() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("t");
+    let status = onus()
+        .args(["templates", "eject"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let md = dir.join("responsibility-matrix.md");
+    let text = std::fs::read_to_string(&md).unwrap();
+    std::fs::write(&md, format!("Prepared for the audit committee.\n{text}")).unwrap();
+    std::fs::remove_file(dir.join("responsibility-matrix.html")).unwrap();
+    let out = tmp.path().join("out");
+    let status = onus()
+        .args([
+            "report",
+            "tests/fixtures/seed-inventory.csv",
+            "--format",
+            "md,html",
+            "--templates",
+        ])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(
+        std::fs::read_to_string(out.join("responsibility-matrix.md"))
+            .unwrap()
+            .starts_with("Prepared for the audit committee.")
+    );
+    assert!(
+        std::fs::read_to_string(out.join("responsibility-matrix.html"))
+            .unwrap()
+            .starts_with("<!DOCTYPE html>"),
+        "the built-in HTML is kept"
+    );
+    let again = onus()
+        .args(["templates", "eject"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "eject does not overwrite without --force"
+    );
+}
+
+#[test]
+fn a_broken_user_template_fails_before_any_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("t");
+    std::fs::create_dir(&dir).unwrap();
+    let out = tmp.path().join("out");
+    for (template, expected) in [
+        (
+            "# {{ meta.title }\n",
+            "template responsibility-matrix.md, line 1:",
+        ),
+        (
+            "# ok\n\n{{ meta.no_such_field }}\n",
+            "template responsibility-matrix.md, line 3:",
+        ),
+        (
+            "# ok\n{{ meta.title | no_such_filter }}\n",
+            "template responsibility-matrix.md, line 2:",
+        ),
+    ] {
+        std::fs::write(dir.join("responsibility-matrix.md"), template).unwrap();
+        let output = onus()
+            .args(["report", "tests/fixtures/seed-inventory.csv", "--templates"])
+            .arg(&dir)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{template:?}: {stderr}");
+        assert!(!out.exists(), "no output from a failed run");
+    }
+    std::fs::write(dir.join("report.md"), "x").unwrap();
+    let output = onus()
+        .args(["report", "tests/fixtures/seed-inventory.csv", "--templates"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("report.md is not a template onus knows")
+    );
+}

@@ -700,7 +700,7 @@ struct ControlListing<'a> {
 
 fn frameworks_command(args: FrameworksArgs, out: &mut dyn Write) -> Result<u8> {
     let catalogue = load_catalogue(&args.data)?;
-    let Some(text) = &args.framework else {
+    let Some(text) = args.framework.as_ref().filter(|t| t.as_str() != "all") else {
         let listing: Vec<FrameworkListing> = catalogue
             .frameworks
             .iter()
@@ -791,7 +791,7 @@ fn frameworks_command(args: FrameworksArgs, out: &mut dyn Write) -> Result<u8> {
                 c.areas.join(", ")
             )?;
         }
-        eprintln!("{}: {} controls", selection.key(), controls.len());
+        eprintln!("{}: {}", selection.key(), plural(controls.len(), "control"));
     }
     Ok(0)
 }

@@ -379,7 +379,9 @@ fn import_titles(file: &DataFile, frameworks: &mut [Framework]) -> Result<(), Da
         ));
     };
     let cd = col("description");
+    let mut record_count = 0;
     for record in reader.records() {
+        record_count += 1;
         let record = record.map_err(|e| {
             file.error_at(
                 e.position().map(|p| p.byte() as usize),
@@ -404,6 +406,12 @@ fn import_titles(file: &DataFile, frameworks: &mut [Framework]) -> Result<(), Da
         {
             control.text = Some(text.to_string());
         }
+    }
+    if fw.titles_from.is_none() && record_count == 0 {
+        return Err(file.error_at(
+            None,
+            "the file has a header but no rows; give one row per control: id,title,description",
+        ));
     }
     fw.titles_from = Some(file.origin.clone());
     Ok(())

@@ -13,7 +13,7 @@ use crate::framework::{self, TextPolicy};
 use crate::report::ServiceOut;
 use crate::vocab::Owner;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// `-f id` or `-f id:baseline`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -50,7 +50,7 @@ impl Selection {
                 if !fw.baselines.iter().any(|x| &x.id == b) {
                     let known: Vec<&str> = fw.baselines.iter().map(|x| x.id.as_str()).collect();
                     return Err(if known.is_empty() {
-                        format!("{id} has no baselines; use -f {id}")
+                        format!("{id} has no baselines; name it without one")
                     } else {
                         format!(
                             "{id} has no baseline \"{b}\"; its baselines are: {}",
@@ -168,7 +168,11 @@ fn services_text(per_service: &BTreeMap<String, Owner>) -> String {
     groups.sort_by_key(|(o, list)| (list.len(), *o));
     match groups.as_slice() {
         [] => "no assessed service".to_string(),
-        [(owner, list)] => format!("{}: all {}", owner.display(), plural(list.len())),
+        [(owner, list)] => match list.len() {
+            1 => format!("{}: the only service", owner.display()),
+            2 => format!("{}: both services", owner.display()),
+            n => format!("{}: all {n} services", owner.display()),
+        },
         [rest @ .., (owner, largest)] => {
             let mut parts: Vec<String> = rest
                 .iter()
@@ -195,6 +199,15 @@ pub fn join(
 ) -> Vec<FrameworkOut> {
     let assessed: Vec<&ServiceOut> = services.iter().filter(|s| s.assessed).collect();
     let selected_ids: Vec<&str> = selections.iter().map(|s| s.framework.as_str()).collect();
+    let mut covered: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for o in selections {
+        if let Some(f) = catalogue.framework(&o.framework) {
+            covered
+                .entry(f.id.as_str())
+                .or_default()
+                .extend(f.selected(o.baseline.as_deref()).map(|c| c.id.as_str()));
+        }
+    }
     selections
         .iter()
         .map(|sel| {
@@ -272,8 +285,20 @@ pub fn join(
                         related: related
                             .get(&c.id)
                             .map(|m| {
+                                // Only what the other selections cover (their baselines).
                                 m.iter()
-                                    .map(|(f, ids)| (f.clone(), ids.iter().cloned().collect()))
+                                    .map(|(f, ids)| {
+                                        let wanted = covered.get(f.as_str());
+                                        let ids: Vec<String> = ids
+                                            .iter()
+                                            .filter(|id| {
+                                                wanted.is_some_and(|w| w.contains(id.as_str()))
+                                            })
+                                            .cloned()
+                                            .collect();
+                                        (f.clone(), ids)
+                                    })
+                                    .filter(|(_, ids)| !ids.is_empty())
                                     .collect()
                             })
                             .unwrap_or_default(),

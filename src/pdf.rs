@@ -50,6 +50,11 @@ const TABLE_SIZE: f32 = 7.0;
 const LEADING: f32 = 1.22;
 const PAD: f32 = 2.0;
 
+/// Coordinates to a hundredth of a point: shorter content streams, no visible change.
+fn round(v: f32) -> f32 {
+    (v * 100.0).round() / 100.0
+}
+
 fn rgb(r: u8, g: u8, b: u8) -> Color {
     Color::Rgb(Rgb {
         r: f32::from(r) / 255.0,
@@ -141,8 +146,16 @@ fn owner_cell(text: impl Into<String>, owner: Owner) -> Cell {
     }
 }
 
+/// The vertical rules of the table being drawn: drawn once per page segment rather
+/// than around every cell, which keeps content streams small.
+struct Grid {
+    xs: Vec<f32>,
+    top: Option<f32>,
+}
+
 struct Layout {
     paper: Paper,
+    grid: Option<Grid>,
     regular: Face,
     bold: Face,
     pages: Vec<Page>,
@@ -274,11 +287,42 @@ impl Layout {
             page.font = Some((weight, size));
         }
         page.text.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(x), Pt(y)),
+            matrix: TextMatrix::Translate(Pt(round(x)), Pt(round(y))),
         });
         page.text.push(Op::ShowText {
             items: vec![TextItem::Text(text.to_string())],
         });
+    }
+
+    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
+        let point = |x: f32, y: f32| printpdf::LinePoint {
+            p: printpdf::Point {
+                x: Pt(round(x)),
+                y: Pt(round(y)),
+            },
+            bezier: false,
+        };
+        self.page().shapes.push(Op::DrawLine {
+            line: printpdf::Line {
+                points: vec![point(x1, y1), point(x2, y2)],
+                is_closed: false,
+            },
+        });
+    }
+
+    /// Draws the vertical rules of the current table segment down to the current row.
+    fn close_grid(&mut self) {
+        let Some((xs, top)) = self
+            .grid
+            .as_mut()
+            .and_then(|g| g.top.take().map(|t| (g.xs.clone(), t)))
+        else {
+            return;
+        };
+        let bottom = self.y;
+        for x in xs {
+            self.line(x, top, x, bottom);
+        }
     }
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<Color>, stroke: bool) {
@@ -293,10 +337,10 @@ impl Layout {
         }
         page.shapes.push(Op::DrawRectangle {
             rectangle: Rect {
-                x: Pt(x),
-                y: Pt(y),
-                width: Pt(w),
-                height: Pt(h),
+                x: Pt(round(x)),
+                y: Pt(round(y)),
+                width: Pt(round(w)),
+                height: Pt(round(h)),
                 mode: Some(mode),
                 winding_order: None,
             },
@@ -353,16 +397,17 @@ impl Layout {
             .map(|(c, w)| self.wrap(c.title, Weight::Bold, size, w - 2.0 * PAD))
             .collect();
         let header_h = header.iter().map(Vec::len).max().unwrap_or(1) as f32 * line_h + 2.0 * PAD;
+        let mut xs = vec![MARGIN];
+        xs.extend(widths.iter().scan(MARGIN, |x, w| {
+            *x += w;
+            Some(*x)
+        }));
+        self.grid = Some(Grid { xs, top: None });
         if self.y - header_h - line_h - 2.0 * PAD < self.bottom() {
             self.new_page(self.landscape());
         }
-        self.draw_row(
-            &widths,
-            &header,
-            &vec![Some(rgb(229, 231, 235)); cols.len()],
-            Weight::Bold,
-            size,
-        );
+        let header_fill = vec![Some(rgb(229, 231, 235)); cols.len()];
+        self.draw_row(&widths, &header, &header_fill, Weight::Bold, size);
         for row in rows {
             let fills: Vec<Option<Color>> = row.iter().map(|c| c.fill.map(owner_fill)).collect();
             let mut lines: Vec<Vec<String>> = row
@@ -379,44 +424,31 @@ impl Layout {
                     self.draw_row(&widths, &lines, &fills, Weight::Regular, size);
                     break;
                 }
-                let page_room = ((self.pages.last().map_or(0.0, |p| p.height)
-                    - 2.0 * MARGIN
-                    - FOOTER
-                    - header_h
-                    - 2.0 * PAD)
+                let page_height = self.pages.last().map_or(0.0, |p| p.height);
+                let page_room = ((page_height - 2.0 * MARGIN - FOOTER - header_h - 2.0 * PAD)
                     / line_h) as usize;
-                if needed <= page_room || room < 3 {
-                    // Move the whole row to the next page, under a repeated header.
-                    self.new_page(self.landscape());
-                    self.draw_row(
-                        &widths,
-                        &header,
-                        &vec![Some(rgb(229, 231, 235)); cols.len()],
-                        Weight::Bold,
-                        size,
-                    );
-                    continue;
+                if needed > page_room && room >= 3 {
+                    // A row taller than a page: what fits here, the rest on the next page.
+                    let rest: Vec<Vec<String>> = lines
+                        .iter_mut()
+                        .map(|l| l.split_off(room.min(l.len())))
+                        .collect();
+                    self.draw_row(&widths, &lines, &fills, Weight::Regular, size);
+                    lines = rest;
                 }
-                // A row taller than a page: what fits here, the rest on the next page.
-                let rest: Vec<Vec<String>> = lines
-                    .iter_mut()
-                    .map(|l| l.split_off(room.min(l.len())))
-                    .collect();
-                self.draw_row(&widths, &lines, &fills, Weight::Regular, size);
-                lines = rest;
+                // The (rest of the) row goes to the next page, under a repeated header.
+                self.close_grid();
                 self.new_page(self.landscape());
-                self.draw_row(
-                    &widths,
-                    &header,
-                    &vec![Some(rgb(229, 231, 235)); cols.len()],
-                    Weight::Bold,
-                    size,
-                );
+                self.draw_row(&widths, &header, &header_fill, Weight::Bold, size);
             }
         }
+        self.close_grid();
+        self.grid = None;
         self.y -= 8.0;
     }
 
+    /// One row: cell fills, the rule under it, and the text. The vertical rules come
+    /// from the grid (or a box per cell outside a table).
     fn draw_row(
         &mut self,
         widths: &[f32],
@@ -429,15 +461,28 @@ impl Layout {
         let height =
             lines.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * line_h + 2.0 * PAD;
         let top = self.y;
+        let right = MARGIN + widths.iter().sum::<f32>();
+        let in_grid = self.grid.is_some();
+        if let Some(grid) = self.grid.as_mut() {
+            if grid.top.is_none() {
+                grid.top = Some(top);
+                self.line(MARGIN, top, right, top);
+            }
+        }
         let mut x = MARGIN;
         for ((w, cell_lines), fill) in widths.iter().zip(lines).zip(fills) {
-            self.rect(x, top - height, *w, height, fill.clone(), true);
+            if fill.is_some() || !in_grid {
+                self.rect(x, top - height, *w, height, fill.clone(), !in_grid);
+            }
             let mut y = top - PAD;
             for line in cell_lines {
                 y -= line_h;
                 self.text_at(x + PAD, y + size * 0.22, line, weight, size);
             }
             x += w;
+        }
+        if in_grid {
+            self.line(MARGIN, top - height, right, top - height);
         }
         self.y = top - height;
     }
@@ -529,14 +574,45 @@ impl Layout {
                 PdfPage::new(Mm::from(Pt(p.width)), Mm::from(Pt(p.height)), ops)
             })
             .collect();
-        let bytes = doc
-            .with_pages(pages)
-            .save(&PdfSaveOptions::default(), &mut Vec::new());
+        doc.with_pages(pages);
         PdfOut {
-            bytes: fix_trailer_id(bytes),
+            bytes: fix_trailer_id(save(&doc)),
             missing: self.missing,
         }
     }
+}
+
+/// Serialises with printpdf, compressing the streams at a fast level: printpdf's own
+/// save compresses at the best (slowest) level, which took most of the time of a large
+/// report for a few percent of size.
+fn save(doc: &PdfDocument) -> Vec<u8> {
+    use std::io::Write;
+    let options = PdfSaveOptions {
+        optimize: false,
+        ..PdfSaveOptions::default()
+    };
+    let mut lo = printpdf::to_lopdf_doc(doc, &options, &mut Vec::new());
+    for object in lo.objects.values_mut() {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        if stream.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(3));
+        if encoder.write_all(&stream.content).is_ok() {
+            if let Ok(compressed) = encoder.finish() {
+                if compressed.len() < stream.content.len() {
+                    stream.dict.set("Filter", "FlateDecode");
+                    stream.set_content(compressed);
+                }
+            }
+        }
+    }
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .expect("writing to memory cannot fail");
+    bytes
 }
 
 /// printpdf writes a random trailer `/ID`; replace it by a digest of the content so the
@@ -591,6 +667,7 @@ fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 pub fn render(report: &Report, paper: Paper) -> PdfOut {
     let mut l = Layout {
         paper,
+        grid: None,
         regular: Face::new("F1", REGULAR_TTF),
         bold: Face::new("F2", BOLD_TTF),
         pages: Vec::new(),

@@ -224,7 +224,7 @@ fn selections_parse_baselines_all_and_reject_unknown_ones() {
     );
     assert_eq!(
         Selection::parse_all(c, &["soc2:x".into()]).unwrap_err(),
-        "soc2 has no baselines; use -f soc2"
+        "soc2 has no baselines; name it without one"
     );
 }
 

@@ -1,0 +1,128 @@
+//! Speed and memory of the whole pipeline, measured (never asserted in `cargo test`).
+//!
+//! `cargo bench --bench render` runs each scenario in a fresh child process, so each
+//! peak memory figure (VmHWM) is that scenario's alone, and prints the figures beside
+//! the goals of issue 4:
+//! - a 10,000-row inventory with a per-row appendix to MD+HTML+PDF+JSON: < 0.5 s, < 100 MB;
+//! - every shipped framework together (all NIST 800-53 controls) to PDF: < 1 s.
+
+use onus::catalogue::Catalogue;
+use onus::inventory::{Inventory, ReadOptions};
+use onus::join::Selection;
+use onus::render::{Format, Renderer};
+use onus::report::ReportOptions;
+use onus::text::Date;
+use std::process::Command;
+use std::time::Instant;
+
+/// A synthetic inventory: `rows` rows over the catalogue's services, written as people
+/// and exports write them, across accounts, environments and regions.
+fn inventory(catalogue: &Catalogue, rows: usize) -> Vec<u8> {
+    let mut out = String::from("service,variant,account,environment,region,owner,notes\n");
+    let services: Vec<_> = catalogue.services.iter().collect();
+    for i in 0..rows {
+        let s = services[(i * 7919) % services.len()];
+        let variant = s.variants.first().map_or("", |v| v.id.as_str());
+        let name = if i % 2 == 0 {
+            &s.name
+        } else {
+            s.aliases.first().unwrap_or(&s.name)
+        };
+        out.push_str(&format!(
+            "{name},{variant},{:012},{},{},team-{},row {i}\n",
+            100_000_000_000u64 + (i % 40) as u64,
+            ["prod", "staging", "dev"][i % 3],
+            ["eu-west-1", "us-east-1", "ap-southeast-2"][i % 3],
+            i % 17
+        ));
+    }
+    out.into_bytes()
+}
+
+fn peak_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn run(scenario: &str) {
+    let t0 = Instant::now();
+    let catalogue = Catalogue::built_in().unwrap();
+    let load = t0.elapsed();
+    let (bytes, frameworks, formats): (Vec<u8>, Vec<String>, Vec<Format>) = match scenario {
+        "10k" => (
+            inventory(&catalogue, 10_000),
+            vec!["soc2".into()],
+            vec![Format::Md, Format::Html, Format::Pdf, Format::Json],
+        ),
+        "all-frameworks-pdf" => (
+            std::fs::read(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/samples/inventory.csv"
+            ))
+            .unwrap(),
+            vec!["all".into()],
+            vec![Format::Pdf],
+        ),
+        other => panic!("unknown scenario {other}"),
+    };
+    let t = Instant::now();
+    let inv = Inventory::parse(&bytes, "bench.csv", &ReadOptions::default(), &catalogue).unwrap();
+    let parse = t.elapsed();
+    let t = Instant::now();
+    let options = ReportOptions {
+        frameworks: Selection::parse_all(&catalogue, &frameworks).unwrap(),
+        title: None,
+        org: Some("Bench Corp".into()),
+        date: Date::parse("2026-01-01").unwrap(),
+        as_of: None,
+    };
+    let report = onus::cli::assess(&catalogue, &inv, &Default::default(), &options);
+    let assess = t.elapsed();
+    let renderer = Renderer::new(None, Default::default()).unwrap();
+    let mut line = format!(
+        "{scenario:<20} rows {:>6}  load {:>6.1} ms  parse {:>6.1} ms  classify+join {:>6.1} ms",
+        inv.rows.len(),
+        load.as_secs_f64() * 1e3,
+        parse.as_secs_f64() * 1e3,
+        assess.as_secs_f64() * 1e3
+    );
+    for f in formats {
+        let t = Instant::now();
+        let out = renderer.render(&report, f).unwrap();
+        line.push_str(&format!(
+            "  {f:?} {:>6.1} ms ({} KB)",
+            t.elapsed().as_secs_f64() * 1e3,
+            out.bytes.len() / 1024
+        ));
+    }
+    line.push_str(&format!(
+        "  TOTAL {:>6.3} s  peak {:>6.1} MB",
+        t0.elapsed().as_secs_f64(),
+        peak_mb()
+    ));
+    println!("{line}");
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--scenario") {
+        run(&args[i + 1]);
+        return;
+    }
+    println!(
+        "goals: 10k rows to MD+HTML+PDF+JSON < 0.5 s and < 100 MB; all frameworks to PDF < 1 s"
+    );
+    let me = std::env::current_exe().unwrap();
+    for scenario in ["10k", "all-frameworks-pdf"] {
+        let status = Command::new(&me)
+            .args(["--scenario", scenario])
+            .status()
+            .unwrap();
+        assert!(status.success(), "{scenario} failed");
+    }
+}

@@ -49,6 +49,19 @@ pub enum Command {
     /// List the service catalogue.
     #[command(after_help = "Example:\n  onus services --tier container --json")]
     Services(ServicesArgs),
+    /// Write an mdBook source tree of the report (`mdbook build DIR` makes the site).
+    #[command(
+        after_help = "Example:\n  onus book samples/inventory.csv -f soc2 -f iso27001 -o site --site-url /compliance/\n  mdbook build site"
+    )]
+    Book(BookArgs),
+    /// Write an evidence pack: every format, the inputs, and a manifest of SHA-256 digests.
+    #[command(
+        after_help = "Example:\n  SOURCE_DATE_EPOCH=1767225600 onus pack samples/inventory.csv -f soc2 -o evidence-2026-q1\n  onus verify evidence-2026-q1"
+    )]
+    Pack(PackArgs),
+    /// Check a pack against its manifest: changed, missing and unexpected files.
+    #[command(after_help = "Example:\n  onus verify evidence-2026-q1")]
+    Verify(VerifyArgs),
     /// List the built-in templates, or write them out for customisation.
     #[command(
         subcommand,
@@ -112,6 +125,25 @@ pub struct InventoryArgs {
 #[derive(Args)]
 pub struct ReportArgs {
     #[command(flatten)]
+    pub assess: AssessArgs,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = "onus-report")]
+    pub output: PathBuf,
+    /// Formats to write, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html, Format::Pdf, Format::Json])]
+    pub format: Vec<Format>,
+    /// Paper size of the PDF.
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
+    /// Replace the files onus wrote in a non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// What every report-like command (report, book, pack) takes.
+#[derive(Args)]
+pub struct AssessArgs {
+    #[command(flatten)]
     pub input: InventoryArgs,
     #[command(flatten)]
     pub data: DataArgs,
@@ -123,21 +155,9 @@ pub struct ReportArgs {
         default_value = "soc2"
     )]
     pub frameworks: Vec<String>,
-    /// Output folder.
-    #[arg(short, long, value_name = "DIR", default_value = "onus-report")]
-    pub output: PathBuf,
-    /// Formats to write, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html, Format::Pdf, Format::Json])]
-    pub format: Vec<Format>,
-    /// Paper size of the PDF.
-    #[arg(long, value_enum, default_value_t = Paper::A4)]
-    pub paper: Paper,
     /// A folder of templates that replace the built-in ones, file by file (`onus templates eject DIR`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Replace the files onus wrote in a non-empty output folder.
-    #[arg(long)]
-    pub force: bool,
     /// The organisation named on the title block.
     #[arg(long, value_name = "NAME")]
     pub org: Option<String>,
@@ -153,6 +173,45 @@ pub struct ReportArgs {
     /// Print errors only.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct PackArgs {
+    #[command(flatten)]
+    pub assess: AssessArgs,
+    /// Output folder of the pack.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Paper size of the PDF.
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
+    /// Replace the files onus wrote in a non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The pack folder (holding manifest.json).
+    pub pack: PathBuf,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct BookArgs {
+    #[command(flatten)]
+    pub assess: AssessArgs,
+    /// Output folder of the mdBook source tree.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// The site's public address (book.toml site-url), for publishing under a path.
+    #[arg(long, value_name = "URL")]
+    pub site_url: Option<String>,
+    /// Replace the files onus wrote in a non-empty output folder.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Args)]
@@ -219,6 +278,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
         Command::Services(args) => services_command(args, out),
         Command::Frameworks(args) => frameworks_command(args, out),
         Command::Templates(command) => templates_command(command, out),
+        Command::Book(args) => book_command(args, out),
+        Command::Pack(args) => pack_command(args, out),
+        Command::Verify(args) => verify_command(args, out),
     }
 }
 
@@ -289,19 +351,50 @@ pub fn assess(
     report::build(catalogue, inventory, &classification, options)
 }
 
-fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
+/// The report an AssessArgs describes, with the catalogue it was built from.
+fn build_report(args: &AssessArgs) -> Result<(Catalogue, Report)> {
     let catalogue = load_catalogue(&args.data)?;
     let inventory = read_inventory(&args.input, &catalogue)?;
     let variants = default_variants(&catalogue, &args.input.variants)?;
     let options = ReportOptions {
         frameworks: Selection::parse_all(&catalogue, &args.frameworks).map_err(|e| anyhow!(e))?,
-        title: args.title,
-        org: args.org,
+        title: args.title.clone(),
+        org: args.org.clone(),
         date: report_date(args.date)?,
         as_of: args.as_of,
     };
     let report = assess(&catalogue, &inventory, &variants, &options);
-    let renderer = Renderer::new(args.templates.as_deref(), args.paper)?;
+    Ok((catalogue, report))
+}
+
+/// Diagnostics to stderr (errors only with --quiet), then the one-line outcome.
+fn print_outcome(report: &Report, quiet: bool, wrote: &str, out: &mut dyn Write) -> Result<()> {
+    for d in &report.diagnostics {
+        if !quiet || d.level == Level::Error {
+            eprintln!("{d}");
+        }
+    }
+    if !quiet {
+        let m = &report.meta;
+        let incomplete = if m.unassessed_rows > 0 {
+            format!("; incomplete: {} rows unassessed", m.unassessed_rows)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "{wrote}: {}, {} ({} unassessed){incomplete}",
+            plural(m.inventory.rows, "row"),
+            plural(m.counts.services, "service"),
+            m.counts.unassessed,
+        )?;
+    }
+    Ok(())
+}
+
+fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
+    let (_, report) = build_report(&args.assess)?;
+    let renderer = Renderer::new(args.assess.templates.as_deref(), args.paper)?;
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
@@ -319,33 +412,16 @@ fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
         .iter()
         .map(|f| f.file_name())
         .collect();
-    crate::output::write_all(&args.output, &files, args.force, &known)?;
-    for d in &report.diagnostics {
-        if !args.quiet || d.level == Level::Error {
-            eprintln!("{d}");
-        }
-    }
-    if !args.quiet {
-        let m = &report.meta;
-        let incomplete = if m.unassessed_rows > 0 {
-            format!("; incomplete: {} rows unassessed", m.unassessed_rows)
-        } else {
-            String::new()
-        };
-        writeln!(
-            out,
-            "wrote {} to {}: {}, {} ({} unassessed){incomplete}",
-            files
-                .iter()
-                .map(|(n, _)| n.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            args.output.display(),
-            plural(m.inventory.rows, "row"),
-            plural(m.counts.services, "service"),
-            m.counts.unassessed,
-        )?;
-    }
+    crate::output::write_all(&args.output, &files, args.force, &|name| {
+        known.contains(&name)
+    })?;
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    print_outcome(
+        &report,
+        args.assess.quiet,
+        &format!("wrote {} to {}", names.join(", "), args.output.display()),
+        out,
+    )?;
     Ok(0)
 }
 
@@ -819,6 +895,10 @@ fn templates_command(command: TemplatesCommand, out: &mut dyn Write) -> Result<u
                 );
             }
             for (name, text) in crate::render::TEMPLATES {
+                if let Some(parent) = dir.join(name).parent() {
+                    std::fs::create_dir_all(parent)
+                        .with_context(|| format!("cannot create {}", parent.display()))?;
+                }
                 std::fs::write(dir.join(name), text)
                     .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
                 writeln!(out, "{}", dir.join(name).display())?;
@@ -830,4 +910,114 @@ fn templates_command(command: TemplatesCommand, out: &mut dyn Write) -> Result<u
         }
     }
     Ok(0)
+}
+
+fn book_command(args: BookArgs, out: &mut dyn Write) -> Result<u8> {
+    let (_, report) = build_report(&args.assess)?;
+    let renderer = Renderer::new(args.assess.templates.as_deref(), Paper::default())?;
+    let files = crate::book::render(&renderer, &report, args.site_url.as_deref())?;
+    let known =
+        |name: &str| name == "book.toml" || (name.starts_with("src/") && name.ends_with(".md"));
+    crate::output::write_all(&args.output, &files, args.force, &known)?;
+    print_outcome(
+        &report,
+        args.assess.quiet,
+        &format!(
+            "wrote an mdBook of {} pages to {}",
+            files.len() - 1,
+            args.output.display()
+        ),
+        out,
+    )?;
+    Ok(0)
+}
+
+fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<u8> {
+    let (_, report) = build_report(&args.assess)?;
+    let renderer = Renderer::new(args.assess.templates.as_deref(), args.paper)?;
+    let mut files = Vec::new();
+    for &format in <Format as clap::ValueEnum>::value_variants() {
+        let rendered = renderer.render(&report, format)?;
+        for w in &rendered.warnings {
+            eprintln!("warning: {}: {w}", format.file_name());
+        }
+        files.push((format.file_name().to_string(), rendered.bytes));
+    }
+    let inventory = &args.assess.input.inventory;
+    let name = inventory
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "inventory.csv".into());
+    let bytes =
+        std::fs::read(inventory).with_context(|| format!("cannot read {}", inventory.display()))?;
+    files.push((format!("inputs/{name}"), bytes));
+    if let Some(dir) = &args.assess.data.data {
+        files.extend(crate::pack::read_tree(dir, "inputs/data/")?);
+    }
+    if let Some(dir) = &args.assess.templates {
+        files.extend(crate::pack::read_tree(dir, "inputs/templates/")?);
+    }
+    let m = &report.meta;
+    let head = crate::pack::Manifest {
+        schema: crate::pack::SCHEMA.to_string(),
+        onus: m.versions.onus.to_string(),
+        source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+        date: m.date.clone(),
+        catalogue: m.versions.catalogue.clone(),
+        frameworks: m.versions.frameworks.clone(),
+        inventory: crate::pack::ManifestInventory {
+            path: format!("inputs/{name}"),
+            sha256: m.inventory.sha256.clone(),
+        },
+        files: Vec::new(),
+    };
+    let (files, digest) = crate::pack::seal(files, head)?;
+    crate::output::write_all(&args.output, &files, args.force, &|path| {
+        path == crate::pack::MANIFEST
+            || path.starts_with("inputs/")
+            || path.starts_with("responsibility-matrix.")
+    })?;
+    print_outcome(
+        &report,
+        args.assess.quiet,
+        &format!(
+            "wrote a pack of {} files to {}",
+            files.len(),
+            args.output.display()
+        ),
+        out,
+    )?;
+    writeln!(out, "manifest.json SHA-256: {digest}")?;
+    Ok(0)
+}
+
+fn verify_command(args: VerifyArgs, out: &mut dyn Write) -> Result<u8> {
+    let v = crate::pack::verify(&args.pack)?;
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
+    } else {
+        for (label, paths) in [
+            ("changed", &v.changed),
+            ("missing", &v.missing),
+            ("unexpected", &v.unexpected),
+        ] {
+            for p in paths {
+                writeln!(out, "{label}: {}", crate::text::visible(p))?;
+            }
+        }
+        if v.intact {
+            writeln!(out, "intact: {} files match the manifest", v.files)?;
+        } else {
+            writeln!(
+                out,
+                "NOT intact: {} changed, {} missing, {} unexpected of {} files",
+                v.changed.len(),
+                v.missing.len(),
+                v.unexpected.len(),
+                v.files
+            )?;
+        }
+        writeln!(out, "manifest.json SHA-256: {}", v.manifest_sha256)?;
+    }
+    Ok(if v.intact { 0 } else { FINDINGS })
 }

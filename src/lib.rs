@@ -7,6 +7,7 @@
 //! sees) → [`render`] (bytes per format) → [`output`] (the only writer of files).
 //! [`cli`] wires the stages to commands.
 
+pub mod book;
 pub mod catalogue;
 pub mod classify;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod framework;
 pub mod inventory;
 pub mod join;
 pub mod output;
+pub mod pack;
 pub mod pdf;
 pub mod render;
 pub mod report;

@@ -9,6 +9,9 @@
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
+/// Files to write: path relative to the output folder, and bytes.
+pub type Files = Vec<(String, Vec<u8>)>;
+
 /// Lists the files onus wrote into an output folder.
 pub const MARKER: &str = ".onus-output";
 
@@ -17,7 +20,7 @@ pub fn write_all(
     dir: &Path,
     files: &[(String, Vec<u8>)],
     force: bool,
-    known: &[&str],
+    known: &dyn Fn(&str) -> bool,
 ) -> Result<()> {
     // `out/` and `out` are one folder; the trailing slash would make checks follow a link.
     let dir: PathBuf = dir.components().collect();
@@ -49,9 +52,21 @@ fn stage_and_move(
     std::fs::create_dir(staging)
         .with_context(|| format!("cannot create a temporary folder {}", staging.display()))?;
     let mut marker = String::new();
-    for (name, bytes) in files {
-        std::fs::write(staging.join(name), bytes)
-            .with_context(|| format!("cannot write {}", staging.join(name).display()))?;
+    // A failure injected by tests (ONUS_TEST_FAIL_AFTER=N): stop after N files, as a full
+    // disk or a killed process would, to prove that nothing partial is left behind.
+    let fail_after: Option<usize> = std::env::var("ONUS_TEST_FAIL_AFTER")
+        .ok()
+        .and_then(|n| n.parse().ok());
+    for (written, (name, bytes)) in files.iter().enumerate() {
+        if fail_after == Some(written) {
+            anyhow::bail!("stopped after {written} files (ONUS_TEST_FAIL_AFTER)");
+        }
+        let path = staging.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
         marker.push_str(name);
         marker.push('\n');
     }
@@ -66,7 +81,12 @@ fn stage_and_move(
         }
     }
     for name in files.iter().map(|(n, _)| n.as_str()).chain([MARKER]) {
-        std::fs::rename(staging.join(name), dir.join(name))
+        let target = dir.join(name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::rename(staging.join(name), &target)
             .with_context(|| format!("cannot move {name} into {}", dir.display()))?;
     }
     Ok(())
@@ -79,7 +99,7 @@ fn previous_files(
     dir: &Path,
     force: bool,
     files: &[(String, Vec<u8>)],
-    known: &[&str],
+    known: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<String>> {
     let meta = match std::fs::symlink_metadata(dir) {
         Ok(m) => m,
@@ -98,11 +118,9 @@ fn previous_files(
             dir.display()
         );
     }
-    let entries: Vec<String> = std::fs::read_dir(dir)
-        .with_context(|| format!("cannot read {}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .collect();
-    if entries.is_empty() {
+    let mut entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    if entries.next().is_none() {
         return Ok(Vec::new());
     }
     if !force {
@@ -112,13 +130,19 @@ fn previous_files(
         );
     }
     let listed = std::fs::read_to_string(dir.join(MARKER)).unwrap_or_default();
+    // Only relative paths inside the folder, named as onus names its outputs.
+    let inside = |l: &str| {
+        !l.starts_with('/')
+            && !l.contains('\\')
+            && !l.split('/').any(|c| c.is_empty() || c == "." || c == "..")
+    };
     let ours: Vec<String> = listed
         .lines()
-        .filter(|l| known.contains(l) && entries.iter().any(|e| e == l))
+        .filter(|l| inside(l) && known(l) && dir.join(l).is_file())
         .map(String::from)
         .collect();
     for (name, _) in files {
-        if entries.contains(name) && !ours.contains(name) {
+        if dir.join(name).exists() && !ours.contains(name) {
             bail!(
                 "{} holds a {name} that onus did not write (it is not listed in {MARKER}); move it away or name another folder with -o",
                 dir.display()

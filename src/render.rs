@@ -22,6 +22,39 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "responsibility-matrix.html",
         include_str!("../templates/responsibility-matrix.html"),
     ),
+    (
+        "book/book.toml",
+        include_str!("../templates/book/book.toml"),
+    ),
+    (
+        "book/SUMMARY.md",
+        include_str!("../templates/book/SUMMARY.md"),
+    ),
+    (
+        "book/introduction.md",
+        include_str!("../templates/book/introduction.md"),
+    ),
+    (
+        "book/summary.md",
+        include_str!("../templates/book/summary.md"),
+    ),
+    ("book/tier.md", include_str!("../templates/book/tier.md")),
+    (
+        "book/service.md",
+        include_str!("../templates/book/service.md"),
+    ),
+    (
+        "book/unassessed.md",
+        include_str!("../templates/book/unassessed.md"),
+    ),
+    (
+        "book/framework.md",
+        include_str!("../templates/book/framework.md"),
+    ),
+    (
+        "book/diagnostics.md",
+        include_str!("../templates/book/diagnostics.md"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -87,6 +120,7 @@ impl Renderer {
         tera.set_escape_fn(escape_html);
         tera.register_filter("md", md_filter);
         tera.register_filter("owner", owner_filter);
+        tera.register_filter("toml", toml_filter);
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
         for name in names {
@@ -131,15 +165,26 @@ impl Renderer {
     }
 
     fn template(&self, name: &str, report: &Report) -> Result<Vec<u8>, RenderError> {
+        self.render_template(name, &self.context(report)?)
+    }
+
+    /// The report as a template context (templates see every field of the report).
+    pub fn context(&self, report: &Report) -> Result<tera::Context, RenderError> {
+        tera::Context::from_serialize(report).map_err(|e| template_error("(report)", "", &e))
+    }
+
+    pub fn render_template(
+        &self,
+        name: &str,
+        context: &tera::Context,
+    ) -> Result<Vec<u8>, RenderError> {
         let source = self
             .sources
             .get(name)
             .map(String::as_str)
             .unwrap_or_default();
-        let context =
-            tera::Context::from_serialize(report).map_err(|e| template_error(name, source, &e))?;
         self.tera
-            .render(name, &context)
+            .render(name, context)
             .map(String::into_bytes)
             .map_err(|e| template_error(name, source, &e))
     }
@@ -153,24 +198,40 @@ pub fn template_names() -> impl Iterator<Item = &'static str> {
 /// Reads a user's template folder: every file must be named as a built-in template.
 fn user_templates(dir: &Path) -> Result<Vec<(String, String)>, RenderError> {
     let fail = |m: String| RenderError::Templates(format!("{}: {m}", dir.display()));
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| fail(format!("cannot read the --templates folder: {e}")))?;
     let mut out = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| fail(format!("cannot read the --templates folder: {e}")))?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || entry.path().is_dir() {
-            continue;
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .map_err(|e| fail(format!("cannot read the --templates folder: {e}")))?;
+        for entry in entries {
+            let entry =
+                entry.map_err(|e| fail(format!("cannot read the --templates folder: {e}")))?;
+            let path = entry.path();
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            if file_name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let name = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            if !template_names().any(|n| n == name) {
+                return Err(fail(format!(
+                    "{name} is not a template onus knows; the templates are: {} (`onus templates eject DIR` writes them)",
+                    template_names().collect::<Vec<_>>().join(", ")
+                )));
+            }
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| fail(format!("cannot read {name}: {e}")))?;
+            out.push((name, text));
         }
-        if !template_names().any(|n| n == name) {
-            return Err(fail(format!(
-                "{name} is not a template onus knows; the templates are: {} (`onus templates eject DIR` writes them)",
-                template_names().collect::<Vec<_>>().join(", ")
-            )));
-        }
-        let text = std::fs::read_to_string(entry.path())
-            .map_err(|e| fail(format!("cannot read {name}: {e}")))?;
-        out.push((name, text));
     }
     out.sort();
     Ok(out)
@@ -282,6 +343,23 @@ pub fn escape_markdown(text: &str) -> String {
 
 fn md_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     Ok(Value::String(escape_markdown(&as_text(value))))
+}
+
+/// A TOML basic string, quoted and escaped: `title = {{ meta.title | toml }}`.
+fn toml_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let text = as_text(value);
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    Ok(Value::String(out))
 }
 
 fn owner_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {

@@ -108,8 +108,8 @@ def rule(areas: str, why: str) -> tuple[tuple[str, ...], str]:
 
 # Reused rules.
 PATCHING = rule(
-    "guest-os worker-nodes runtime application-code",
-    "Flaws are fixed wherever the customer runs software: guest OS, container hosts, runtimes and its own code.",
+    "guest-os worker-nodes runtime application-code workplace",
+    "Flaws are fixed wherever the customer runs software: guest OS, container hosts, runtimes, its own code and its endpoints.",
 )
 VULN_SCANNING = rule(
     "guest-os worker-nodes runtime application-code",
@@ -137,6 +137,10 @@ SP800_53_FAMILIES = {
         "Maintenance covers the hardware, run by the provider, and the systems software the customer administers.",
     ),
     "MP": rule("workplace", "Media protection applies to the removable media and endpoints the customer holds."),
+    # PE-2..PE-23 stay `physical` (bar the few overrides below): within a cloud system
+    # boundary physical protection is inherited from the provider, the FedRAMP convention.
+    # SP 800-171 03.10.x map `physical workplace` instead (see SP800_171_SOURCES), because
+    # 800-171 covers the organisation's own premises wherever it handles CUI.
     "PE": DATA_CENTRE,
     "PL": rule("governance", "Security planning is part of the customer's own programme."),
     "PM": rule("governance", "Programme management is organisational and rests with the customer."),
@@ -225,6 +229,10 @@ SP800_53_CONTROLS = {
     ),
     "CM-3(6)": rule("encryption", "Cryptographic mechanisms and keys are managed under the customer's configuration management."),
     "CM-5": rule("identity-access application-config", "Who may change the system is limited by the customer's IAM and deployment permissions."),
+    "CM-5(1)": rule(
+        "identity-access application-config logging-monitoring",
+        "Access restrictions for change are enforced automatically by the customer's IAM and deployment permissions, and each enforcement is recorded in its audit logs.",
+    ),
     "CM-6": rule(
         "application-config guest-os worker-nodes network-controls",
         "Security settings of the service, OS, container hosts and network are set by the customer.",
@@ -299,6 +307,14 @@ SP800_53_CONTROLS = {
     "IR-8(1)": rule("governance data", "Breach procedures concern the personal data the customer is responsible for."),
     "IR-9": rule("data governance", "Responding to spills of sensitive information concerns the customer's data."),
     # MA: maintenance
+    "MA-2": rule(
+        "hardware guest-os worker-nodes workplace application-config",
+        "Controlled maintenance covers the provider's hardware and the systems, container hosts and devices the customer administers, within maintenance windows the customer sets.",
+    ),
+    "MA-3": rule(
+        "hardware guest-os worker-nodes workplace",
+        "Maintenance tools and diagnostic media are controlled by the provider for its hardware and by the customer for its own instances, container hosts and devices.",
+    ),
     "MA-4": rule(
         "identity-access network-controls hardware",
         "Remote maintenance sessions need the customer's access and network controls, while hardware maintenance is the provider's.",
@@ -315,9 +331,26 @@ SP800_53_CONTROLS = {
         "hardware guest-os governance",
         "Maintenance staff are vetted by whoever maintains the component: the provider for hardware, the customer for what it administers.",
     ),
-    "MA-6": rule("hardware", "Spare parts and timely repair of data-centre hardware are the provider's."),
+    "MA-6": rule(
+        "hardware workplace",
+        "Spare parts and timely repair are the provider's for data-centre hardware and the customer's for its own devices.",
+    ),
     "MA-7": rule("hardware", "Field maintenance of hardware at its site is performed by the provider."),
     # MP: media protection
+    "MP-2": rule(
+        "workplace hardware",
+        "Access to media is restricted by the provider for the storage devices in its data centres and by the customer for the media and endpoints it holds.",
+    ),
+    "MP-4": rule(
+        "workplace hardware",
+        "Media is stored securely by the provider in its data centres and by the customer for the removable media and endpoints it holds.",
+    ),
+    "MP-4(2)": SP800_53_FAMILIES["MP"],
+    "MP-5": rule(
+        "workplace hardware",
+        "Media in transport is protected by the provider for its storage devices and by the customer for the media and endpoints it carries.",
+    ),
+    "MP-5(3)": SP800_53_FAMILIES["MP"],
     "MP-6": rule(
         "hardware workplace",
         "The provider sanitises its storage devices; the customer sanitises its own media and endpoints.",
@@ -389,11 +422,14 @@ SP800_53_CONTROLS = {
         "virtualization guest-os application-code",
         "Separating user and management functions is done in the platform beneath and in the customer's OS and application.",
     ),
-    "SC-3": rule("virtualization guest-os", "Security functions are isolated by the hypervisor and within the guest OS."),
+    "SC-3": rule(
+        "virtualization guest-os worker-nodes",
+        "Security functions are isolated by the hypervisor and within the guest OS of instances and container hosts.",
+    ),
     "SC-3(1)": rule("hardware virtualization", "Hardware separation of security functions is part of the provider's platform."),
     "SC-4": rule(
-        "virtualization guest-os",
-        "Residual data in shared resources is cleared by tenant isolation and, within instances, by the guest OS.",
+        "virtualization guest-os worker-nodes",
+        "Residual data in shared resources is cleared by tenant isolation and, within instances and container hosts, by their operating system.",
     ),
     "SC-5": rule(
         "network-infrastructure network-controls",
@@ -441,7 +477,10 @@ SP800_53_CONTROLS = {
     "SC-29(1)": rule("guest-os application-config", "Diverse operating systems and platforms are the customer's choice of images and services."),
     "SC-30": rule("network-controls application-config", "Concealment and misdirection are arranged in the customer's network and configuration."),
     "SC-30(3)": rule("application-config managed-infrastructure", "Moving processing and storage between locations is arranged by the customer's deployment."),
-    "SC-31": rule("virtualization guest-os", "Covert channels between workloads are closed by tenant isolation and within the guest OS."),
+    "SC-31": rule(
+        "virtualization guest-os worker-nodes",
+        "Covert channels between workloads are closed by tenant isolation and within the guest OS and container hosts.",
+    ),
     "SC-32": rule("network-controls application-config", "The system is partitioned into separate accounts, networks and services by the customer."),
     "SC-34": rule("guest-os worker-nodes application-code", "Read-only, immutable images and file systems are the customer's build choice."),
     "SC-35": rule("logging-monitoring", "Seeking out malicious code, for example with honeyclients, is the customer's monitoring."),
@@ -451,9 +490,15 @@ SP800_53_CONTROLS = {
     ),
     "SC-37": rule("secrets governance", "Delivering keys, credentials or updates out of band is arranged by the customer."),
     "SC-38": rule("governance", "Operations security is an organisational practice of the customer."),
-    "SC-39": rule("virtualization guest-os", "Processes are isolated by the hypervisor between tenants and by the guest OS within an instance."),
+    "SC-39": rule(
+        "virtualization guest-os worker-nodes",
+        "Processes are isolated by the hypervisor between tenants and by the operating system within an instance or container host.",
+    ),
     "SC-39(1)": rule("hardware virtualization", "Hardware-enforced process separation is part of the provider's platform."),
-    "SC-39(2)": rule("guest-os runtime", "Separate execution domains per thread are provided by the OS and runtime in use."),
+    "SC-39(2)": rule(
+        "guest-os worker-nodes runtime",
+        "Separate execution domains per thread are provided by the OS of instances and container hosts and by the runtime in use.",
+    ),
     "SC-40": rule("workplace", "Wireless links are part of the customer's offices and devices."),
     "SC-41": rule("workplace hardware", "Physical ports are disabled on the provider's servers and on the customer's endpoints."),
     "SC-42": rule("workplace", "Sensors such as cameras and microphones are on the customer's devices."),
@@ -467,17 +512,20 @@ SP800_53_CONTROLS = {
     ),
     "SC-48": rule("logging-monitoring", "Monitoring sensors are placed by the customer."),
     "SC-49": rule("hardware virtualization", "Hardware-enforced separation between domains is part of the provider's platform."),
-    "SC-50": rule("virtualization guest-os", "Software-enforced separation comes from the hypervisor and from the customer's OS configuration."),
+    "SC-50": rule(
+        "virtualization guest-os worker-nodes",
+        "Software-enforced separation comes from the hypervisor and from the customer's configuration of its OS and container hosts.",
+    ),
     "SC-51": rule("hardware", "Hardware-based protection of firmware is part of the provider's servers."),
     # SI: system and information integrity
     "SI-2": PATCHING,
     "SI-2(5)": rule(
-        "hardware guest-os worker-nodes runtime application-code",
-        "Automatic updates reach firmware at the provider and the OS, runtimes and code the customer runs.",
+        "hardware guest-os worker-nodes runtime application-code workplace",
+        "Automatic updates reach firmware at the provider and the OS, runtimes, code and endpoints the customer runs.",
     ),
     "SI-2(6)": rule(
-        "hardware guest-os worker-nodes runtime application-code",
-        "Old software and firmware versions are removed at each layer by whoever updates it.",
+        "hardware guest-os worker-nodes runtime application-code workplace",
+        "Old software and firmware versions are removed at each layer by whoever updates it, the customer's endpoints included.",
     ),
     "SI-3": rule("guest-os worker-nodes workplace", "Malware protection runs on the customer's instances, container hosts and endpoints."),
     "SI-4": rule("logging-monitoring", "The customer monitors its own resources and responds to what it finds."),
@@ -496,8 +544,22 @@ SP800_53_CONTROLS = {
         "guest-os worker-nodes application-code",
         "Integrity of software and information is checked on the customer's OS, hosts and application.",
     ),
-    "SI-7(9)": rule("hardware virtualization guest-os", "Boot integrity spans the provider's hosts and the customer's secure boot settings."),
-    "SI-7(10)": rule("hardware virtualization guest-os", "Boot firmware is protected by the provider on its hosts and by the customer where it controls it."),
+    "SI-7(6)": rule(
+        "guest-os worker-nodes application-code encryption",
+        "Integrity of software and information on the customer's OS, hosts and application is protected with signatures and hashes under keys the customer controls.",
+    ),
+    "SI-7(8)": rule(
+        "guest-os worker-nodes application-code logging-monitoring",
+        "Integrity violations found on the customer's OS, hosts and application are recorded in its audit logs.",
+    ),
+    "SI-7(9)": rule(
+        "hardware virtualization guest-os worker-nodes",
+        "Boot integrity spans the provider's hosts and the secure boot settings of the customer's instances and container hosts.",
+    ),
+    "SI-7(10)": rule(
+        "hardware virtualization guest-os worker-nodes",
+        "Boot firmware is protected by the provider on its hosts and by the customer where it controls it on instances and container hosts.",
+    ),
     "SI-7(12)": rule("guest-os workplace", "User-installed software is verified on the customer's instances and endpoints."),
     "SI-7(17)": rule("application-code runtime", "Runtime self-protection is built into or added to the customer's application."),
     "SI-8": rule("workplace application-config", "Spam filtering protects the customer's mail and users."),
@@ -521,6 +583,13 @@ SP800_53_CONTROLS = {
     "SI-22": rule("data governance", "Keeping diverse sources of critical information is the customer's data governance."),
     "SI-23": rule("data application-config", "Fragmenting information across locations is arranged by the customer."),
     # SR: supply chain risk management
+    "SR-3": rule(
+        "governance hardware",
+        "Supply chain controls are part of the customer's vendor management, while the provider runs them for the hardware it acquires.",
+    ),
+    "SR-3(1)": SP800_53_FAMILIES["SR"],
+    "SR-3(2)": SP800_53_FAMILIES["SR"],
+    "SR-3(3)": SP800_53_FAMILIES["SR"],
     "SR-4": rule("governance hardware application-code", "Provenance is tracked for the hardware the provider buys and the software the customer deploys."),
     "SR-9": rule("governance hardware", "Tamper resistance and detection concern the physical components the provider operates."),
     "SR-10": rule("governance hardware application-code", "Components are inspected by whoever acquires them: hardware by the provider, software by the customer."),
@@ -580,7 +649,8 @@ SP800_171_SOURCES = {
     "03.15.01": rule("governance", "Security policies and procedures for every family are the customer's own documents."),
     "03.15.02": "PL-2", "03.15.03": "PL-4",
     "03.16.01": "SA-8", "03.16.02": "SA-22", "03.16.03": "SA-9",
-    "03.17.01": "SR-2", "03.17.02": "SR-5", "03.17.03": "SR-3",
+    "03.17.01": "SR-2", "03.17.02": "SR-5",
+    "03.17.03": SP800_53_FAMILIES["SR"],
 }
 
 CSF_CATEGORIES = {
@@ -637,6 +707,10 @@ CSF_SUBCATEGORIES = {
     ),
     "PR.DS-11": rule("backup-recovery", "Backups are configured, protected and tested by the customer."),
     "PR.IR-02": rule("physical workplace", "Environmental threats are met by the provider in its data centres and by the customer in its own premises."),
+    "PR.IR-03": rule(
+        "network-controls network-infrastructure managed-infrastructure backup-recovery",
+        "Resilience in normal and adverse situations combines the provider's network and platform with the customer's network design and its backup and recovery arrangements.",
+    ),
     "PR.IR-04": rule(
         "managed-infrastructure application-config",
         "Capacity comes from the provider's platform within the scaling and quotas the customer configures.",
@@ -650,7 +724,10 @@ CSF_SUBCATEGORIES = {
     "DE.CM-01": rule("logging-monitoring network-controls", "Networks are monitored with the customer's flow logs and network detection."),
     "DE.CM-02": rule("physical workplace", "The physical environment is monitored by the provider in its data centres and by the customer in its own premises."),
     "DE.CM-06": rule("logging-monitoring governance", "The customer monitors its providers' activity and service notices."),
-    "RS.MI-02": rule("governance logging-monitoring guest-os application-code", "Eradicating an incident means cleaning the customer's systems and code."),
+    "RS.MI-02": rule(
+        "governance logging-monitoring guest-os worker-nodes application-code",
+        "Eradicating an incident means cleaning the customer's systems, container hosts and code.",
+    ),
     "RC.RP-03": rule("backup-recovery", "The integrity of backups is verified by the customer before restoring."),
 }
 

@@ -1,0 +1,148 @@
+//! Evidence packs: every output, a copy of the inputs, and a manifest of SHA-256 digests
+//! that an auditor pins with one value (the manifest's own digest); and their
+//! verification.
+//!
+//! In (`pack`): the rendered files and the input files. Out: the pack's files, path →
+//! bytes, `manifest.json` last. In (`verify`): a pack folder. Out: what changed, what is
+//! missing, what is unexpected.
+
+use crate::output::Files;
+use crate::text::sha256_hex;
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::path::Path;
+
+pub const MANIFEST: &str = "manifest.json";
+pub const SCHEMA: &str = "onus/pack/v1";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    pub schema: String,
+    pub onus: String,
+    /// `SOURCE_DATE_EPOCH` when the pack was made, if set.
+    pub source_date_epoch: Option<String>,
+    pub date: String,
+    pub catalogue: String,
+    pub frameworks: std::collections::BTreeMap<String, String>,
+    pub inventory: ManifestInventory,
+    pub files: Vec<ManifestFile>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ManifestInventory {
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct ManifestFile {
+    pub path: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// Adds `manifest.json` to a pack's files, and returns its digest.
+pub fn seal(mut files: Files, head: Manifest) -> Result<(Files, String)> {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let manifest = Manifest {
+        files: files
+            .iter()
+            .map(|(path, bytes)| ManifestFile {
+                path: path.clone(),
+                size: bytes.len() as u64,
+                sha256: sha256_hex(bytes),
+            })
+            .collect(),
+        ..head
+    };
+    let mut bytes = serde_json::to_vec_pretty(&manifest)?;
+    bytes.push(b'\n');
+    let digest = sha256_hex(&bytes);
+    files.push((MANIFEST.to_string(), bytes));
+    Ok((files, digest))
+}
+
+/// Every file under `dir` as (relative path with `/`, bytes), sorted; for copying
+/// `--data` and `--templates` folders into a pack.
+pub fn read_tree(dir: &Path, prefix: &str) -> Result<Files> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder)
+            .with_context(|| format!("cannot read {}", folder.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let rel: Vec<String> = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                let bytes = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
+                out.push((format!("{prefix}{}", rel.join("/")), bytes));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+#[derive(Debug, Default, Serialize)]
+pub struct Verification {
+    pub intact: bool,
+    pub manifest_sha256: String,
+    pub files: usize,
+    pub changed: Vec<String>,
+    pub missing: Vec<String>,
+    pub unexpected: Vec<String>,
+}
+
+/// Re-hashes every file of a pack against its manifest.
+pub fn verify(dir: &Path) -> Result<Verification> {
+    let manifest_path = dir.join(MANIFEST);
+    let bytes = std::fs::read(&manifest_path)
+        .with_context(|| format!("{} is not a pack: cannot read {MANIFEST}", dir.display()))?;
+    let manifest: Manifest = serde_json::from_slice(&bytes)
+        .with_context(|| format!("{}: not an onus manifest", manifest_path.display()))?;
+    if manifest.schema != SCHEMA {
+        bail!(
+            "{}: schema \"{}\" is not {SCHEMA}",
+            manifest_path.display(),
+            manifest.schema
+        );
+    }
+    let mut result = Verification {
+        manifest_sha256: sha256_hex(&bytes),
+        files: manifest.files.len(),
+        ..Verification::default()
+    };
+    let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    for file in &manifest.files {
+        let inside = !file.path.starts_with('/')
+            && !file
+                .path
+                .split('/')
+                .any(|c| c.is_empty() || c == "." || c == "..");
+        match std::fs::read(dir.join(&file.path)) {
+            Ok(content) if inside => {
+                if content.len() as u64 != file.size || sha256_hex(&content) != file.sha256 {
+                    result.changed.push(file.path.clone());
+                }
+            }
+            _ => result.missing.push(file.path.clone()),
+        }
+    }
+    for (path, _) in read_tree(dir, "")? {
+        if path != MANIFEST && path != crate::output::MARKER && !listed.contains(path.as_str()) {
+            result.unexpected.push(path);
+        }
+    }
+    result.intact =
+        result.changed.is_empty() && result.missing.is_empty() && result.unexpected.is_empty();
+    Ok(result)
+}

@@ -9,6 +9,9 @@ In a page:  '@ cmd'   -> '$ cmd' and its output (stdout and stderr)
 Commands run in a scratch folder holding a copy of samples/, with the onus binary given
 by $ONUS (default: the debug build under $CARGO_TARGET_DIR or target/) first on PATH.
 Edit book/pages, never book/src. `--check` fails when book/src is not up to date.
+
+The chapter "Sample site" (book/src/sample/) is what `onus book` writes for
+samples/inventory.csv, its pages listed at the end of SUMMARY.md.
 """
 import os, pathlib, re, shutil, subprocess, sys, tempfile
 
@@ -54,12 +57,44 @@ for page in sorted(SRC.rglob('*.md')):
             out += ['$ echo $?', str(p.returncode)]
     dst = DST / rel
     text = '\n'.join(out)
+    if '--check' in sys.argv and str(rel) == 'SUMMARY.md':
+        continue  # checked below, with the sample site's entries
     if '--check' in sys.argv:
         if not dst.exists() or dst.read_text() != text:
             stale.append(str(rel))
     else:
         dst.parent.mkdir(parents=True, exist_ok=True)
         dst.write_text(text)
+# The sample site: `onus book` on the samples, as a chapter of the guide.
+site = scratch / 'site'
+p = subprocess.run([str(binary), 'book', str(ROOT / 'samples' / 'inventory.csv'), '-f', 'soc2', '--date', '2026-01-01',
+                    '--org', 'Example Corp', '-q', '-o', str(site)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+if p.returncode != 0:
+    problems.append('onus book on the samples failed: ' + p.stdout.decode())
+else:
+    generated = {}
+    for f in sorted((site / 'src').rglob('*.md')):
+        rel = f.relative_to(site / 'src')
+        if str(rel) != 'SUMMARY.md':
+            generated[pathlib.Path('sample') / rel] = f.read_text()
+    entries = []
+    for line in (site / 'src' / 'SUMMARY.md').read_text().split('\n'):
+        m = re.match(r'^(\s*)(- )?\[(.*)\]\((.*)\)$', line)
+        if m:
+            indent = '  ' + m.group(1) if m.group(2) else ''
+            entries.append(f'{indent}- [{m.group(3)}](sample/{m.group(4)})')
+    summary_path = DST / 'SUMMARY.md'
+    summary = (summary_path.read_text() if '--check' not in sys.argv else (SRC / 'SUMMARY.md').read_text())
+    summary = summary.split('\n# Sample site')[0].rstrip('\n') + '\n\n# Sample site\n\n' + '\n'.join(entries) + '\n'
+    generated[pathlib.Path('SUMMARY.md')] = summary
+    for rel, text in generated.items():
+        dst = DST / rel
+        if '--check' in sys.argv:
+            if not dst.exists() or dst.read_text() != text:
+                stale.append(str(rel))
+        else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_text(text)
 shutil.rmtree(scratch)
 for p in problems:
     print(p, file=sys.stderr)

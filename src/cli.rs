@@ -62,6 +62,11 @@ pub enum Command {
     /// Check a pack against its manifest: changed, missing and unexpected files.
     #[command(after_help = "Example:\n  onus verify evidence-2026-q1")]
     Verify(VerifyArgs),
+    /// What changed in ownership between two inventories or packs.
+    #[command(
+        after_help = "Examples:\n  onus diff old/inventory.csv inventory.csv --format md\n  onus diff evidence-2026-q1 inventory.csv --fail-on-change"
+    )]
+    Diff(DiffArgs),
     /// List the built-in templates, or write them out for customisation.
     #[command(
         subcommand,
@@ -190,6 +195,42 @@ pub struct PackArgs {
     pub force: bool,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Md,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The old side: an inventory CSV or a pack folder.
+    pub old: PathBuf,
+    /// The new side: an inventory CSV or a pack folder.
+    pub new: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Frameworks to compare when a side is an inventory, `id` or `id:baseline` (repeatable).
+    #[arg(
+        short = 'f',
+        long = "framework",
+        value_name = "FW",
+        default_value = "soc2"
+    )]
+    pub frameworks: Vec<String>,
+    /// Assume a variant for a service whose rows name none, e.g. aws.eks=fargate (repeatable).
+    #[arg(long = "variant", value_name = "SERVICE=VARIANT")]
+    pub variants: Vec<String>,
+    /// Text for a terminal, or Markdown for a pull-request comment.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 when any ownership changed (for CI gates).
+    #[arg(long)]
+    pub fail_on_change: bool,
+}
+
 #[derive(Args)]
 pub struct VerifyArgs {
     /// The pack folder (holding manifest.json).
@@ -281,6 +322,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
         Command::Book(args) => book_command(args, out),
         Command::Pack(args) => pack_command(args, out),
         Command::Verify(args) => verify_command(args, out),
+        Command::Diff(args) => diff_command(args, out),
     }
 }
 
@@ -1020,4 +1062,76 @@ fn verify_command(args: VerifyArgs, out: &mut dyn Write) -> Result<u8> {
         writeln!(out, "manifest.json SHA-256: {}", v.manifest_sha256)?;
     }
     Ok(if v.intact { 0 } else { FINDINGS })
+}
+
+/// One side of a diff as a report JSON value: a pack's report, or an inventory assessed now.
+fn diff_side(
+    path: &std::path::Path,
+    args: &DiffArgs,
+    catalogue: &Catalogue,
+) -> Result<serde_json::Value> {
+    if path.is_dir() {
+        let report = path.join(Format::Json.file_name());
+        if !path.join(crate::pack::MANIFEST).exists() || !report.exists() {
+            bail!(
+                "{} is a folder but not a pack (no manifest.json and {})",
+                path.display(),
+                Format::Json.file_name()
+            );
+        }
+        let verification = crate::pack::verify(path)?;
+        if !verification.intact {
+            eprintln!(
+                "warning: {} does not match its manifest (onus verify {})",
+                path.display(),
+                path.display()
+            );
+        }
+        let bytes =
+            std::fs::read(&report).with_context(|| format!("cannot read {}", report.display()))?;
+        return serde_json::from_slice(&bytes)
+            .with_context(|| format!("{}: not JSON", report.display()));
+    }
+    let input = InventoryArgs {
+        inventory: path.to_path_buf(),
+        service_column: None,
+        delimiter: None,
+        variants: args.variants.clone(),
+    };
+    let inventory = read_inventory(&input, catalogue)?;
+    let options = ReportOptions {
+        frameworks: Selection::parse_all(catalogue, &args.frameworks).map_err(|e| anyhow!(e))?,
+        title: None,
+        org: None,
+        date: Date::from_unix(0),
+        as_of: None,
+    };
+    let variants = default_variants(catalogue, &args.variants)?;
+    Ok(serde_json::to_value(assess(
+        catalogue, &inventory, &variants, &options,
+    ))?)
+}
+
+fn diff_command(args: DiffArgs, out: &mut dyn Write) -> Result<u8> {
+    let catalogue = load_catalogue(&args.data)?;
+    let snapshot = |path: &std::path::Path| -> Result<crate::diff::Snapshot> {
+        crate::diff::Snapshot::from_report(&diff_side(path, &args, &catalogue)?)
+            .map_err(|e| anyhow!("{}: {e}", path.display()))
+    };
+    let (old, new) = (snapshot(&args.old)?, snapshot(&args.new)?);
+    let d = crate::diff::diff(&old, &new);
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
+    } else {
+        write!(
+            out,
+            "{}",
+            crate::diff::render(&d, args.format == DiffFormat::Md)
+        )?;
+    }
+    Ok(if args.fail_on_change && d.changed() {
+        FINDINGS
+    } else {
+        0
+    })
 }

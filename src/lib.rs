@@ -13,6 +13,7 @@ pub mod classify;
 pub mod cli;
 pub mod data;
 pub mod diagnostic;
+pub mod diff;
 pub mod framework;
 pub mod inventory;
 pub mod join;

@@ -5,10 +5,14 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Who carries a duty for one service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Owner {
     Provider,
+    /// The conservative default wherever an owner must be assumed.
+    #[default]
     Customer,
     Shared,
     #[serde(rename = "n/a")]

@@ -97,7 +97,7 @@ fn run(scenario: &str) {
         line.push_str(&format!(
             "  {f:?} {:>6.1} ms ({} KB)",
             t.elapsed().as_secs_f64() * 1e3,
-            out.bytes.len() / 1024
+            out.files.iter().map(|(_, b)| b.len()).sum::<usize>() / 1024
         ));
     }
     line.push_str(&format!(

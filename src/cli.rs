@@ -140,6 +140,9 @@ pub struct ReportArgs {
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value_t = Paper::A4)]
     pub paper: Paper,
+    /// Start CSV files with a UTF-8 byte-order mark, for spreadsheet programs.
+    #[arg(long)]
+    pub csv_bom: bool,
     /// Replace the files onus wrote in a non-empty output folder.
     #[arg(long)]
     pub force: bool,
@@ -209,13 +212,9 @@ pub struct DiffArgs {
     pub new: PathBuf,
     #[command(flatten)]
     pub data: DataArgs,
-    /// Frameworks to compare when a side is an inventory, `id` or `id:baseline` (repeatable).
-    #[arg(
-        short = 'f',
-        long = "framework",
-        value_name = "FW",
-        default_value = "soc2"
-    )]
+    /// Frameworks to compare when a side is an inventory, `id` or `id:baseline`
+    /// (repeatable; default: those of the pack on the other side, else soc2).
+    #[arg(short = 'f', long = "framework", value_name = "FW")]
     pub frameworks: Vec<String>,
     /// Assume a variant for a service whose rows name none, e.g. aws.eks=fargate (repeatable).
     #[arg(long = "variant", value_name = "SERVICE=VARIANT")]
@@ -434,25 +433,34 @@ fn print_outcome(report: &Report, quiet: bool, wrote: &str, out: &mut dyn Write)
     Ok(())
 }
 
+/// Renders each format, printing the renderers' warnings; the files of all of them.
+fn render_all(
+    renderer: &Renderer,
+    report: &Report,
+    formats: &[Format],
+) -> Result<crate::output::Files> {
+    let mut files = Vec::new();
+    for &format in formats {
+        let rendered = renderer.render(report, format)?;
+        for w in &rendered.warnings {
+            eprintln!("warning: {}: {w}", format.file_name());
+        }
+        files.extend(rendered.files);
+    }
+    Ok(files)
+}
+
 fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
     let (_, report) = build_report(&args.assess)?;
-    let renderer = Renderer::new(args.assess.templates.as_deref(), args.paper)?;
+    let mut renderer = Renderer::new(args.assess.templates.as_deref(), args.paper)?;
+    renderer.csv_bom = args.csv_bom;
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
-    let files = formats
+    let files = render_all(&renderer, &report, &formats)?;
+    let known: Vec<&str> = Format::all()
         .iter()
-        .map(|&f| {
-            let rendered = renderer.render(&report, f)?;
-            for w in &rendered.warnings {
-                eprintln!("warning: {}: {w}", f.file_name());
-            }
-            Ok((f.file_name().to_string(), rendered.bytes))
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let known: Vec<&str> = <Format as clap::ValueEnum>::value_variants()
-        .iter()
-        .map(|f| f.file_name())
+        .flat_map(|f| f.file_names().iter().copied())
         .collect();
     crate::output::write_all(&args.output, &files, args.force, &|name| {
         known.contains(&name)
@@ -977,14 +985,7 @@ fn book_command(args: BookArgs, out: &mut dyn Write) -> Result<u8> {
 fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<u8> {
     let (_, report) = build_report(&args.assess)?;
     let renderer = Renderer::new(args.assess.templates.as_deref(), args.paper)?;
-    let mut files = Vec::new();
-    for &format in <Format as clap::ValueEnum>::value_variants() {
-        let rendered = renderer.render(&report, format)?;
-        for w in &rendered.warnings {
-            eprintln!("warning: {}: {w}", format.file_name());
-        }
-        files.push((format.file_name().to_string(), rendered.bytes));
-    }
+    let mut files = render_all(&renderer, &report, Format::all())?;
     let inventory = &args.assess.input.inventory;
     let name = inventory
         .file_name()
@@ -1014,6 +1015,14 @@ fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<u8> {
         files: Vec::new(),
     };
     let (files, digest) = crate::pack::seal(files, head)?;
+    let foreign = crate::pack::foreign_files(&args.output)?;
+    if !foreign.is_empty() {
+        bail!(
+            "{} holds files onus did not write ({}); a pack folder must hold the pack alone: name another folder with -o",
+            args.output.display(),
+            foreign.join(", ")
+        );
+    }
     crate::output::write_all(&args.output, &files, args.force, &|path| {
         path == crate::pack::MANIFEST
             || path.starts_with("inputs/")
@@ -1068,6 +1077,7 @@ fn verify_command(args: VerifyArgs, out: &mut dyn Write) -> Result<u8> {
 fn diff_side(
     path: &std::path::Path,
     args: &DiffArgs,
+    frameworks: &[String],
     catalogue: &Catalogue,
 ) -> Result<serde_json::Value> {
     if path.is_dir() {
@@ -1100,7 +1110,7 @@ fn diff_side(
     };
     let inventory = read_inventory(&input, catalogue)?;
     let options = ReportOptions {
-        frameworks: Selection::parse_all(catalogue, &args.frameworks).map_err(|e| anyhow!(e))?,
+        frameworks: Selection::parse_all(catalogue, frameworks).map_err(|e| anyhow!(e))?,
         title: None,
         org: None,
         date: Date::from_unix(0),
@@ -1114,8 +1124,29 @@ fn diff_side(
 
 fn diff_command(args: DiffArgs, out: &mut dyn Write) -> Result<u8> {
     let catalogue = load_catalogue(&args.data)?;
+    // An inventory is compared on the frameworks asked for, else on those of a pack on the
+    // other side, else on SOC 2.
+    let pack_frameworks = [&args.old, &args.new]
+        .iter()
+        .find(|p| p.is_dir())
+        .and_then(|p| {
+            let bytes = std::fs::read(p.join(Format::Json.file_name())).ok()?;
+            let report: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+            Some(
+                report["meta"]["versions"]["frameworks"]
+                    .as_object()?
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+        });
+    let frameworks = if !args.frameworks.is_empty() {
+        args.frameworks.clone()
+    } else {
+        pack_frameworks.unwrap_or_else(|| vec!["soc2".to_string()])
+    };
     let snapshot = |path: &std::path::Path| -> Result<crate::diff::Snapshot> {
-        crate::diff::Snapshot::from_report(&diff_side(path, &args, &catalogue)?)
+        crate::diff::Snapshot::from_report(&diff_side(path, &args, &frameworks, &catalogue)?)
             .map_err(|e| anyhow!("{}: {e}", path.display()))
     };
     let (old, new) = (snapshot(&args.old)?, snapshot(&args.new)?);

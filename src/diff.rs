@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 pub struct Snapshot {
     /// Service key (`aws.eks/fargate`, or `?name` for unassessed) → name and owners.
     pub services: BTreeMap<String, (String, BTreeMap<String, Owner>)>,
+    /// Duty area → owner across the inventory.
+    pub summary: BTreeMap<String, Owner>,
     /// Framework selection → control id → the control.
     pub controls: BTreeMap<String, BTreeMap<String, ControlState>>,
 }
@@ -52,6 +54,11 @@ impl Snapshot {
                 .collect();
             let name = s["name"].as_str().unwrap_or("").to_string();
             snap.services.insert(key, (name, duties));
+        }
+        for (area, row) in report["summary"].as_object().into_iter().flatten() {
+            if let Some(o) = owner(&row["owner"]) {
+                snap.summary.insert(area.clone(), o);
+            }
         }
         for f in report["frameworks"].as_array().into_iter().flatten() {
             let selection = f["selection"]
@@ -100,6 +107,13 @@ pub struct DutyChange {
 }
 
 #[derive(Debug, Serialize)]
+pub struct AreaChange {
+    pub area: String,
+    pub old: Owner,
+    pub new: Owner,
+}
+
+#[derive(Debug, Serialize)]
 pub struct ControlChange {
     pub framework: String,
     pub control: String,
@@ -117,6 +131,8 @@ pub struct Diff {
     pub added: Vec<ServiceChange>,
     pub removed: Vec<ServiceChange>,
     pub duties: Vec<DutyChange>,
+    /// The owner across the inventory, per duty area.
+    pub summary: Vec<AreaChange>,
     pub controls: Vec<ControlChange>,
     /// Frameworks selected on one side only (not compared).
     pub frameworks_only_in_one: Vec<String>,
@@ -164,6 +180,17 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
                         new: *n,
                     });
                 }
+            }
+        }
+    }
+    for (area, o) in &old.summary {
+        if let Some(n) = new.summary.get(area) {
+            if n != o {
+                d.summary.push(AreaChange {
+                    area: area.clone(),
+                    old: *o,
+                    new: *n,
+                });
             }
         }
     }

@@ -63,9 +63,8 @@ pub fn seal(mut files: Files, head: Manifest) -> Result<(Files, String)> {
     Ok((files, digest))
 }
 
-/// Every file under `dir` as (relative path with `/`, bytes), sorted; for copying
-/// `--data` and `--templates` folders into a pack.
-pub fn read_tree(dir: &Path, prefix: &str) -> Result<Files> {
+/// The relative paths (with `/`) of every file under `dir`, sorted.
+pub fn list_tree(dir: &Path) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(folder) = pending.pop() {
@@ -82,14 +81,40 @@ pub fn read_tree(dir: &Path, prefix: &str) -> Result<Files> {
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect();
-                let bytes = std::fs::read(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                out.push((format!("{prefix}{}", rel.join("/")), bytes));
+                out.push(rel.join("/"));
             }
         }
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.sort();
     Ok(out)
+}
+
+/// Every file under `dir` as (`prefix` + relative path, bytes); for copying `--data`
+/// and `--templates` folders into a pack.
+pub fn read_tree(dir: &Path, prefix: &str) -> Result<Files> {
+    list_tree(dir)?
+        .into_iter()
+        .map(|rel| {
+            let path = dir.join(&rel);
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            Ok((format!("{prefix}{rel}"), bytes))
+        })
+        .collect()
+}
+
+/// Files in an existing pack folder that onus did not write there: a pack must hold
+/// nothing else, or it would not verify.
+pub fn foreign_files(dir: &Path) -> Result<Vec<String>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let listed = std::fs::read_to_string(dir.join(crate::output::MARKER)).unwrap_or_default();
+    let ours: BTreeSet<&str> = listed.lines().collect();
+    Ok(list_tree(dir)?
+        .into_iter()
+        .filter(|p| p != crate::output::MARKER && !ours.contains(p.as_str()))
+        .collect())
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -137,7 +162,7 @@ pub fn verify(dir: &Path) -> Result<Verification> {
             _ => result.missing.push(file.path.clone()),
         }
     }
-    for (path, _) in read_tree(dir, "")? {
+    for path in list_tree(dir)? {
         if path != MANIFEST && path != crate::output::MARKER && !listed.contains(path.as_str()) {
             result.unexpected.push(path);
         }

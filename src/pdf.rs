@@ -592,6 +592,16 @@ fn save(doc: &PdfDocument) -> Vec<u8> {
         ..PdfSaveOptions::default()
     };
     let mut lo = printpdf::to_lopdf_doc(doc, &options, &mut Vec::new());
+    // printpdf marks every file with a PDF/X version key; this is a plain PDF.
+    if let Ok(info) = lo
+        .trailer
+        .get(b"Info")
+        .and_then(lopdf::Object::as_reference)
+    {
+        if let Ok(dict) = lo.get_dictionary_mut(info) {
+            dict.remove(b"GTS_PDFXVersion");
+        }
+    }
     for object in lo.objects.values_mut() {
         let lopdf::Object::Stream(stream) = object else {
             continue;
@@ -818,6 +828,11 @@ pub fn render(report: &Report, paper: Paper) -> PdfOut {
         }
         let title = format!("Matrix: {}", tier.name);
         l.heading(&title, if first { 1 } else { 2 }, true);
+        if first {
+            if let Some(b) = l.bookmarks.last_mut() {
+                b.0 = "Matrix by tier".into();
+            }
+        }
         first = false;
         l.paragraph(&tier.meaning, 8.0);
         let mut cols = vec![

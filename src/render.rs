@@ -63,16 +63,35 @@ pub enum Format {
     Html,
     Pdf,
     Json,
+    /// `responsibility-matrix.csv` and `questionnaire.csv`.
+    Csv,
+    /// `questionnaire.xlsx`.
+    Xlsx,
+    /// `oscal-component-definition.json`.
+    Oscal,
 }
 
 impl Format {
-    pub fn file_name(self) -> &'static str {
+    /// The files a format writes.
+    pub fn file_names(self) -> &'static [&'static str] {
         match self {
-            Format::Md => "responsibility-matrix.md",
-            Format::Html => "responsibility-matrix.html",
-            Format::Pdf => "responsibility-matrix.pdf",
-            Format::Json => "responsibility-matrix.json",
+            Format::Md => &["responsibility-matrix.md"],
+            Format::Html => &["responsibility-matrix.html"],
+            Format::Pdf => &["responsibility-matrix.pdf"],
+            Format::Json => &["responsibility-matrix.json"],
+            Format::Csv => &["responsibility-matrix.csv", "questionnaire.csv"],
+            Format::Xlsx => &["questionnaire.xlsx"],
+            Format::Oscal => &["oscal-component-definition.json"],
         }
+    }
+
+    /// The first (for most formats, the only) file a format writes.
+    pub fn file_name(self) -> &'static str {
+        self.file_names()[0]
+    }
+
+    pub fn all() -> &'static [Format] {
+        <Format as clap::ValueEnum>::value_variants()
     }
 }
 
@@ -90,15 +109,24 @@ pub enum RenderError {
     Json(#[from] serde_json::Error),
 }
 
-/// One rendered file, and what the renderer had to warn about.
+/// The files of one format, and what the renderer had to warn about.
 pub struct Rendered {
-    pub bytes: Vec<u8>,
+    pub files: crate::output::Files,
     pub warnings: Vec<String>,
+}
+
+impl Rendered {
+    /// The bytes of the format's first file.
+    pub fn bytes(&self) -> &[u8] {
+        &self.files[0].1
+    }
 }
 
 pub struct Renderer {
     tera: Tera,
     paper: crate::pdf::Paper,
+    /// Start CSV files with a UTF-8 byte-order mark (for spreadsheet programs).
+    pub csv_bom: bool,
     /// Template sources by name, to point errors at a line.
     sources: HashMap<String, String>,
 }
@@ -130,37 +158,46 @@ impl Renderer {
         Ok(Renderer {
             tera,
             paper,
+            csv_bom: false,
             sources,
         })
     }
 
     pub fn render(&self, report: &Report, format: Format) -> Result<Rendered, RenderError> {
-        let bytes = match format {
+        let mut warnings = Vec::new();
+        let contents: Vec<Vec<u8>> = match format {
             Format::Json => {
                 let mut bytes = serde_json::to_vec_pretty(report)?;
                 bytes.push(b'\n');
-                bytes
+                vec![bytes]
             }
-            Format::Md | Format::Html => self.template(format.file_name(), report)?,
+            Format::Md | Format::Html => vec![self.template(format.file_name(), report)?],
             Format::Pdf => {
                 let pdf = crate::pdf::render(report, self.paper);
-                let warnings = if pdf.missing.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![format!(
+                if !pdf.missing.is_empty() {
+                    warnings.push(format!(
                         "the PDF font has no glyph for {}; shown as U+FFFD (use the HTML or Markdown report for this text)",
                         pdf.missing.iter().map(|c| format!("U+{:04X}", *c as u32)).collect::<Vec<_>>().join(", ")
-                    )]
-                };
-                return Ok(Rendered {
-                    bytes: pdf.bytes,
-                    warnings,
-                });
+                    ));
+                }
+                vec![pdf.bytes]
             }
+            Format::Csv => vec![
+                crate::exports::matrix_csv(report, self.csv_bom),
+                crate::exports::questionnaire_csv(report, self.csv_bom),
+            ],
+            Format::Xlsx => vec![crate::exports::questionnaire_xlsx(report)
+                .map_err(|e| RenderError::Templates(format!("questionnaire.xlsx: {e}")))?],
+            Format::Oscal => vec![crate::oscal::render(report)],
         };
         Ok(Rendered {
-            bytes,
-            warnings: Vec::new(),
+            files: format
+                .file_names()
+                .iter()
+                .map(|n| n.to_string())
+                .zip(contents)
+                .collect(),
+            warnings,
         })
     }
 

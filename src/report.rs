@@ -293,6 +293,7 @@ pub fn build(
         })
         .collect();
 
+    let keys = column_keys(&inventory.headers);
     let inventory_rows: Vec<RowOut> = classification
         .rows
         .iter()
@@ -313,7 +314,7 @@ pub fn build(
                 account: row.get(cols.account).to_string(),
                 environment: row.get(cols.environment).to_string(),
                 region: row.get(cols.region).to_string(),
-                columns: column_map(&inventory.headers, &row.cells),
+                columns: column_map(&keys, &row.cells),
             }
         })
         .collect();
@@ -421,16 +422,24 @@ pub fn build(
     }
 }
 
-/// Row cells keyed by header; a repeated or empty header gets its column number.
-fn column_map(headers: &[String], cells: &[String]) -> BTreeMap<String, String> {
-    let mut map = BTreeMap::new();
-    for (i, (h, c)) in headers.iter().zip(cells).enumerate() {
-        let key = if h.is_empty() || map.contains_key(h) {
-            format!("{h} (column {})", i + 1)
-        } else {
-            h.clone()
-        };
-        map.insert(key, c.clone());
-    }
-    map
+/// The key of each column in [`RowOut::columns`]: its header, or for a repeated or
+/// empty header, the header with its column number.
+pub fn column_keys(headers: &[String]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if h.is_empty() || !seen.insert(h.as_str()) {
+                format!("{h} (column {})", i + 1)
+            } else {
+                h.clone()
+            }
+        })
+        .collect()
+}
+
+/// Row cells keyed by [`column_keys`].
+fn column_map(keys: &[String], cells: &[String]) -> BTreeMap<String, String> {
+    keys.iter().cloned().zip(cells.iter().cloned()).collect()
 }

@@ -14,7 +14,8 @@ fn seed_report_matches_the_reviewed_golden_files() {
         (Format::Md, "seed-report.md"),
         (Format::Json, "seed-report.json"),
     ] {
-        let actual = String::from_utf8(renderer.render(&report, format).unwrap().bytes).unwrap();
+        let actual =
+            String::from_utf8(renderer.render(&report, format).unwrap().bytes().to_vec()).unwrap();
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/golden")
             .join(golden);

@@ -330,7 +330,8 @@ fn summary_table_comes_out_of_a_report_on_the_seed_services() {
         renderer
             .render(&report, onus::render::Format::Md)
             .unwrap()
-            .bytes,
+            .bytes()
+            .to_vec(),
     )
     .unwrap();
     for row in [

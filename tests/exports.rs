@@ -1,0 +1,242 @@
+//! Questionnaire exports and OSCAL, read back as a user's tools read them.
+
+mod common;
+use onus::join::Selection;
+use onus::render::{Format, Renderer};
+use std::process::Command;
+
+fn report(name: &str, frameworks: &[&str]) -> onus::report::Report {
+    let mut report = common::report_of(&common::fixture(name));
+    let c = common::catalogue();
+    let selections = Selection::parse_all(
+        c,
+        &frameworks.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    report.frameworks = onus::join::join(c, &report.services, &selections);
+    report
+}
+
+fn files(report: &onus::report::Report, format: Format) -> onus::output::Files {
+    Renderer::new(None, Default::default())
+        .unwrap()
+        .render(report, format)
+        .unwrap()
+        .files
+}
+
+/// Runs a Python snippet with the packages CI installs (openpyxl, compliance-trestle);
+/// elsewhere the check is skipped with a note, unless ONUS_REQUIRE_TOOLS is set.
+fn python(module: &str, script: &str, file: &std::path::Path) -> Option<String> {
+    let probe = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("ONUS_REQUIRE_TOOLS").is_none(),
+            "python3 with {module} is required (ONUS_REQUIRE_TOOLS)"
+        );
+        eprintln!("note: python3 {module} not installed; the check is skipped");
+        return None;
+    }
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap())
+}
+
+#[test]
+fn csv_cells_that_could_run_as_formulas_are_neutralised() {
+    assert_eq!(onus::exports::csv_safe("=1+1"), "'=1+1");
+    assert_eq!(onus::exports::csv_safe("-2"), "'-2");
+    assert_eq!(onus::exports::csv_safe("\tx"), "'\tx");
+    assert_eq!(onus::exports::csv_safe("EC2"), "EC2");
+    let r = report("formula.csv", &["soc2"]);
+    let all = files(&r, Format::Csv);
+    let matrix = String::from_utf8(all[0].1.clone()).unwrap();
+    assert!(
+        matrix.contains("\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "{matrix}"
+    );
+    assert!(!matrix.lines().any(|l| l.starts_with('=')));
+}
+
+#[test]
+fn csv_round_trips_every_control_and_every_cell() {
+    let r = report("seed-inventory.csv", &["soc2", "iso27001"]);
+    let all = files(&r, Format::Csv);
+    assert_eq!(
+        all.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        ["responsibility-matrix.csv", "questionnaire.csv"]
+    );
+    let mut reader = csv::Reader::from_reader(all[1].1.as_slice());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 61 + 93);
+    let cc61 = rows
+        .iter()
+        .find(|r| &r[0] == "soc2" && &r[1] == "CC6.1")
+        .unwrap();
+    let control = r.frameworks[0]
+        .controls
+        .iter()
+        .find(|c| c.id == "CC6.1")
+        .unwrap();
+    assert_eq!(&cc61[3], control.owner.id());
+    assert_eq!(&cc61[4], control.summary);
+    assert_eq!(&cc61[9], onus::exports::caiq_ownership(control.owner));
+    let mut matrix = csv::Reader::from_reader(all[0].1.as_slice());
+    assert_eq!(matrix.records().count(), r.services.len() * r.areas.len());
+    let mut bom = Renderer::new(None, Default::default()).unwrap();
+    bom.csv_bom = true;
+    assert!(bom.render(&r, Format::Csv).unwrap().files[0]
+        .1
+        .starts_with(b"\xEF\xBB\xBFservice,"));
+}
+
+#[test]
+fn caiq_ownership_sees_the_organisation_as_the_provider_of_its_own_service() {
+    use onus::vocab::Owner;
+    assert_eq!(onus::exports::caiq_ownership(Owner::Customer), "CSP-owned");
+    assert_eq!(
+        onus::exports::caiq_ownership(Owner::Provider),
+        "Third-party outsourced"
+    );
+    assert_eq!(
+        onus::exports::caiq_ownership(Owner::Shared),
+        "Shared CSP and 3rd-party"
+    );
+}
+
+#[test]
+fn the_workbook_reads_back_with_frozen_filtered_headers_and_string_cells() {
+    let r = report("formula.csv", &["soc2", "nist-800-53:low"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("q.xlsx");
+    std::fs::write(&path, &files(&r, Format::Xlsx)[0].1).unwrap();
+    let script = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+print("|".join(wb.sheetnames))
+for ws in wb.worksheets[1:]:
+    print(ws.title, ws.max_row, ws.freeze_panes, ws.auto_filter.ref, ws.cell(1, 1).value)
+inv = wb["Inventory"]
+cells = [c for row in inv.iter_rows(min_row=2) for c in row]
+print("types", sorted({c.data_type for c in cells if c.value is not None}))
+print("values", [c.value for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"])
+"#;
+    let Some(out) = python("openpyxl", script, &path) else {
+        return;
+    };
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "Summary|Services|Inventory|soc2|nist-800-53-low");
+    assert!(
+        lines[1].starts_with(&format!("Services {} A2 A1:", r.services.len() + 1)),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("Inventory 4 A2 A1:"), "{}", lines[2]);
+    assert!(
+        lines[3].starts_with("soc2 62 A2 A1:K62 Control"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].starts_with("nist-800-53-low 150 A2 A1:K150 Control"),
+        "{}",
+        lines[4]
+    );
+    assert!(
+        lines[5] == "types ['n', 's']",
+        "numbers are line numbers only, the rest strings: {}",
+        lines[5]
+    );
+    for hostile in ["=1+1", "@SUM(A1)", "-2", "=HYPERLINK(\"http://x\")"] {
+        assert!(
+            lines[6].contains(hostile),
+            "{hostile} stays a string: {}",
+            lines[6]
+        );
+    }
+}
+
+#[test]
+fn oscal_is_deterministic_and_read_by_compliance_trestle() {
+    let r = report("seed-inventory.csv", &["soc2", "nist-800-53:low", "hipaa"]);
+    let bytes = files(&r, Format::Oscal)[0].1.clone();
+    assert_eq!(
+        bytes,
+        files(&r, Format::Oscal)[0].1,
+        "same report, same UUIDs"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    let def = &json["component-definition"];
+    assert_eq!(def["metadata"]["oscal-version"], "1.1.2");
+    let components = def["components"].as_array().unwrap();
+    assert_eq!(components.len(), 10);
+    let ec2 = components
+        .iter()
+        .find(|c| c["title"] == "Amazon EC2")
+        .unwrap();
+    assert_eq!(ec2["type"], "service");
+    let nist = ec2["control-implementations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|ci| ci["description"].as_str().unwrap().contains("800-53"))
+        .unwrap();
+    let ac2 = nist["implemented-requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["control-id"] == "ac-2")
+        .unwrap();
+    assert_eq!(
+        ac2["responsible-roles"],
+        serde_json::json!([{"role-id": "customer"}])
+    );
+    let pe3 = nist["implemented-requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["control-id"] == "pe-3")
+        .unwrap();
+    assert_eq!(
+        pe3["responsible-roles"],
+        serde_json::json!([{"role-id": "provider"}])
+    );
+    assert!(pe3["statements"][0]["description"]
+        .as_str()
+        .unwrap()
+        .contains("attestations"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("oscal-component-definition.json");
+    std::fs::write(&path, &bytes).unwrap();
+    let script = r#"
+import sys, pathlib
+from trestle.oscal.component import ComponentDefinition
+cd = ComponentDefinition.oscal_read(pathlib.Path(sys.argv[1]))
+print(len(cd.components), sum(len(ci.implemented_requirements) for c in cd.components for ci in c.control_implementations or []))
+"#;
+    let Some(out) = python("trestle", script, &path) else {
+        return;
+    };
+    let expected: usize = components
+        .iter()
+        .flat_map(|c| {
+            c["control-implementations"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|ci| ci["implemented-requirements"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(out.trim(), format!("10 {expected}"));
+}

@@ -183,6 +183,15 @@ pub struct Service {
 }
 
 impl Service {
+    /// The variant ids, comma-separated, for messages.
+    pub fn variant_ids(&self) -> String {
+        self.variants
+            .iter()
+            .map(|v| v.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn variant(&self, text: &str) -> Option<&Variant> {
         let wanted = normalise(text);
         self.variants.iter().find(|v| {
@@ -282,6 +291,15 @@ impl Catalogue {
 
     pub fn framework(&self, id: &str) -> Option<&crate::framework::Framework> {
         self.frameworks.iter().find(|f| f.id == id)
+    }
+
+    /// The duty-area ids, comma-separated, for messages.
+    pub fn area_ids(&self) -> String {
+        self.areas
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     pub fn area_index(&self, id: &str) -> Option<usize> {

@@ -5,7 +5,7 @@
 //! their duties, what became of each row, the overrides and the diagnostics.
 //! Wherever the input leaves the owner open, the customer is assumed to own the duty.
 
-use crate::catalogue::{Catalogue, Duty, Lookup, Service};
+use crate::catalogue::{Catalogue, Duty, Lookup};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::inventory::Inventory;
 use crate::text::normalise;
@@ -178,7 +178,7 @@ pub fn classify(
                     grouped.entry((Level::Error, format!(
                         "\"{variant_cell}\" is not a variant of {} (expected one of: {}); the customer is assumed to own the duties that depend on it",
                         service.id,
-                        variant_ids(service)
+                        service.variant_ids()
                     ))).or_default().push(row.line);
                     assessed(None)
                 }
@@ -316,15 +316,6 @@ fn unknown_key(written: &str) -> EntryKey {
     })
 }
 
-fn variant_ids(service: &Service) -> String {
-    service
-        .variants
-        .iter()
-        .map(|v| v.id.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// `message (lines 3, 9, 12 and 40 more)` for a message that holds for several rows.
 fn with_lines(message: &str, lines: &[u64]) -> String {
     if lines.len() < 2 {
@@ -374,7 +365,7 @@ fn build_entry(
             with_lines(
                 &format!(
                     "{id} depends on how it is used (variants: {}) and no variant is given; the customer is assumed to own: {}. Name the variant in a variant column, or with --variant {id}=VARIANT",
-                    variant_ids(service),
+                    service.variant_ids(),
                     assumed.join(", "),
                     id = service.id,
                 ),

@@ -565,12 +565,7 @@ fn find_variant<'s>(service: &'s Service, text: Option<&str>) -> Result<Option<&
         anyhow!(
             "\"{text}\" is not a variant of {}; expected one of: {}",
             service.id,
-            service
-                .variants
-                .iter()
-                .map(|v| v.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            service.variant_ids()
         )
     })
 }
@@ -605,12 +600,7 @@ fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<u8> {
                             text,
                             catalogue.areas.iter().map(|a| a.id.as_str())
                         ),
-                        catalogue
-                            .areas
-                            .iter()
-                            .map(|a| a.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        catalogue.area_ids()
                     )
                 })?;
             vec![found]
@@ -669,7 +659,7 @@ fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<u8> {
         eprintln!(
             "note: {} depends on how it is used; without --variant ({}) the customer is assumed to own the areas where the variants differ",
             service.id,
-            service.variants.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(", ")
+            service.variant_ids()
         );
     }
     Ok(0)
@@ -770,14 +760,7 @@ fn services_command(args: ServicesArgs, out: &mut dyn Write) -> Result<u8> {
             let variants = if s.variants.is_empty() {
                 String::new()
             } else {
-                format!(
-                    " [variants: {}]",
-                    s.variants
-                        .iter()
-                        .map(|v| v.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                format!(" [variants: {}]", s.variant_ids())
             };
             writeln!(
                 out,

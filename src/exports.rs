@@ -53,14 +53,7 @@ pub fn caiq_ownership(owner: Owner) -> &'static str {
 fn parts_text(parts: &[Part]) -> String {
     parts
         .iter()
-        .map(|p| {
-            let who = if p.all {
-                "all services".to_string()
-            } else {
-                p.services.join(", ")
-            };
-            format!("{}: {} ({who})", p.area, p.text)
-        })
+        .map(Part::describe)
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -347,6 +347,34 @@ fn resolve_profiles(frameworks: &mut [Framework], files: &[DataFile]) -> Result<
     Ok(())
 }
 
+/// A data CSV file: its header and its records, each with the byte offset where it
+/// starts (for error positions).
+type CsvRows = (Vec<String>, Vec<(Option<usize>, csv::StringRecord)>);
+
+fn csv_rows(file: &DataFile) -> Result<CsvRows, DataError> {
+    let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|e| file.error_at(Some(0), format!("cannot read the header: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let records = reader
+        .records()
+        .map(|record| {
+            let record = record.map_err(|e| {
+                file.error_at(
+                    e.position().map(|p| p.byte() as usize),
+                    format!("cannot read the row: {e}"),
+                )
+            })?;
+            Ok((record.position().map(|p| p.byte() as usize), record))
+        })
+        .collect::<Result<_, DataError>>()?;
+    Ok((header, records))
+}
+
 /// `controls/<id>.csv` (`id,title,description`): a user's licensed titles and texts.
 fn import_titles(file: &DataFile, frameworks: &mut [Framework]) -> Result<(), DataError> {
     let id = file
@@ -361,16 +389,8 @@ fn import_titles(file: &DataFile, frameworks: &mut [Framework]) -> Result<(), Da
             ),
         )
     })?;
-    let text = file.text.strip_prefix('\u{feff}').unwrap_or(&file.text);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| file.error_at(Some(0), format!("cannot read the header: {e}")))?
-        .iter()
-        .map(normalise)
-        .collect();
+    let (header, records) = csv_rows(file)?;
+    let headers: Vec<String> = header.iter().map(|h| normalise(h)).collect();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(ci), Some(ct)) = (col("id"), col("title")) else {
         return Err(file.error_at(
@@ -379,16 +399,13 @@ fn import_titles(file: &DataFile, frameworks: &mut [Framework]) -> Result<(), Da
         ));
     };
     let cd = col("description");
-    let mut record_count = 0;
-    for record in reader.records() {
-        record_count += 1;
-        let record = record.map_err(|e| {
-            file.error_at(
-                e.position().map(|p| p.byte() as usize),
-                format!("cannot read the row: {e}"),
-            )
-        })?;
-        let offset = record.position().map(|p| p.byte() as usize);
+    if records.is_empty() {
+        return Err(file.error_at(
+            None,
+            "the file has a header but no rows; give one row per control: id,title,description",
+        ));
+    }
+    for (offset, record) in records {
         let cid = record.get(ci).unwrap_or("").trim();
         let control = fw
             .controls
@@ -406,12 +423,6 @@ fn import_titles(file: &DataFile, frameworks: &mut [Framework]) -> Result<(), Da
         {
             control.text = Some(text.to_string());
         }
-    }
-    if fw.titles_from.is_none() && record_count == 0 {
-        return Err(file.error_at(
-            None,
-            "the file has a header but no rows; give one row per control: id,title,description",
-        ));
     }
     fw.titles_from = Some(file.origin.clone());
     Ok(())
@@ -434,25 +445,12 @@ fn load_crosswalk(file: &DataFile, frameworks: &[Framework]) -> Result<Crosswalk
         })
     };
     let (a, b) = (find(from)?, find(to)?);
-    let mut reader = csv::ReaderBuilder::new().from_reader(file.text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| file.error_at(Some(0), format!("cannot read the header: {e}")))?
-        .iter()
-        .map(str::to_string)
-        .collect();
+    let (header, records) = csv_rows(file)?;
     if header != ["from", "to"] {
         return Err(file.error_at(Some(0), "the header must be exactly: from,to"));
     }
     let mut pairs = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            file.error_at(
-                e.position().map(|p| p.byte() as usize),
-                format!("cannot read the row: {e}"),
-            )
-        })?;
-        let offset = record.position().map(|p| p.byte() as usize);
+    for (offset, record) in records {
         let (x, y) = (
             record.get(0).unwrap_or("").trim(),
             record.get(1).unwrap_or("").trim(),

@@ -452,12 +452,7 @@ fn find_columns(
                     closest(&guess, catalogue.areas.iter().map(|a| a.id.as_str()))
                         .map(|a| format!(" (did you mean \"duty.{a}\"?)"))
                         .unwrap_or_default(),
-                    catalogue
-                        .areas
-                        .iter()
-                        .map(|a| a.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    catalogue.area_ids()
                 )
             })?;
         let id = &catalogue.areas[area].id;

@@ -136,6 +136,18 @@ pub struct Part {
     pub all: bool,
 }
 
+impl Part {
+    /// `area: what is done (services)`, as the exports and the PDF write a part.
+    pub fn describe(&self) -> String {
+        let who = if self.all {
+            "all services".to_string()
+        } else {
+            self.services.join(", ")
+        };
+        format!("{}: {} ({who})", self.area, self.text)
+    }
+}
+
 /// The key of a service entry in per-control maps.
 pub fn service_key(s: &ServiceOut) -> String {
     let id = s.id.as_deref().unwrap_or("?");

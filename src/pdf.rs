@@ -938,17 +938,7 @@ pub fn render(report: &Report, paper: Paper) -> PdfOut {
             if parts.is_empty() {
                 return "—".to_string();
             }
-            let mut text: Vec<String> = parts
-                .iter()
-                .map(|p| {
-                    let who = if p.all {
-                        "all services".to_string()
-                    } else {
-                        p.services.join(", ")
-                    };
-                    format!("{}: {} ({who})", p.area, p.text)
-                })
-                .collect();
+            let mut text: Vec<String> = parts.iter().map(crate::join::Part::describe).collect();
             if monitor {
                 text.push("Monitor through the provider's attestations.".into());
             }

@@ -3,7 +3,7 @@
 
 mod common;
 use common::catalogue;
-use onus::catalogue::{data_files, Catalogue, DataFile};
+use onus::catalogue::data_files;
 use onus::vocab::{Basis, Owner};
 
 #[test]
@@ -119,17 +119,6 @@ fn every_non_default_cell_has_a_reason() {
     }
 }
 
-fn with_file(path: &str, text: &str) -> Result<Catalogue, String> {
-    let mut files = data_files(None).unwrap();
-    files.retain(|f| f.path != path);
-    files.push(DataFile {
-        path: path.into(),
-        origin: format!("data/{path}"),
-        text: text.into(),
-    });
-    Catalogue::from_files(&files).map_err(|e| e.to_string())
-}
-
 const ACME: &str = r#"[catalogue]
 provider = "acme"
 name = "Acme Cloud"
@@ -148,7 +137,7 @@ duties.logging-monitoring = { owner = "customer", reason = "Acme keeps no logs" 
 
 #[test]
 fn a_users_provider_catalogue_is_added() {
-    let c = with_file("acme/catalogue.toml", ACME).unwrap();
+    let c = common::with_file("acme/catalogue.toml", ACME).unwrap();
     let onus::catalogue::Lookup::Service(s) = c.lookup("Acme Virtual Machines", None) else {
         panic!()
     };
@@ -164,7 +153,7 @@ fn an_unknown_field_is_rejected_with_file_line_and_column() {
         "tier_basis = \"inferred\"",
         "tier_basis = \"inferred\"\ncolour = \"blue\"",
     );
-    let e = with_file("acme/catalogue.toml", &bad).unwrap_err();
+    let e = common::with_file("acme/catalogue.toml", &bad).unwrap_err();
     assert!(
         e.starts_with("data/acme/catalogue.toml:13:1: error: unknown field `colour`"),
         "{e}"
@@ -174,7 +163,7 @@ fn an_unknown_field_is_rejected_with_file_line_and_column() {
 #[test]
 fn an_unknown_area_is_rejected_with_a_suggestion() {
     let bad = ACME.replace("duties.logging-monitoring", "duties.loging-monitoring");
-    let e = with_file("acme/catalogue.toml", &bad).unwrap_err();
+    let e = common::with_file("acme/catalogue.toml", &bad).unwrap_err();
     assert_eq!(
         e,
         "data/acme/catalogue.toml:14:8: error: vm: unknown duty area \"loging-monitoring\" (did you mean \"logging-monitoring\"?)"
@@ -183,14 +172,14 @@ fn an_unknown_area_is_rejected_with_a_suggestion() {
 
 #[test]
 fn an_unknown_owner_or_tier_is_rejected() {
-    let e = with_file(
+    let e = common::with_file(
         "acme/catalogue.toml",
         &ACME.replace("owner = \"customer\"", "owner = \"nobody\""),
     )
     .unwrap_err();
     assert!(e.starts_with("data/acme/catalogue.toml:14:"), "{e}");
     assert!(e.contains("unknown variant `nobody`"), "{e}");
-    let e = with_file(
+    let e = common::with_file(
         "acme/catalogue.toml",
         &ACME.replace("\"infrastructure\"", "\"iaas-ish\""),
     )
@@ -201,7 +190,7 @@ fn an_unknown_owner_or_tier_is_rejected() {
 #[test]
 fn a_name_two_services_share_is_rejected() {
     let twice = format!("{ACME}\n[[service]]\nkey = \"vm2\"\nname = \"Acme VM 2\"\ntier = \"managed\"\ntier_basis = \"inferred\"\naliases = [\"acme-virtual-machines\"]\n");
-    let e = with_file("acme/catalogue.toml", &twice).unwrap_err();
+    let e = common::with_file("acme/catalogue.toml", &twice).unwrap_err();
     assert!(
         e.contains("the name \"acmevirtualmachines\" of acme.vm2 is also a name of acme.vm"),
         "{e}"
@@ -210,12 +199,12 @@ fn a_name_two_services_share_is_rejected() {
 
 #[test]
 fn the_provider_must_match_its_folder_and_documented_needs_a_source() {
-    let e = with_file("other/catalogue.toml", ACME).unwrap_err();
+    let e = common::with_file("other/catalogue.toml", ACME).unwrap_err();
     assert_eq!(
         e,
         "data/other/catalogue.toml:2:12: error: provider \"acme\" must match its folder \"other\""
     );
-    let e = with_file(
+    let e = common::with_file(
         "acme/catalogue.toml",
         &ACME.replace("\"inferred\"", "\"documented\""),
     )
@@ -234,7 +223,7 @@ fn a_model_without_a_default_for_every_area_is_rejected() {
         .find(|f| f.path == "model.toml")
         .unwrap();
     let bad = model.text.replacen("governance = \"customer\"\n", "", 1);
-    let e = with_file("model.toml", &bad).unwrap_err();
+    let e = common::with_file("model.toml", &bad).unwrap_err();
     assert!(
         e.contains("tier \"infrastructure\" has no default owner for area \"governance\""),
         "{e}"

@@ -3,7 +3,6 @@
 
 mod common;
 use common::catalogue;
-use onus::catalogue::{data_files, Catalogue, DataFile};
 use onus::join::Selection;
 use onus::vocab::Owner;
 
@@ -252,17 +251,6 @@ fn crosswalks_relate_controls_of_selected_frameworks() {
     );
 }
 
-fn with_file(path: &str, text: &str) -> Result<Catalogue, String> {
-    let mut files = data_files(None).unwrap();
-    files.retain(|f| f.path != path);
-    files.push(DataFile {
-        path: path.into(),
-        origin: format!("data/{path}"),
-        text: text.into(),
-    });
-    Catalogue::from_files(&files).map_err(|e| e.to_string())
-}
-
 const OWN: &str = r#"[framework]
 id = "acme-policy"
 name = "Acme security policy"
@@ -281,7 +269,7 @@ why = "Rotation is key management."
 
 #[test]
 fn a_users_framework_is_loaded_and_joined() {
-    let c = with_file("controls/acme-policy.toml", OWN).unwrap();
+    let c = common::with_file("controls/acme-policy.toml", OWN).unwrap();
     let sel = Selection::parse_all(&c, &["acme-policy".into()]).unwrap();
     let report = common::report_of(&common::fixture("seed-inventory.csv"));
     let fws = onus::join::join(&c, &report.services, &sel);
@@ -290,7 +278,7 @@ fn a_users_framework_is_loaded_and_joined() {
 
 #[test]
 fn a_framework_with_an_unknown_field_or_area_is_rejected_with_file_and_line() {
-    let e = with_file(
+    let e = common::with_file(
         "controls/acme-policy.toml",
         &OWN.replace("why =", "colour = \"red\"\nwhy ="),
     )
@@ -299,13 +287,13 @@ fn a_framework_with_an_unknown_field_or_area_is_rejected_with_file_and_line() {
         e.starts_with("data/controls/acme-policy.toml:14:1: error: unknown field `colour`"),
         "{e}"
     );
-    let e = with_file(
+    let e = common::with_file(
         "controls/acme-policy.toml",
         &OWN.replace("[\"encryption\"]", "[\"encrypton\"]"),
     )
     .unwrap_err();
     assert_eq!(e, "data/controls/acme-policy.toml:13:10: error: ACME-1: unknown duty area \"encrypton\" (did you mean \"encryption\"?)");
-    let e = with_file(
+    let e = common::with_file(
         "controls/acme-policy.toml",
         &OWN.replace("areas = [\"encryption\"]\n", ""),
     )
@@ -316,7 +304,7 @@ fn a_framework_with_an_unknown_field_or_area_is_rejected_with_file_and_line() {
         ),
         "{e}"
     );
-    let e = with_file("controls/acme.toml", OWN).unwrap_err();
+    let e = common::with_file("controls/acme.toml", OWN).unwrap_err();
     assert!(
         e.contains("framework id \"acme-policy\" must match its file name \"acme\""),
         "{e}"
@@ -325,7 +313,7 @@ fn a_framework_with_an_unknown_field_or_area_is_rejected_with_file_and_line() {
 
 #[test]
 fn licensed_titles_from_a_users_csv_replace_the_labels() {
-    let c = with_file(
+    let c = common::with_file(
         "controls/pci-dss.csv",
         "id,title,description\n1.1,Licensed title one,Licensed text\n",
     )
@@ -338,7 +326,7 @@ fn licensed_titles_from_a_users_csv_replace_the_labels() {
         pci.titles_from.as_deref(),
         Some("data/controls/pci-dss.csv")
     );
-    let e = with_file("controls/pci-dss.csv", "id,title\n99.99,x\n").unwrap_err();
+    let e = common::with_file("controls/pci-dss.csv", "id,title\n99.99,x\n").unwrap_err();
     assert_eq!(
         e,
         "data/controls/pci-dss.csv:2:1: error: \"99.99\" is not a control of pci-dss"

@@ -16,16 +16,7 @@ fn error_of(name: &str) -> String {
 }
 
 fn services_of(name: &str) -> Vec<String> {
-    let inventory = parse(&read(name)).unwrap();
-    let c = common::catalogue();
-    classify(c, &inventory, &Default::default())
-        .entries
-        .iter()
-        .map(|e| {
-            e.service
-                .map_or_else(|| format!("?{}", e.written), |s| c.services[s].id.clone())
-        })
-        .collect()
+    services_of_bytes(&read(name))
 }
 
 #[test]

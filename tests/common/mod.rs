@@ -76,3 +76,15 @@ pub fn diagnostics_of(bytes: &[u8]) -> Vec<String> {
     onus::diagnostic::sort(&mut all);
     all.iter().map(|d| d.to_string()).collect()
 }
+
+/// The built-in data with one file added or replaced, loaded; the error as printed.
+pub fn with_file(path: &str, text: &str) -> Result<Catalogue, String> {
+    let mut files = onus::catalogue::data_files(None).unwrap();
+    files.retain(|f| f.path != path);
+    files.push(onus::catalogue::DataFile {
+        path: path.into(),
+        origin: format!("data/{path}"),
+        text: text.into(),
+    });
+    Catalogue::from_files(&files).map_err(|e| e.to_string())
+}

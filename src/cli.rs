@@ -932,6 +932,8 @@ fn templates_command(command: TemplatesCommand, out: &mut dyn Write) -> Result<u
                     std::fs::create_dir_all(parent)
                         .with_context(|| format!("cannot create {}", parent.display()))?;
                 }
+                // Replace what is there (a link too), never write through it.
+                let _ = std::fs::remove_file(dir.join(name));
                 std::fs::write(dir.join(name), text)
                     .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
                 writeln!(out, "{}", dir.join(name).display())?;
@@ -998,6 +1000,10 @@ fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<u8> {
         files: Vec::new(),
     };
     let (files, digest) = crate::pack::seal(files, head)?;
+    let known: Vec<&str> = Format::all()
+        .iter()
+        .flat_map(|f| f.file_names().iter().copied())
+        .collect();
     let foreign = crate::pack::foreign_files(&args.output)?;
     if !foreign.is_empty() {
         bail!(
@@ -1007,9 +1013,7 @@ fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<u8> {
         );
     }
     crate::output::write_all(&args.output, &files, args.force, &|path| {
-        path == crate::pack::MANIFEST
-            || path.starts_with("inputs/")
-            || path.starts_with("responsibility-matrix.")
+        path == crate::pack::MANIFEST || path.starts_with("inputs/") || known.contains(&path)
     })?;
     print_outcome(
         &report,

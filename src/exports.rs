@@ -403,8 +403,11 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
         }
     }
 
-    // One sheet per framework.
-    let mut used = std::collections::HashSet::new();
+    // One sheet per framework, never named like the fixed sheets.
+    let mut used: std::collections::HashSet<String> = ["summary", "services", "inventory"]
+        .into_iter()
+        .map(String::from)
+        .collect();
     for f in &report.frameworks {
         framework_sheet(&mut book, &styles, f, &mut used)?;
     }
@@ -417,10 +420,17 @@ fn framework_sheet(
     f: &FrameworkOut,
     used: &mut std::collections::HashSet<String>,
 ) -> Result<(), XlsxError> {
+    // Excel compares sheet names without case and allows 31 characters: shorten the
+    // selection to leave room for a " (n)" that makes it unique.
     let mut name = sheet_name(&f.selection);
     let mut n = 2;
     while !used.insert(name.to_lowercase()) {
-        name = sheet_name(&format!("{} ({n})", f.selection));
+        let suffix = format!(" ({n})");
+        let base: String = sheet_name(&f.selection)
+            .chars()
+            .take(31 - suffix.chars().count())
+            .collect();
+        name = format!("{base}{suffix}");
         n += 1;
     }
     let sheet = book.add_worksheet();

@@ -136,8 +136,17 @@ fn requirement(framework: &str, c: &ControlOut, service_key: &str, owner: Owner)
     req
 }
 
+/// A single-line string with no edge spaces, as OSCAL requires of titles and names.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 pub fn render(report: &Report) -> Vec<u8> {
     let m = &report.meta;
+    let title = Some(one_line(&m.title))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "Shared responsibility matrix".into());
+    let org = m.org.as_deref().map(one_line).filter(|o| !o.is_empty());
     let timestamp = format!("{}T00:00:00Z", m.date);
     let components: Vec<Value> = report
         .services
@@ -166,7 +175,7 @@ pub fn render(report: &Report) -> Vec<u8> {
             let mut component = json!({
                 "uuid": uuid(&format!("component/{key}")),
                 "type": "service",
-                "title": match &s.variant_name { Some(v) => format!("{} ({v})", s.name), None => s.name.clone() },
+                "title": one_line(&match &s.variant_name { Some(v) => format!("{} ({v})", s.name), None => s.name.clone() }),
                 "description": format!("{} ({}), tier {}, inventory lines {}.", s.name, key, s.tier.as_deref().unwrap_or(""), s.rows.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")),
                 "purpose": "A cloud service the organisation uses; who carries each security duty for it.",
                 "responsible-roles": [{"role-id": "provider"}, {"role-id": "customer"}],
@@ -178,7 +187,7 @@ pub fn render(report: &Report) -> Vec<u8> {
         })
         .collect();
     let mut metadata = json!({
-        "title": m.title,
+        "title": title,
         "last-modified": timestamp,
         "version": format!("{} ({})", m.date, m.inventory.sha256),
         "oscal-version": OSCAL_VERSION,
@@ -188,7 +197,7 @@ pub fn render(report: &Report) -> Vec<u8> {
         ],
         "remarks": report.provider_note,
     });
-    if let Some(org) = &m.org {
+    if let Some(org) = &org {
         metadata["parties"] =
             json!([{"uuid": uuid(&format!("party/{org}")), "type": "organization", "name": org}]);
     }

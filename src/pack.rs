@@ -71,8 +71,10 @@ pub fn list_tree(dir: &Path) -> Result<Vec<String>> {
         for entry in std::fs::read_dir(&folder)
             .with_context(|| format!("cannot read {}", folder.display()))?
         {
-            let path = entry?.path();
-            if path.is_dir() {
+            let entry = entry?;
+            let path = entry.path();
+            // Links are listed, never followed: a pack holds its evidence itself.
+            if entry.file_type()?.is_dir() {
                 pending.push(path);
             } else {
                 let rel: Vec<String> = path
@@ -147,18 +149,30 @@ pub fn verify(dir: &Path) -> Result<Verification> {
         ..Verification::default()
     };
     let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
+    if listed.len() != manifest.files.len() {
+        bail!(
+            "{}: a file is listed twice; the manifest is not one onus wrote",
+            manifest_path.display()
+        );
+    }
     for file in &manifest.files {
         let inside = !file.path.starts_with('/')
+            && !file.path.contains('\\')
             && !file
                 .path
                 .split('/')
                 .any(|c| c.is_empty() || c == "." || c == "..");
-        match std::fs::read(dir.join(&file.path)) {
-            Ok(content) if inside => {
+        let path = dir.join(&file.path);
+        match std::fs::symlink_metadata(&path).map(|m| m.file_type()) {
+            Ok(kind) if inside && kind.is_file() => {
+                let content = std::fs::read(&path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
                 if content.len() as u64 != file.size || sha256_hex(&content) != file.sha256 {
                     result.changed.push(file.path.clone());
                 }
             }
+            // A link, a device or a pipe is not the file that was packed; it is never opened.
+            Ok(_) if inside => result.changed.push(file.path.clone()),
             _ => result.missing.push(file.path.clone()),
         }
     }

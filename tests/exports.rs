@@ -240,3 +240,53 @@ print(len(cd.components), sum(len(ci.implemented_requirements) for c in cd.compo
         .sum();
     assert_eq!(out.trim(), format!("10 {expected}"));
 }
+
+#[test]
+fn framework_sheets_get_unique_names_whatever_the_ids() {
+    let fw = |id: &str| {
+        format!(
+            "[framework]\nid = \"{id}\"\nname = \"X\"\nversion = \"1\"\npublisher = \"us\"\nsource = \"here\"\nlicence = \"ours\"\ntext = \"full\"\n\n[[control]]\nid = \"X-1\"\nlabel = \"A control\"\nareas = [\"data\"]\nwhy = \"Data.\"\n"
+        )
+    };
+    let mut files = onus::catalogue::data_files(None).unwrap();
+    for id in [
+        "abcdefghijabcdefghijabcdefghij-one",
+        "abcdefghijabcdefghijabcdefghij-two",
+        "summary",
+    ] {
+        files.push(onus::catalogue::DataFile {
+            path: format!("controls/{id}.toml"),
+            origin: id.into(),
+            text: fw(id),
+        });
+    }
+    let c = onus::catalogue::Catalogue::from_files(&files).unwrap();
+    let inventory = common::parse(b"service\nS3\n").unwrap();
+    let options = onus::report::ReportOptions {
+        frameworks: Selection::parse_all(
+            &c,
+            &[
+                "abcdefghijabcdefghijabcdefghij-one".into(),
+                "abcdefghijabcdefghijabcdefghij-two".into(),
+                "summary".into(),
+            ],
+        )
+        .unwrap(),
+        title: None,
+        org: Some(" Odd\norg\t".into()),
+        date: onus::text::Date::parse("2026-01-01").unwrap(),
+        as_of: None,
+    };
+    let report = onus::cli::assess(&c, &inventory, &Default::default(), &options);
+    let bytes = onus::exports::questionnaire_xlsx(&report).expect("the workbook is written");
+    assert!(bytes.starts_with(b"PK"));
+    let oscal: serde_json::Value = serde_json::from_slice(&files_of(&report)).unwrap();
+    assert_eq!(
+        oscal["component-definition"]["metadata"]["parties"][0]["name"], "Odd org",
+        "OSCAL names are one line"
+    );
+}
+
+fn files_of(report: &onus::report::Report) -> Vec<u8> {
+    files(report, Format::Oscal)[0].1.clone()
+}

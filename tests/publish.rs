@@ -321,3 +321,106 @@ fn diff_compares_a_pack_with_an_inventory() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn a_pack_can_be_rebuilt_in_place_with_force() {
+    let (_t, dir) = tmp();
+    let pack = dir.join("pack");
+    assert!(
+        onus(&["pack", "samples/inventory.csv", "-o", s(&pack), "-q"])
+            .status
+            .success()
+    );
+    let again = onus(&[
+        "pack",
+        "tests/fixtures/seed-inventory.csv",
+        "-o",
+        s(&pack),
+        "--force",
+        "-q",
+    ]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(pack.join("inputs/seed-inventory.csv").exists());
+    assert!(
+        !pack.join("inputs/inventory.csv").exists(),
+        "the old input is gone"
+    );
+    assert_eq!(onus(&["verify", s(&pack)]).status.code(), Some(0));
+}
+
+#[cfg(unix)]
+#[test]
+fn verify_never_follows_links_or_opens_special_files() {
+    let (_t, dir) = tmp();
+    let pack = dir.join("pack");
+    assert!(
+        onus(&["pack", "samples/inventory.csv", "-o", s(&pack), "-q"])
+            .status
+            .success()
+    );
+    let outside = dir.join("outside.md");
+    std::fs::copy(pack.join("responsibility-matrix.md"), &outside).unwrap();
+    std::fs::remove_file(pack.join("responsibility-matrix.md")).unwrap();
+    std::os::unix::fs::symlink(&outside, pack.join("responsibility-matrix.md")).unwrap();
+    std::fs::remove_file(pack.join("responsibility-matrix.json")).unwrap();
+    let fifo = Command::new("mkfifo")
+        .arg(pack.join("responsibility-matrix.json"))
+        .status()
+        .unwrap();
+    assert!(fifo.success());
+    let v = onus(&["verify", s(&pack)]);
+    assert_eq!(v.status.code(), Some(1));
+    let text = stdout(&v);
+    assert!(
+        text.contains("changed: responsibility-matrix.md"),
+        "a link is not the packed file: {text}"
+    );
+    assert!(
+        text.contains("changed: responsibility-matrix.json"),
+        "a pipe is not opened: {text}"
+    );
+}
+
+#[test]
+fn a_manifest_listing_a_file_twice_is_refused() {
+    let (_t, dir) = tmp();
+    let pack = dir.join("pack");
+    assert!(
+        onus(&["pack", "samples/inventory.csv", "-o", s(&pack), "-q"])
+            .status
+            .success()
+    );
+    let path = pack.join("manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let first = manifest["files"][0].clone();
+    manifest["files"].as_array_mut().unwrap().push(first);
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+    let v = onus(&["verify", s(&pack)]);
+    assert_eq!(v.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&v.stderr).contains("a file is listed twice"));
+}
+
+#[cfg(unix)]
+#[test]
+fn eject_force_replaces_a_link_instead_of_writing_through_it() {
+    let (_t, dir) = tmp();
+    let precious = dir.join("precious.txt");
+    std::fs::write(&precious, "keep me").unwrap();
+    let t = dir.join("t");
+    std::fs::create_dir(&t).unwrap();
+    std::os::unix::fs::symlink(&precious, t.join("responsibility-matrix.md")).unwrap();
+    assert!(onus(&["templates", "eject", s(&t), "--force"])
+        .status
+        .success());
+    assert_eq!(std::fs::read_to_string(&precious).unwrap(), "keep me");
+    assert!(
+        std::fs::symlink_metadata(t.join("responsibility-matrix.md"))
+            .unwrap()
+            .is_file()
+    );
+}

@@ -67,8 +67,8 @@ for page in sorted(SRC.rglob('*.md')):
         dst.write_text(text)
 # The sample site: `onus book` on the samples, as a chapter of the guide.
 site = scratch / 'site'
-p = subprocess.run([str(binary), 'book', str(ROOT / 'samples' / 'inventory.csv'), '-f', 'soc2', '--date', '2026-01-01',
-                    '--org', 'Example Corp', '-q', '-o', str(site)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+p = subprocess.run([str(binary), 'book', 'samples/inventory.csv', '-f', 'soc2', '--date', '2026-01-01',
+                    '--org', 'Example Corp', '-q', '-o', str(site)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 if p.returncode != 0:
     problems.append('onus book on the samples failed: ' + p.stdout.decode())
 else:

@@ -14,6 +14,10 @@ fuzz_target!(|input: (u8, &str)| {
     };
     let mut files = data_files(None).expect("built-in data");
     files.retain(|f| f.path != path);
-    files.push(DataFile { path: path.into(), origin: path.into(), text: text.into() });
+    files.push(DataFile {
+        path: path.into(),
+        origin: path.into(),
+        text: text.into(),
+    });
     let _ = Catalogue::from_files(&files);
 });

@@ -13,16 +13,33 @@ fn catalogue() -> &'static Catalogue {
 
 fuzz_target!(|bytes: &[u8]| {
     let c = catalogue();
-    let Ok(inventory) = Inventory::parse(bytes, "fuzz.csv", &ReadOptions::default(), c) else { return };
+    let Ok(inventory) = Inventory::parse(bytes, "fuzz.csv", &ReadOptions::default(), c) else {
+        return;
+    };
     let classification = onus::classify::classify(c, &inventory, &Default::default());
-    assert_eq!(classification.rows.len(), inventory.rows.len(), "every row has an outcome");
-    let not_assessed = classification.rows.iter().any(|o| o.status != onus::classify::RowStatus::Assessed);
-    assert!(!not_assessed || !classification.diagnostics.is_empty(), "a row not assessed is always reported");
-    let _ = onus::report::build(c, &inventory, &classification, &onus::report::ReportOptions {
-        frameworks: Vec::new(),
-        title: None,
-        org: None,
-        date: onus::text::Date::from_unix(0),
-        as_of: None,
-    });
+    assert_eq!(
+        classification.rows.len(),
+        inventory.rows.len(),
+        "every row has an outcome"
+    );
+    let not_assessed = classification
+        .rows
+        .iter()
+        .any(|o| o.status != onus::classify::RowStatus::Assessed);
+    assert!(
+        !not_assessed || !classification.diagnostics.is_empty(),
+        "a row not assessed is always reported"
+    );
+    let _ = onus::report::build(
+        c,
+        &inventory,
+        &classification,
+        &onus::report::ReportOptions {
+            frameworks: Vec::new(),
+            title: None,
+            org: None,
+            date: onus::text::Date::from_unix(0),
+            as_of: None,
+        },
+    );
 });

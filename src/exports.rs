@@ -66,6 +66,22 @@ fn provider_text(c: &ControlOut) -> String {
     text
 }
 
+/// A control as a questionnaire row: id, label, owner, owner summary, what the provider
+/// does, what the customer does, services, related controls, CAIQ ownership.
+fn control_cells(c: &ControlOut, owner: &str, label: String) -> Vec<String> {
+    vec![
+        c.id.clone(),
+        label,
+        owner.to_string(),
+        c.summary.clone(),
+        provider_text(c),
+        parts_text(&c.customer),
+        c.services_text.clone(),
+        related_text(c),
+        caiq_ownership(c.owner).to_string(),
+    ]
+}
+
 fn related_text(c: &ControlOut) -> String {
     c.related
         .iter()
@@ -117,19 +133,10 @@ const QUESTIONNAIRE_HEADER: [&str; 11] = [
 pub fn questionnaire_csv(report: &Report, bom: bool) -> Vec<u8> {
     let rows = report.frameworks.iter().flat_map(|f| {
         f.controls.iter().map(move |c| {
-            vec![
-                f.selection.clone(),
-                c.id.clone(),
-                c.label.clone(),
-                c.owner.id().to_string(),
-                c.summary.clone(),
-                provider_text(c),
-                parts_text(&c.customer),
-                c.services_text.clone(),
-                related_text(c),
-                caiq_ownership(c.owner).to_string(),
-                c.areas.join(" "),
-            ]
+            let mut row = vec![f.selection.clone()];
+            row.extend(control_cells(c, c.owner.id(), c.label.clone()));
+            row.push(c.areas.join(" "));
+            row
         })
     });
     csv_bytes(&QUESTIONNAIRE_HEADER, rows, bom)
@@ -455,19 +462,8 @@ fn framework_sheet(
             Some(t) => format!("{}\n{t}", c.label),
             None => c.label.clone(),
         };
-        let cells = [
-            c.id.clone(),
-            label,
-            c.owner.display().to_string(),
-            c.summary.clone(),
-            provider_text(c),
-            parts_text(&c.customer),
-            c.services_text.clone(),
-            related_text(c),
-            caiq_ownership(c.owner).to_string(),
-            String::new(),
-            String::new(),
-        ];
+        let mut cells = control_cells(c, c.owner.display(), label);
+        cells.extend([String::new(), String::new()]);
         for (col, text) in cells.iter().enumerate() {
             let style = if col == 2 || col == 3 {
                 styles.owner(c.owner)

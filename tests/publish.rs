@@ -226,6 +226,17 @@ fn an_interrupted_pack_leaves_nothing_behind() {
     );
 }
 
+/// A pack of the sample inventory in `dir/pack`.
+fn sample_pack(dir: &Path) -> PathBuf {
+    let pack = dir.join("pack");
+    assert!(
+        onus(&["pack", "samples/inventory.csv", "-o", s(&pack), "-q"])
+            .status
+            .success()
+    );
+    pack
+}
+
 fn inventory(dir: &Path, name: &str, rows: &[&str]) -> PathBuf {
     let path = dir.join(name);
     let mut text = String::from("service,variant,account,duty.encryption,rationale\n");
@@ -301,12 +312,7 @@ fn diff_sees_variant_and_override_changes_and_identical_inputs() {
 #[test]
 fn diff_compares_a_pack_with_an_inventory() {
     let (_t, dir) = tmp();
-    let pack = dir.join("pack");
-    assert!(
-        onus(&["pack", "samples/inventory.csv", "-o", s(&pack), "-q"])
-            .status
-            .success()
-    );
+    let pack = sample_pack(&dir);
     let o = onus(&[
         "diff",
         s(&pack),
@@ -325,12 +331,7 @@ fn diff_compares_a_pack_with_an_inventory() {
 #[test]
 fn a_pack_can_be_rebuilt_in_place_with_force() {
     let (_t, dir) = tmp();
-    let pack = dir.join("pack");
-    assert!(
-        onus(&["pack", "samples/inventory.csv", "-o", s(&pack), "-q"])
-            .status
-            .success()
-    );
+    let pack = sample_pack(&dir);
     let again = onus(&[
         "pack",
         "tests/fixtures/seed-inventory.csv",
@@ -356,12 +357,7 @@ fn a_pack_can_be_rebuilt_in_place_with_force() {
 #[test]
 fn verify_never_follows_links_or_opens_special_files() {
     let (_t, dir) = tmp();
-    let pack = dir.join("pack");
-    assert!(
-        onus(&["pack", "samples/inventory.csv", "-o", s(&pack), "-q"])
-            .status
-            .success()
-    );
+    let pack = sample_pack(&dir);
     let outside = dir.join("outside.md");
     std::fs::copy(pack.join("responsibility-matrix.md"), &outside).unwrap();
     std::fs::remove_file(pack.join("responsibility-matrix.md")).unwrap();
@@ -388,12 +384,7 @@ fn verify_never_follows_links_or_opens_special_files() {
 #[test]
 fn a_manifest_listing_a_file_twice_is_refused() {
     let (_t, dir) = tmp();
-    let pack = dir.join("pack");
-    assert!(
-        onus(&["pack", "samples/inventory.csv", "-o", s(&pack), "-q"])
-            .status
-            .success()
-    );
+    let pack = sample_pack(&dir);
     let path = pack.join("manifest.json");
     let mut manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();

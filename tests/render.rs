@@ -33,6 +33,15 @@ fn pdf_of(name: &str) -> (Vec<u8>, lopdf::Document) {
     (bytes, doc)
 }
 
+/// The PDF of a fixture written to a temporary file, for the command-line tools.
+fn pdf_file(name: &str) -> (tempfile::TempDir, std::path::PathBuf, lopdf::Document) {
+    let (bytes, doc) = pdf_of(name);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("r.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    (tmp, path, doc)
+}
+
 #[test]
 fn pdf_has_pages_embedded_fonts_and_an_outline() {
     let (_, doc) = pdf_of("seed-inventory.csv");
@@ -64,10 +73,7 @@ fn pdf_text_is_extractable_and_pages_are_numbered() {
     if !tool("pdftotext") {
         return;
     }
-    let (bytes, doc) = pdf_of("seed-inventory.csv");
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("r.pdf");
-    std::fs::write(&path, &bytes).unwrap();
+    let (_tmp, path, doc) = pdf_file("seed-inventory.csv");
     let out = Command::new("pdftotext")
         .arg("-layout")
         .arg(&path)
@@ -93,10 +99,7 @@ fn pdf_passes_qpdf_check() {
     if !tool("qpdf") {
         return;
     }
-    let (bytes, _) = pdf_of("hostile.csv");
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("r.pdf");
-    std::fs::write(&path, &bytes).unwrap();
+    let (_tmp, path, _) = pdf_file("hostile.csv");
     let out = Command::new("qpdf")
         .arg("--check")
         .arg(&path)

@@ -30,6 +30,18 @@ env = dict(os.environ, PATH=f'{bindir}:{os.environ["PATH"]}')
 env['SOURCE_DATE_EPOCH'] = '1767225600'  # 2026-01-01: pages must not change by the day
 
 problems, stale = [], []
+
+
+def emit(rel, text):
+    """Writes book/src/<rel>, or with --check records it as stale if it differs."""
+    dst = DST / rel
+    if '--check' in sys.argv:
+        if not dst.exists() or dst.read_text() != text:
+            stale.append(str(rel))
+    else:
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_text(text)
+
 for page in sorted(SRC.rglob('*.md')):
     rel = page.relative_to(SRC)
     work = scratch / str(rel).replace('/', '_')
@@ -55,16 +67,9 @@ for page in sorted(SRC.rglob('*.md')):
         out.extend(lines)
         if mode == '?':
             out += ['$ echo $?', str(p.returncode)]
-    dst = DST / rel
-    text = '\n'.join(out)
     if '--check' in sys.argv and str(rel) == 'SUMMARY.md':
         continue  # checked below, with the sample site's entries
-    if '--check' in sys.argv:
-        if not dst.exists() or dst.read_text() != text:
-            stale.append(str(rel))
-    else:
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        dst.write_text(text)
+    emit(rel, '\n'.join(out))
 # The sample site: `onus book` on the samples, as a chapter of the guide.
 site = scratch / 'site'
 p = subprocess.run([str(binary), 'book', 'samples/inventory.csv', '-f', 'soc2', '--date', '2026-01-01',
@@ -88,13 +93,7 @@ else:
     summary = summary.split('\n# Sample site')[0].rstrip('\n') + '\n\n# Sample site\n\n' + '\n'.join(entries) + '\n'
     generated[pathlib.Path('SUMMARY.md')] = summary
     for rel, text in generated.items():
-        dst = DST / rel
-        if '--check' in sys.argv:
-            if not dst.exists() or dst.read_text() != text:
-                stale.append(str(rel))
-        else:
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            dst.write_text(text)
+        emit(rel, text)
 shutil.rmtree(scratch)
 for p in problems:
     print(p, file=sys.stderr)

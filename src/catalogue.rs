@@ -289,6 +289,13 @@ impl Catalogue {
         Ok(catalogue)
     }
 
+    /// The position of a service of this catalogue (services are sorted by id).
+    pub fn service_index(&self, service: &Service) -> usize {
+        self.services
+            .binary_search_by(|s| s.id.cmp(&service.id))
+            .expect("a service of this catalogue")
+    }
+
     pub fn framework(&self, id: &str) -> Option<&crate::framework::Framework> {
         self.frameworks.iter().find(|f| f.id == id)
     }

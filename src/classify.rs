@@ -143,11 +143,7 @@ pub fn classify(
         };
         let (status, key) = match catalogue.lookup(written, provider) {
             Lookup::Service(service) => {
-                let service_index = catalogue
-                    .services
-                    .iter()
-                    .position(|s| s.id == service.id)
-                    .expect("looked-up service is in the catalogue");
+                let service_index = catalogue.service_index(service);
                 let variant_cell = match row.get(cols.variant) {
                     "" => default_variants.get(&service.id).map_or("", String::as_str),
                     given => given,

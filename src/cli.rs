@@ -9,7 +9,7 @@ use crate::join::Selection;
 use crate::pdf::Paper;
 use crate::render::{Format, Renderer};
 use crate::report::{self, Report, ReportOptions};
-use crate::text::{normalise, Date};
+use crate::text::{normalise, plural, Date};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
@@ -517,10 +517,6 @@ fn check_command(args: CheckArgs, out: &mut dyn Write) -> Result<u8> {
     } else {
         0
     })
-}
-
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn find_service<'c>(catalogue: &'c Catalogue, text: &str) -> Result<&'c Service> {

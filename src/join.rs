@@ -193,15 +193,11 @@ fn services_text(per_service: &BTreeMap<String, Owner>) -> String {
             parts.push(format!(
                 "{}: the other {}",
                 owner.display(),
-                plural(largest.len())
+                crate::text::plural(largest.len(), "service")
             ));
             parts.join("; ")
         }
     }
-}
-
-fn plural(n: usize) -> String {
-    format!("{n} service{}", if n == 1 { "" } else { "s" })
 }
 
 pub fn join(

@@ -166,15 +166,17 @@ fn a_java_app_on_ec2_is_patched_by_the_customer_and_aws_runs_only_hardware_and_p
 
 // 3B. Container services (ECS, EKS, Fargate): the seed's component table.
 
+const CONTAINER_SERVICES: [(&str, Option<&str>); 5] = [
+    ("ECS", Some("ec2")),
+    ("ECS", Some("fargate")),
+    ("EKS", Some("self-managed-nodes")),
+    ("EKS", Some("fargate")),
+    ("Fargate", None),
+];
+
 #[test]
 fn container_table_ec2_hardware_is_aws() {
-    for (s, v) in [
-        ("ECS", Some("ec2")),
-        ("ECS", Some("fargate")),
-        ("EKS", Some("self-managed-nodes")),
-        ("EKS", Some("fargate")),
-        ("Fargate", None),
-    ] {
+    for (s, v) in CONTAINER_SERVICES {
         assert_eq!(owner(s, v, "hardware"), Provider, "{s} {v:?}");
     }
 }
@@ -202,13 +204,7 @@ fn container_table_self_managed_worker_nodes_are_the_customers() {
 
 #[test]
 fn container_table_images_and_application_code_are_the_customers() {
-    for (s, v) in [
-        ("ECS", Some("ec2")),
-        ("ECS", Some("fargate")),
-        ("EKS", Some("self-managed-nodes")),
-        ("EKS", Some("fargate")),
-        ("Fargate", None),
-    ] {
+    for (s, v) in CONTAINER_SERVICES {
         assert_eq!(owner(s, v, "application-code"), Customer, "{s} {v:?}");
     }
 }

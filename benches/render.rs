@@ -111,7 +111,7 @@ fn run(scenario: &str) {
     let renderer = Renderer::new(None, Default::default()).unwrap();
     let mut line = format!(
         "{scenario:<20} rows {:>6}  load {:>6.1} ms  parse {:>6.1} ms  classify+join {:>6.1} ms",
-        inv.rows.len(),
+        inv.len(),
         load.as_secs_f64() * 1e3,
         parse.as_secs_f64() * 1e3,
         assess.as_secs_f64() * 1e3

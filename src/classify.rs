@@ -24,12 +24,12 @@ pub enum RowStatus {
     Skipped,
 }
 
-#[derive(Debug, Clone)]
+/// What became of one inventory row (rows are in file order).
+#[derive(Debug, Clone, Copy)]
 pub struct RowOutcome {
-    pub row: usize,
     pub status: RowStatus,
     /// Index into [`Classification::entries`], where the row belongs to one.
-    pub entry: Option<usize>,
+    pub entry: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -92,6 +92,22 @@ struct Statement {
 /// service id (`--variant aws.eks=fargate`): exports such as billing have no such column.
 pub type DefaultVariants = BTreeMap<String, String>;
 
+/// What a row's service cell, provider and variant resolve to: the same for every row
+/// that writes them alike, so it is worked out once per distinct triple.
+struct Resolution {
+    status: RowStatus,
+    key: Option<EntryKey>,
+    /// A problem to report, with the lines of every row it holds for.
+    problem: Option<(Level, String)>,
+}
+
+/// A problem that recurs on many rows, reported once: its first lines and its count.
+#[derive(Default)]
+struct Group {
+    lines: Vec<u64>,
+    count: usize,
+}
+
 pub fn classify(
     catalogue: &Catalogue,
     inventory: &Inventory,
@@ -100,189 +116,136 @@ pub fn classify(
     let file = inventory.file.as_str();
     let cols = &inventory.columns;
     let mut diagnostics = Vec::new();
-    let mut entries: BTreeMap<EntryKey, (String, Vec<usize>)> = BTreeMap::new();
-    let mut row_keys: Vec<(RowStatus, Option<EntryKey>)> = Vec::with_capacity(inventory.rows.len());
-    // Problems that recur on many rows are reported once per distinct value.
-    let mut grouped: BTreeMap<(Level, String), Vec<u64>> = BTreeMap::new();
+    // Entries in order of first use: key, the name as first written, rows.
+    let mut slots: Vec<(EntryKey, String, Vec<usize>)> = Vec::new();
+    let mut slot_of: BTreeMap<EntryKey, usize> = BTreeMap::new();
+    let mut grouped: BTreeMap<(Level, String), Group> = BTreeMap::new();
+    // By (service, provider, variant) cell ids: the resolution, its slot and group.
+    type Resolved = (RowStatus, Option<usize>, Option<(Level, String)>);
+    let mut cache: rustc_hash::FxHashMap<(u32, u32, u32), Resolved> = Default::default();
+    let mut row_slots: Vec<(RowStatus, Option<usize>)> = Vec::with_capacity(inventory.len());
 
-    for (i, row) in inventory.rows.iter().enumerate() {
-        let written = inventory.service_of(row);
-        if written.is_empty() {
+    for i in 0..inventory.len() {
+        let line = inventory.lines[i];
+        let written_id = inventory.service_id(i);
+        if written_id == 0 {
             diagnostics.push(Diagnostic::new(
                 Level::Error,
                 file,
-                Some(row.line),
+                Some(line),
                 "the service cell is empty; name the service or delete the row (the row counts as unassessed)",
             ));
-            row_keys.push((RowStatus::Unassessed, None));
+            row_slots.push((RowStatus::Unassessed, None));
             continue;
         }
-        let provider_cell = row.get(cols.provider);
-        let provider = if provider_cell.is_empty() {
-            None
-        } else {
-            match catalogue.provider(provider_cell) {
-                Some(p) => Some(p.id.as_str()),
-                None => {
-                    let known: Vec<&str> =
-                        catalogue.providers.iter().map(|p| p.id.as_str()).collect();
-                    grouped.entry((Level::Error, format!(
-                        "no catalogue for provider \"{provider_cell}\" (onus knows: {}); \"{written}\" is shown as unassessed. Add a catalogue with --data",
-                        known.join(", ")
-                    ))).or_default().push(row.line);
-                    let key = unknown_key(written);
-                    entries
-                        .entry(key.clone())
-                        .or_insert_with(|| (written.to_string(), Vec::new()))
-                        .1
-                        .push(i);
-                    row_keys.push((RowStatus::Unassessed, Some(key)));
-                    continue;
-                }
+        let triple = (
+            written_id,
+            inventory.id(i, cols.provider),
+            inventory.id(i, cols.variant),
+        );
+        let (status, slot, problem) = cache.entry(triple).or_insert_with(|| {
+            let written = inventory.strings.get(triple.0);
+            let resolution = resolve(
+                catalogue,
+                written,
+                inventory.strings.get(triple.1),
+                inventory.strings.get(triple.2),
+                default_variants,
+            );
+            let slot = resolution.key.map(|key| {
+                *slot_of.entry(key.clone()).or_insert_with(|| {
+                    slots.push((key, written.to_string(), Vec::new()));
+                    slots.len() - 1
+                })
+            });
+            (resolution.status, slot, resolution.problem)
+        });
+        if let Some(problem) = problem {
+            let group = grouped.entry(problem.clone()).or_default();
+            group.count += 1;
+            if group.lines.len() < SHOWN_LINES {
+                group.lines.push(line);
             }
-        };
-        let (status, key) = match catalogue.lookup(written, provider) {
-            Lookup::Service(service) => {
-                let service_index = catalogue.service_index(service);
-                let variant_cell = match row.get(cols.variant) {
-                    "" => default_variants.get(&service.id).map_or("", String::as_str),
-                    given => given,
-                };
-                let assessed = |variant| {
-                    (
-                        RowStatus::Assessed,
-                        EntryKey::Assessed {
-                            service: service_index,
-                            variant,
-                        },
-                    )
-                };
-                if variant_cell.is_empty() {
-                    assessed(None)
-                } else if let Some(v) = service.variant(variant_cell) {
-                    assessed(service.variants.iter().position(|x| x.id == v.id))
-                } else if service.variants.is_empty() {
-                    // The inventory says the service is used in a way the catalogue does
-                    // not describe (ECS Fargate with launch type EXTERNAL): nothing can
-                    // be assumed about the provider's part.
-                    grouped.entry((Level::Error, format!(
-                        "{} has no variants, so the catalogue does not know it used as \"{variant_cell}\"; shown as unassessed. Remove the variant, or name the service it describes",
-                        service.id
-                    ))).or_default().push(row.line);
-                    (RowStatus::Unassessed, unknown_key(written))
-                } else {
-                    grouped.entry((Level::Error, format!(
-                        "\"{variant_cell}\" is not a variant of {} (expected one of: {}); the customer is assumed to own the duties that depend on it",
-                        service.id,
-                        service.variant_ids()
-                    ))).or_default().push(row.line);
-                    assessed(None)
-                }
-            }
-            Lookup::NotService(ns) => {
-                grouped
-                    .entry((
-                        Level::Note,
-                        format!(
-                            "\"{written}\" is a billing line, not a service ({}); skipped",
-                            ns.reason
-                        ),
-                    ))
-                    .or_default()
-                    .push(row.line);
-                row_keys.push((RowStatus::Skipped, None));
-                continue;
-            }
-            Lookup::Ambiguous(services) => {
-                let ids: Vec<&str> = services.iter().map(|s| s.id.as_str()).collect();
-                grouped.entry((Level::Error, format!(
-                    "\"{written}\" could be {}; add a provider column to say which. Shown as unassessed",
-                    ids.join(" or ")
-                ))).or_default().push(row.line);
-                (RowStatus::Unassessed, unknown_key(written))
-            }
-            Lookup::Unknown { suggestions } => {
-                let hint = if suggestions.is_empty() {
-                    String::new()
-                } else {
-                    let names: Vec<String> = suggestions
-                        .iter()
-                        .map(|s| format!("{} ({})", s.id, s.name))
-                        .collect();
-                    format!(" (did you mean {}?)", names.join(", "))
-                };
-                grouped.entry((Level::Error, format!(
-                    "unknown service \"{written}\"{hint}, shown as unassessed in every area; correct the name, or add the service with --data"
-                ))).or_default().push(row.line);
-                (RowStatus::Unassessed, unknown_key(written))
-            }
-        };
-        entries
-            .entry(key.clone())
-            .or_insert_with(|| (written.to_string(), Vec::new()))
-            .1
-            .push(i);
-        row_keys.push((status, Some(key)));
+        }
+        if let Some(slot) = *slot {
+            slots[slot].2.push(i);
+        }
+        row_slots.push((*status, *slot));
     }
 
-    for ((level, message), lines) in grouped {
+    for ((level, message), group) in grouped {
         diagnostics.push(Diagnostic::new(
             level,
             file,
-            lines.first().copied(),
-            with_lines(&message, &lines),
+            group.lines.first().copied(),
+            with_lines(&message, &group.lines, group.count),
         ));
     }
 
-    let keys: Vec<EntryKey> = entries.keys().cloned().collect();
+    // Entries in key order; a slot's place in it is its entry index.
+    let mut order: Vec<usize> = (0..slots.len()).collect();
+    order.sort_by(|&a, &b| slots[a].0.cmp(&slots[b].0));
+    let mut index_of = vec![0u32; slots.len()];
+    for (index, &slot) in order.iter().enumerate() {
+        index_of[slot] = index as u32;
+    }
+    let mut taken: Vec<Option<(EntryKey, String, Vec<usize>)>> =
+        slots.into_iter().map(Some).collect();
     let mut overrides = Vec::new();
-    let built: Vec<Entry> = entries
-        .into_iter()
-        .map(|(key, (written, rows))| match key {
-            EntryKey::Assessed { service, variant } => {
-                build_entry(catalogue, inventory, service, variant, written, rows, &mut overrides, &mut diagnostics)
-            }
-            EntryKey::Unknown(_) => {
-                for &r in &rows {
-                    let row = &inventory.rows[r];
-                    for &(col, area) in &cols.duties {
-                        if !row.cells[col].trim().is_empty() {
-                            diagnostics.push(Diagnostic::new(
-                                Level::Warning,
-                                file,
-                                Some(row.line),
-                                format!("the override duty.{} is ignored: \"{written}\" is unassessed", catalogue.areas[area].id),
-                            ));
-                        }
-                    }
-                }
-                Entry {
-                    service: None,
-                    variant: None,
-                    duties: catalogue
-                        .areas
-                        .iter()
-                        .map(|_| Duty {
-                            owner: Owner::Unassessed,
-                            basis: Basis::Unassessed,
-                            reason: format!("\"{written}\" is not in the catalogue: nobody has assessed who owns this duty."),
-                            source: None,
-                        })
-                        .collect(),
+    let built: Vec<Entry> = order
+        .iter()
+        .map(|&slot| {
+            let (key, written, rows) = taken[slot].take().expect("each slot once");
+            match key {
+                EntryKey::Assessed { service, variant } => build_entry(
+                    catalogue,
+                    inventory,
+                    service,
+                    variant,
                     written,
                     rows,
+                    &mut overrides,
+                    &mut diagnostics,
+                ),
+                EntryKey::Unknown(_) => {
+                    for &r in &rows {
+                        for &(col, area) in &cols.duties {
+                            if !inventory.get(r, Some(col)).is_empty() {
+                                diagnostics.push(Diagnostic::new(
+                                    Level::Warning,
+                                    file,
+                                    Some(inventory.lines[r]),
+                                    format!("the override duty.{} is ignored: \"{written}\" is unassessed", catalogue.areas[area].id),
+                                ));
+                            }
+                        }
+                    }
+                    Entry {
+                        service: None,
+                        variant: None,
+                        duties: catalogue
+                            .areas
+                            .iter()
+                            .map(|_| Duty {
+                                owner: Owner::Unassessed,
+                                basis: Basis::Unassessed,
+                                reason: format!("\"{written}\" is not in the catalogue: nobody has assessed who owns this duty."),
+                                source: None,
+                            })
+                            .collect(),
+                        written,
+                        rows,
+                    }
                 }
             }
         })
         .collect();
 
-    let rows = row_keys
+    let rows = row_slots
         .into_iter()
-        .enumerate()
-        .map(|(row, (status, key))| RowOutcome {
-            row,
+        .map(|(status, slot)| RowOutcome {
             status,
-            entry: key.map(|k| keys.binary_search(&k).expect("every row key is an entry")),
+            entry: slot.map(|s| index_of[s]),
         })
         .collect();
     overrides.sort_by(|a: &OverrideRecord, b| {
@@ -295,6 +258,106 @@ pub fn classify(
         diagnostics,
     }
 }
+
+/// What a service cell (with the row's provider and variant cells) resolves to.
+fn resolve(
+    catalogue: &Catalogue,
+    written: &str,
+    provider_cell: &str,
+    variant_cell: &str,
+    default_variants: &DefaultVariants,
+) -> Resolution {
+    let unassessed = |problem: String| Resolution {
+        status: RowStatus::Unassessed,
+        key: Some(unknown_key(written)),
+        problem: Some((Level::Error, problem)),
+    };
+    let provider = if provider_cell.is_empty() {
+        None
+    } else {
+        match catalogue.provider(provider_cell) {
+            Some(p) => Some(p.id.as_str()),
+            None => {
+                let known: Vec<&str> = catalogue.providers.iter().map(|p| p.id.as_str()).collect();
+                return unassessed(format!(
+                    "no catalogue for provider \"{provider_cell}\" (onus knows: {}); \"{written}\" is shown as unassessed. Add a catalogue with --data",
+                    known.join(", ")
+                ));
+            }
+        }
+    };
+    match catalogue.lookup(written, provider) {
+        Lookup::Service(service) => {
+            let service_index = catalogue.service_index(service);
+            let variant_cell = match variant_cell {
+                "" => default_variants.get(&service.id).map_or("", String::as_str),
+                given => given,
+            };
+            let assessed = |variant, problem| Resolution {
+                status: RowStatus::Assessed,
+                key: Some(EntryKey::Assessed {
+                    service: service_index,
+                    variant,
+                }),
+                problem,
+            };
+            if variant_cell.is_empty() {
+                assessed(None, None)
+            } else if let Some(v) = service.variant(variant_cell) {
+                assessed(service.variants.iter().position(|x| x.id == v.id), None)
+            } else if service.variants.is_empty() {
+                // The inventory says the service is used in a way the catalogue does
+                // not describe (ECS Fargate with launch type EXTERNAL): nothing can
+                // be assumed about the provider's part.
+                unassessed(format!(
+                    "{} has no variants, so the catalogue does not know it used as \"{variant_cell}\"; shown as unassessed. Remove the variant, or name the service it describes",
+                    service.id
+                ))
+            } else {
+                assessed(None, Some((Level::Error, format!(
+                    "\"{variant_cell}\" is not a variant of {} (expected one of: {}); the customer is assumed to own the duties that depend on it",
+                    service.id,
+                    service.variant_ids()
+                ))))
+            }
+        }
+        Lookup::NotService(ns) => Resolution {
+            status: RowStatus::Skipped,
+            key: None,
+            problem: Some((
+                Level::Note,
+                format!(
+                    "\"{written}\" is a billing line, not a service ({}); skipped",
+                    ns.reason
+                ),
+            )),
+        },
+        Lookup::Ambiguous(services) => {
+            let ids: Vec<&str> = services.iter().map(|s| s.id.as_str()).collect();
+            unassessed(format!(
+                "\"{written}\" could be {}; add a provider column to say which. Shown as unassessed",
+                ids.join(" or ")
+            ))
+        }
+        Lookup::Unknown { suggestions } => {
+            let hint = if suggestions.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> = suggestions
+                    .iter()
+                    .map(|s| format!("{} ({})", s.id, s.name))
+                    .collect();
+                format!(" (did you mean {}?)", names.join(", "))
+            };
+            unassessed(format!(
+                "unknown service \"{written}\"{hint}, shown as unassessed in every area; correct the name, or add the service with --data"
+            ))
+        }
+    }
+}
+
+/// How many lines a grouped message names before "and N more".
+const SHOWN_LINES: usize = 5;
 
 /// A rationale says why in words: "." or "x" is not one.
 fn is_rationale(text: &str) -> bool {
@@ -312,22 +375,19 @@ fn unknown_key(written: &str) -> EntryKey {
     })
 }
 
-/// `message (lines 3, 9, 12 and 40 more)` for a message that holds for several rows.
-fn with_lines(message: &str, lines: &[u64]) -> String {
-    if lines.len() < 2 {
+/// `message (43 rows: lines 3, 9, 12, 20, 31 and 38 more)` for a message that holds for
+/// `count` rows, the first of them at `lines`.
+fn with_lines(message: &str, lines: &[u64], count: usize) -> String {
+    if count < 2 {
         return message.to_string();
     }
-    let shown: Vec<String> = lines.iter().take(5).map(u64::to_string).collect();
-    let more = if lines.len() > 5 {
-        format!(" and {} more", lines.len() - 5)
+    let shown: Vec<String> = lines.iter().take(SHOWN_LINES).map(u64::to_string).collect();
+    let more = if count > shown.len() {
+        format!(" and {} more", count - shown.len())
     } else {
         String::new()
     };
-    format!(
-        "{message} ({} rows: lines {}{more})",
-        lines.len(),
-        shown.join(", ")
-    )
+    format!("{message} ({count} rows: lines {}{more})", shown.join(", "))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -345,7 +405,7 @@ fn build_entry(
     let service = &catalogue.services[service_index];
     let variant = variant_index.map(|v| &service.variants[v]);
     let mut duties = catalogue.duties(service, variant);
-    let first_line = inventory.rows[rows[0]].line;
+    let first_line = inventory.lines[rows[0]];
 
     let assumed: Vec<&str> = duties
         .iter()
@@ -365,7 +425,12 @@ fn build_entry(
                     assumed.join(", "),
                     id = service.id,
                 ),
-                &rows.iter().map(|&r| inventory.rows[r].line).collect::<Vec<_>>(),
+                &rows
+                    .iter()
+                    .take(SHOWN_LINES)
+                    .map(|&r| inventory.lines[r])
+                    .collect::<Vec<_>>(),
+                rows.len(),
             ),
         ));
     }
@@ -374,12 +439,11 @@ fn build_entry(
         let statements: Vec<Option<Statement>> = rows
             .iter()
             .map(|&r| {
-                let row = &inventory.rows[r];
-                let value = row.cells[col].trim();
+                let value = inventory.get(r, Some(col));
                 (!value.is_empty()).then(|| Statement {
-                    line: row.line,
+                    line: inventory.lines[r],
                     value: value.to_string(),
-                    rationale: row.get(inventory.columns.rationale).to_string(),
+                    rationale: inventory.get(r, inventory.columns.rationale).to_string(),
                 })
             })
             .collect();
@@ -392,7 +456,7 @@ fn build_entry(
         // Each row's candidate: its valid override, or the catalogue's owner.
         let mut candidates: Vec<(u64, Duty)> = Vec::new();
         for (statement, &r) in statements.iter().zip(&rows) {
-            let line = inventory.rows[r].line;
+            let line = inventory.lines[r];
             let Some(st) = statement else {
                 candidates.push((line, catalogue_duty.clone()));
                 continue;

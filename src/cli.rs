@@ -125,6 +125,10 @@ pub struct InventoryArgs {
     /// Assume a variant for a service whose rows name none, e.g. aws.eks=fargate (repeatable).
     #[arg(long = "variant", value_name = "SERVICE=VARIANT")]
     pub variants: Vec<String>,
+    /// How many inventory rows the documents' appendix lists (MD, HTML, PDF, xlsx); the
+    /// JSON lists every row.
+    #[arg(long, value_name = "N", default_value_t = crate::inventory::APPENDIX_ROWS)]
+    pub appendix_rows: usize,
 }
 
 #[derive(Args)]
@@ -333,6 +337,7 @@ fn read_inventory(input: &InventoryArgs, catalogue: &Catalogue) -> Result<Invent
     let options = ReadOptions {
         service_column: input.service_column.clone(),
         delimiter: input.delimiter,
+        full_rows: input.appendix_rows,
     };
     Ok(Inventory::read(&input.inventory, &options, catalogue)?)
 }
@@ -507,7 +512,7 @@ fn check_command(args: CheckArgs, out: &mut dyn Write) -> Result<u8> {
     eprintln!(
         "{}: {}, {} ({unknown} unassessed); {}, {}",
         inventory.file,
-        plural(inventory.rows.len(), "row"),
+        plural(inventory.len(), "row"),
         plural(services, "service"),
         plural(errors, "error"),
         plural(warnings, "warning"),
@@ -1090,6 +1095,8 @@ fn diff_side(
         service_column: None,
         delimiter: None,
         variants: args.variants.clone(),
+        // A diff compares services and duties, never the appendix.
+        appendix_rows: 0,
     };
     let inventory = read_inventory(&input, catalogue)?;
     let options = ReportOptions {

@@ -370,23 +370,36 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
         ("Status", 12.0),
     ];
     header.extend(columns.iter().map(|c| (c.as_str(), 20.0)));
-    table(sheet, &styles, &header, report.inventory.len())?;
+    let omitted = report.inventory.omitted();
+    let listed = report.inventory.listed() + usize::from(omitted > 0);
+    table(sheet, &styles, &header, listed)?;
     let column_keys = crate::report::column_keys(columns);
-    for (i, r) in report.inventory.iter().enumerate() {
+    if omitted > 0 {
+        put(
+            sheet,
+            listed as u32,
+            1,
+            &format!(
+                "{omitted} more rows are not listed here (--appendix-rows); responsibility-matrix.json lists every row"
+            ),
+            &styles.wrap,
+        )?;
+    }
+    for (i, r) in report.inventory.head().enumerate() {
         let row = i as u32 + 1;
         sheet.write_number_with_format(row, 0, r.line as f64, &styles.wrap)?;
         put(
             sheet,
             row,
             1,
-            r.service.as_deref().unwrap_or("—"),
+            r.service.unwrap_or("—"),
             &styles.wrap,
         )?;
         put(
             sheet,
             row,
             2,
-            r.variant.as_deref().unwrap_or(""),
+            r.variant.unwrap_or(""),
             &styles.wrap,
         )?;
         let status = serde_json::to_value(r.status)
@@ -404,7 +417,9 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
                 sheet,
                 row,
                 4 + j as u16,
-                r.columns.get(key).map_or("", String::as_str),
+                r.columns
+                    .and_then(|c| c.get(key))
+                    .map_or("", String::as_str),
                 &styles.wrap,
             )?;
         }

@@ -10,7 +10,6 @@
 use crate::catalogue::{closest, Catalogue};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::text::{line_col, normalise, sha256_hex};
-use std::collections::HashMap;
 
 /// Headers that name the service column, in order of preference (normalised).
 const SERVICE_HEADERS: &[&str] = &[
@@ -56,12 +55,25 @@ pub struct InventoryError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// `--service-column NAME`.
     pub service_column: Option<String>,
     /// `--delimiter`; detected when `None`.
     pub delimiter: Option<u8>,
+    /// How many of the first rows keep every cell (`--appendix-rows`): the rows the
+    /// documents' appendix lists. Later rows keep only the cells that play a role.
+    pub full_rows: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            service_column: None,
+            delimiter: None,
+            full_rows: APPENDIX_ROWS,
+        }
+    }
 }
 
 /// Which column plays which role (indexes into the header).
@@ -83,20 +95,71 @@ pub struct Columns {
     pub duties: Vec<(usize, usize)>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Row {
-    /// Line of the file where the row starts (the header is line 1).
-    pub line: u64,
-    /// One cell per header column.
-    pub cells: Vec<String>,
-}
-
-impl Row {
-    pub fn get(&self, column: Option<usize>) -> &str {
-        column.map_or("", |c| self.cells[c].trim())
+impl Columns {
+    /// Every column that plays a role: their cells are kept for every row.
+    fn roles(&self) -> impl Iterator<Item = usize> + '_ {
+        let single = [
+            self.provider,
+            self.variant,
+            self.account,
+            self.environment,
+            self.region,
+            self.rationale,
+            self.owner,
+            self.data_classification,
+        ];
+        self.service
+            .iter()
+            .copied()
+            .chain(single.into_iter().flatten())
+            .chain(self.duties.iter().map(|&(c, _)| c))
     }
 }
 
+/// How many rows keep every cell by default: the documents' inventory appendix lists
+/// this many rows (the JSON lists every row, with its role cells).
+pub const APPENDIX_ROWS: usize = 10_000;
+
+/// The distinct texts of the kept cells, each stored once: a million billing lines
+/// name a few dozen services, accounts and regions.
+#[derive(Debug, Clone)]
+pub struct Strings {
+    index: rustc_hash::FxHashMap<std::sync::Arc<str>, u32>,
+    list: Vec<std::sync::Arc<str>>,
+}
+
+impl Default for Strings {
+    fn default() -> Self {
+        let mut strings = Strings {
+            index: Default::default(),
+            list: Vec::new(),
+        };
+        strings.intern("");
+        strings
+    }
+}
+
+impl Strings {
+    /// The id of `text`; 0 is the empty text.
+    pub fn intern(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.index.get(text) {
+            return id;
+        }
+        let id = self.list.len() as u32;
+        let shared: std::sync::Arc<str> = text.into();
+        self.list.push(shared.clone());
+        self.index.insert(shared, id);
+        id
+    }
+
+    pub fn get(&self, id: u32) -> &str {
+        &self.list[id as usize]
+    }
+}
+
+/// The inventory, stored compactly: for every row its line and the (trimmed) cells of
+/// the columns that play a role, as ids into [`Strings`]; every cell only for the first
+/// [`ReadOptions::full_rows`] rows. Memory grows with the distinct texts, not the rows.
 #[derive(Debug, Clone)]
 pub struct Inventory {
     /// The path as the user gave it.
@@ -105,18 +168,54 @@ pub struct Inventory {
     pub delimiter: u8,
     pub headers: Vec<String>,
     pub columns: Columns,
-    pub rows: Vec<Row>,
+    /// Line of the file where each row starts (the header is line 1), in file order.
+    pub lines: Vec<u64>,
+    /// Per header column, its place among the kept cells of a row.
+    slots: Vec<Option<usize>>,
+    /// Row-major: `kept` ids per row.
+    cells: Vec<u32>,
+    kept: usize,
+    pub strings: Strings,
+    /// Every cell as written (untrimmed), for the first rows: see [`ReadOptions::full_rows`].
+    pub head: Vec<Vec<String>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Inventory {
-    pub fn service_of<'r>(&self, row: &'r Row) -> &'r str {
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// The id of a row's trimmed cell in `column` (0, the empty text, for no column).
+    pub fn id(&self, row: usize, column: Option<usize>) -> u32 {
+        match column.and_then(|c| self.slots[c]) {
+            Some(slot) => self.cells[row * self.kept + slot],
+            None => 0,
+        }
+    }
+
+    /// A row's trimmed cell in `column`; empty for no column.
+    pub fn get(&self, row: usize, column: Option<usize>) -> &str {
+        self.strings.get(self.id(row, column))
+    }
+
+    /// The id of the service a row names: its first non-empty service column (a billing
+    /// export leaves a product name empty on some lines).
+    pub fn service_id(&self, row: usize) -> u32 {
         self.columns
             .service
             .iter()
-            .map(|&c| row.cells[c].trim())
-            .find(|s| !s.is_empty())
-            .unwrap_or("")
+            .map(|&c| self.id(row, Some(c)))
+            .find(|&id| id != 0)
+            .unwrap_or(0)
+    }
+
+    pub fn service_of(&self, row: usize) -> &str {
+        self.strings.get(self.service_id(row))
     }
 
     pub fn read(
@@ -146,62 +245,95 @@ impl Inventory {
         };
         let mut diagnostics = Vec::new();
         let text = decode(bytes, file, &mut diagnostics)?;
+        let text: &str = &text;
         if text.trim().is_empty() {
             return Err(fail(None, "the file is empty; an inventory needs a header row naming a service column, then one row per service".into()));
         }
-        if let Some(offset) = text.find('\0') {
-            let (line, _) = line_col(&text, offset);
+        if let Some(offset) = memchr::memchr(0, text.as_bytes()) {
+            let (line, _) = line_col(text, offset);
             return Err(fail(
                 Some(line as u64),
                 "the file contains NUL bytes: it looks like a binary file, not a CSV text file"
                     .into(),
             ));
         }
-        let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(&text));
-        if let Some(offset) = unclosed_quote(&text, delimiter) {
-            let (line, _) = line_col(&text, offset);
+        let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(text));
+        if let Some(offset) = unclosed_quote(text, delimiter) {
+            let (line, _) = line_col(text, offset);
             return Err(fail(
                 Some(line as u64),
                 "a quoted cell opens here and is never closed, so every later row would be read into it; close the quote (inside a quoted cell, write a quote as \"\")".into(),
             ));
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let mut records = reader.records();
-        let headers: Vec<String> = match records.next() {
-            Some(Ok(r)) => r.iter().map(|h| h.trim().to_string()).collect(),
-            Some(Err(e)) => return Err(fail(Some(1), format!("cannot read the header row: {e}"))),
-            None => return Err(fail(None, "the file has no header row".into())),
-        };
+        fn reader_for(input: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+            csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(input)
+        }
+        let mut reader = reader_for(text.as_bytes(), delimiter);
+        let mut record = csv::ByteRecord::new();
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Err(fail(None, "the file has no header row".into())),
+            Err(e) => return Err(fail(Some(1), format!("cannot read the header row: {e}"))),
+        }
+        let headers: Vec<String> = record
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).trim().to_string())
+            .collect();
         let columns = find_columns(&headers, options, catalogue).map_err(|m| fail(Some(1), m))?;
+        // Kept cells are stored in column order.
+        let mut role = vec![false; headers.len()];
+        for column in columns.roles() {
+            role[column] = true;
+        }
+        let mut kept = 0;
+        let slots: Vec<Option<usize>> = role
+            .iter()
+            .map(|&r| {
+                r.then(|| {
+                    kept += 1;
+                    kept - 1
+                })
+            })
+            .collect();
 
         // The csv crate miscounts lines in CRLF and CR files: count them from byte offsets.
-        let starts = line_starts(&text);
-        // A record's position may point at the end of the previous line: skip to its text.
-        let line_of = |pos: Option<&csv::Position>| {
-            pos.map_or(0, |p| {
-                let mut byte = p.byte() as usize;
-                while matches!(text.as_bytes().get(byte), Some(b'\r' | b'\n')) {
-                    byte += 1;
-                }
-                starts.partition_point(|&s| s <= byte) as u64
-            })
+        let mut lines = LineCounter::new(text);
+        let mut inventory = Inventory {
+            file: file.to_string(),
+            sha256: sha256_hex(bytes),
+            delimiter,
+            columns,
+            lines: Vec::new(),
+            slots,
+            cells: Vec::new(),
+            kept,
+            strings: Strings::default(),
+            head: Vec::new(),
+            diagnostics: Vec::new(),
+            headers,
         };
-        let mut rows = Vec::new();
-        let mut seen: HashMap<String, u64> = HashMap::new();
-        for record in records {
-            let record = record.map_err(|e| {
-                fail(
-                    Some(line_of(e.position())),
-                    format!("cannot read the row: {e}"),
-                )
-            })?;
-            let line = line_of(record.position());
-            let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
-            if cells.iter().all(|c| c.trim().is_empty()) {
+        let width = inventory.headers.len();
+        // Rows by a hash of their cells, to report exact repeats: (line, bytes of the row).
+        let mut seen: rustc_hash::FxHashMap<u64, (u64, usize, usize)> = Default::default();
+        let mut first = csv::ByteRecord::new();
+        loop {
+            let start = reader.position().byte() as usize;
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| lines.line_at(p.byte() as usize));
+                    return Err(fail(Some(line), format!("cannot read the row: {e}")));
+                }
+            }
+            let end = reader.position().byte() as usize;
+            let line = lines.line_at(record.position().map_or(start, |p| p.byte() as usize));
+            let cell = |i: usize| String::from_utf8_lossy(record.get(i).unwrap_or_default());
+            if record.iter().all(|c| String::from_utf8_lossy(c).trim().is_empty()) {
                 diagnostics.push(Diagnostic::new(
                     Level::Warning,
                     file,
@@ -210,43 +342,61 @@ impl Inventory {
                 ));
                 continue;
             }
-            if cells.len() != headers.len() {
-                let message = if cells.len() < headers.len() {
+            if record.len() != width {
+                let message = if record.len() < width {
                     format!(
-                        "the row has {} cells, the header {}; the missing cells are read as empty",
-                        cells.len(),
-                        headers.len()
+                        "the row has {} cells, the header {width}; the missing cells are read as empty",
+                        record.len(),
                     )
                 } else {
-                    let extra: Vec<&str> = cells[headers.len()..]
-                        .iter()
-                        .map(String::as_str)
+                    let extra: Vec<String> = (width..record.len())
+                        .map(|i| cell(i).into_owned())
                         .filter(|c| !c.trim().is_empty())
                         .collect();
                     format!(
-                        "the row has {} cells, the header {}; the cells beyond the last column are ignored{}",
-                        cells.len(),
-                        headers.len(),
+                        "the row has {} cells, the header {width}; the cells beyond the last column are ignored{}",
+                        record.len(),
                         if extra.is_empty() { String::new() } else { format!(": {}", extra.join(", ")) }
                     )
                 };
                 diagnostics.push(Diagnostic::new(Level::Warning, file, Some(line), message));
-                cells.resize(headers.len(), String::new());
             }
-            let key = cells.join("\u{1f}");
-            if let Some(first) = seen.get(&key) {
-                diagnostics.push(Diagnostic::new(
-                    Level::Warning,
-                    file,
-                    Some(line),
-                    format!("the row repeats line {first} exactly; both are kept as rows of the same service"),
-                ));
-            } else {
-                seen.insert(key, line);
+            let same = |a: &csv::ByteRecord, b: &csv::ByteRecord| {
+                (0..width).all(|i| a.get(i).unwrap_or_default() == b.get(i).unwrap_or_default())
+            };
+            match seen.entry(row_hash(&record, width)) {
+                std::collections::hash_map::Entry::Occupied(earlier) => {
+                    let (first_line, a, b) = *earlier.get();
+                    let repeat = reader_for(&text.as_bytes()[a..b], delimiter)
+                        .read_byte_record(&mut first)
+                        .is_ok_and(|read| read && same(&first, &record));
+                    if repeat {
+                        diagnostics.push(Diagnostic::new(
+                            Level::Warning,
+                            file,
+                            Some(line),
+                            format!("the row repeats line {first_line} exactly; both are kept as rows of the same service"),
+                        ));
+                    }
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert((line, start, end));
+                }
             }
-            rows.push(Row { line, cells });
+            for (column, slot) in inventory.slots.iter().enumerate() {
+                if slot.is_some() {
+                    let id = inventory.strings.intern(cell(column).trim());
+                    inventory.cells.push(id);
+                }
+            }
+            if inventory.lines.len() < options.full_rows {
+                inventory
+                    .head
+                    .push((0..width).map(|i| cell(i).into_owned()).collect());
+            }
+            inventory.lines.push(line);
         }
-        if rows.is_empty() {
+        if inventory.is_empty() {
             diagnostics.push(Diagnostic::new(
                 Level::Warning,
                 file,
@@ -254,25 +404,71 @@ impl Inventory {
                 "the inventory has a header but no rows; the report will be empty",
             ));
         }
-        Ok(Inventory {
-            file: file.to_string(),
-            sha256: sha256_hex(bytes),
-            delimiter,
-            headers,
-            columns,
-            rows,
-            diagnostics,
-        })
+        inventory.diagnostics = diagnostics;
+        Ok(inventory)
+    }
+}
+
+/// A hash of a row's cells, padded to the header's width (a short row and the same row
+/// with its empty cells written out are the same row).
+fn row_hash(record: &csv::ByteRecord, width: usize) -> u64 {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    for i in 0..width {
+        let cell = record.get(i).unwrap_or_default();
+        hasher.write_usize(cell.len());
+        hasher.write(cell);
+    }
+    hasher.finish()
+}
+
+/// Lines of byte offsets, for offsets that mostly come in increasing order; `\r\n`,
+/// `\n` and a lone `\r` each end a line.
+struct LineCounter<'t> {
+    bytes: &'t [u8],
+    /// The last offset asked for, and its line.
+    at: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    fn new(text: &'t str) -> Self {
+        LineCounter {
+            bytes: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of the text at `offset`; a record's position may point at the end of
+    /// the previous line, so line breaks there are skipped.
+    fn line_at(&mut self, mut offset: usize) -> u64 {
+        while matches!(self.bytes.get(offset), Some(b'\r' | b'\n')) {
+            offset += 1;
+        }
+        if offset < self.at {
+            self.at = 0;
+            self.line = 1;
+        }
+        let span = &self.bytes[self.at..offset.min(self.bytes.len())];
+        for i in memchr::memchr2_iter(b'\n', b'\r', span) {
+            // A `\r` followed by `\n` is counted at its `\n`.
+            if span[i] == b'\n' || self.bytes.get(self.at + i + 1) != Some(&b'\n') {
+                self.line += 1;
+            }
+        }
+        self.at = offset;
+        self.line
     }
 }
 
 /// UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is an error naming
 /// the line of the first bad byte.
-fn decode(
-    bytes: &[u8],
+fn decode<'b>(
+    bytes: &'b [u8],
     file: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<String, InventoryError> {
+) -> Result<std::borrow::Cow<'b, str>, InventoryError> {
     let utf16 = match bytes {
         [0xFF, 0xFE, rest @ ..] => {
             Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16, "UTF-16LE"))
@@ -295,7 +491,7 @@ fn decode(
         return match text {
             Ok(text) => {
                 diagnostics.push(Diagnostic::new(Level::Note, file, None, format!("read as {name} (byte-order mark found)")));
-                Ok(text)
+                Ok(text.into())
             }
             Err(_) => Err(InventoryError {
                 file: file.into(),
@@ -306,7 +502,7 @@ fn decode(
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_string()),
+        Ok(text) => Ok(text.into()),
         Err(e) => {
             let good = e.valid_up_to();
             let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
@@ -325,41 +521,32 @@ fn decode(
 
 /// The offset of a quote that opens a quoted field never closed before the end of the
 /// file (RFC 4180: a quote opens a field only at its start; `""` inside is a quote).
+/// Jumps from quote to quote, so a file without quotes costs one search.
 fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
     let bytes = text.as_bytes();
-    let (mut quoted, mut opened, mut field_start) = (false, 0, true);
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if quoted {
-            if b == b'"' {
-                if bytes.get(i + 1) == Some(&b'"') {
-                    i += 1;
-                } else {
-                    quoted = false;
-                }
+    while let Some(found) = memchr::memchr(b'"', &bytes[i..]) {
+        let open = i + found;
+        let field_start = open == 0 || matches!(bytes[open - 1], b'\n' | b'\r') || bytes[open - 1] == delimiter;
+        i = open + 1;
+        if !field_start {
+            continue;
+        }
+        // Inside the quoted field: find its closing quote, skipping `""`.
+        loop {
+            let Some(found) = memchr::memchr(b'"', &bytes[i..]) else {
+                return Some(open);
+            };
+            let close = i + found;
+            if bytes.get(close + 1) == Some(&b'"') {
+                i = close + 2;
+            } else {
+                i = close + 1;
+                break;
             }
-        } else if b == b'"' && field_start {
-            quoted = true;
-            opened = i;
-        } else {
-            field_start = b == delimiter || b == b'\n' || b == b'\r';
-        }
-        i += 1;
-    }
-    quoted.then_some(opened)
-}
-
-/// Byte offsets where lines start; `\r\n`, `\n` and a lone `\r` each end a line.
-fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut starts = vec![0];
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-            starts.push(i + 1);
         }
     }
-    starts
+    None
 }
 
 /// The delimiter among `,` `;` and tab that occurs most often, outside quotes, on the

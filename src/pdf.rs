@@ -885,13 +885,7 @@ pub fn render(report: &Report, paper: Paper) -> PdfOut {
         let rows = unassessed.iter().map(|s| {
             vec![
                 owner_cell(&s.written, Owner::Unassessed),
-                cell(
-                    s.rows
-                        .iter()
-                        .map(u64::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
+                cell(crate::text::lines_text(&s.rows)),
             ]
         });
         l.table(
@@ -1026,11 +1020,7 @@ pub fn render(report: &Report, paper: Paper) -> PdfOut {
                 .map(|v| format!(" variant {v}"))
                 .unwrap_or_default(),
             s.tier.as_deref().unwrap_or(""),
-            s.rows
-                .iter()
-                .map(u64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            crate::text::lines_text(&s.rows)
         );
         for (label, values) in [
             ("accounts", &s.accounts),
@@ -1209,8 +1199,13 @@ pub fn render(report: &Report, paper: Paper) -> PdfOut {
 
     // Inventory appendix.
     l.heading("Inventory appendix", 1, false);
-    l.paragraph("Every row of the inventory and what it resolved to.", 9.0);
-    let rows = report.inventory.iter().map(|r| {
+    let omitted = report.inventory.omitted();
+    if omitted == 0 {
+        l.paragraph("Every row of the inventory and what it resolved to.", 9.0);
+    } else {
+        l.paragraph(&format!("The first {} rows of the inventory and what they resolved to; {omitted} more rows are not listed here (--appendix-rows). responsibility-matrix.json lists every row.", report.inventory.listed()), 9.0);
+    }
+    let rows = report.inventory.head().map(|r| {
         let status = match r.status {
             crate::classify::RowStatus::Assessed => cell("assessed"),
             crate::classify::RowStatus::Unassessed => owner_cell("unassessed", Owner::Unassessed),
@@ -1218,12 +1213,12 @@ pub fn render(report: &Report, paper: Paper) -> PdfOut {
         };
         vec![
             cell(r.line.to_string()),
-            cell(&r.written),
-            cell(r.service.as_deref().unwrap_or("—")),
-            cell(r.variant.as_deref().unwrap_or("—")),
-            cell(&r.account),
-            cell(&r.environment),
-            cell(&r.region),
+            cell(r.written),
+            cell(r.service.unwrap_or("—")),
+            cell(r.variant.unwrap_or("—")),
+            cell(r.account),
+            cell(r.environment),
+            cell(r.region),
             status,
         ]
     });

@@ -149,6 +149,7 @@ impl Renderer {
         tera.register_filter("md", md_filter);
         tera.register_filter("owner", owner_filter);
         tera.register_filter("toml", toml_filter);
+        tera.register_filter("lines", lines_filter);
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
         for name in names {
@@ -167,8 +168,10 @@ impl Renderer {
         let mut warnings = Vec::new();
         let contents: Vec<Vec<u8>> = match format {
             Format::Json => {
-                let mut bytes = serde_json::to_vec_pretty(report)?;
-                bytes.push(b'\n');
+                let mut bytes = Vec::new();
+                report
+                    .write_json(&mut bytes)
+                    .map_err(serde_json::Error::io)?;
                 vec![bytes]
             }
             Format::Md | Format::Html => vec![self.template(format.file_name(), report)?],
@@ -205,9 +208,11 @@ impl Renderer {
         self.render_template(name, &self.context(report)?)
     }
 
-    /// The report as a template context (templates see every field of the report).
+    /// The report as a template context: every field of the report, with the inventory
+    /// capped to the rows the documents list ([`Report::document_view`]).
     pub fn context(&self, report: &Report) -> Result<tera::Context, RenderError> {
-        tera::Context::from_serialize(report).map_err(|e| template_error("(report)", "", &e))
+        tera::Context::from_serialize(report.document_view())
+            .map_err(|e| template_error("(report)", "", &e))
     }
 
     pub fn render_template(
@@ -397,6 +402,17 @@ fn toml_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value>
     }
     out.push('"');
     Ok(Value::String(out))
+}
+
+/// Inventory line numbers, capped: `{{ s.rows | lines }}` gives `2, 7, 9 and 4923 more`.
+fn lines_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let lines: Vec<u64> = value
+        .as_array()
+        .ok_or_else(|| tera::Error::msg("the lines filter takes a list of line numbers"))?
+        .iter()
+        .map(|v| v.as_u64().ok_or_else(|| tera::Error::msg(format!("{v} is not a line number"))))
+        .collect::<tera::Result<_>>()?;
+    Ok(Value::String(crate::text::lines_text(&lines)))
 }
 
 fn owner_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {

@@ -8,7 +8,7 @@
 use crate::catalogue::{Catalogue, Duty};
 use crate::classify::{Classification, OverrideRecord, RowStatus};
 use crate::diagnostic::{self, Diagnostic};
-use crate::inventory::Inventory;
+use crate::inventory::{Inventory, Strings};
 use crate::text::Date;
 use crate::vocab::{Basis, Owner};
 use serde::Serialize;
@@ -45,8 +45,10 @@ pub struct Report {
     /// Every cell the tool had to assume (given to the customer).
     pub assumptions: Vec<Assumption>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Every input row and what it resolved to.
-    pub inventory: Vec<RowOut>,
+    /// Every input row and what it resolved to: written last by [`Report::write_json`],
+    /// one row a line, and capped in the documents (see [`Appendix`]).
+    #[serde(skip)]
+    pub inventory: Appendix,
 }
 
 #[derive(Debug, Serialize)]
@@ -173,18 +175,141 @@ pub struct Assumption {
     pub reason: String,
 }
 
+/// One inventory row and what it resolved to.
 #[derive(Debug, Serialize)]
-pub struct RowOut {
+pub struct RowOut<'a> {
     pub line: u64,
-    pub written: String,
+    pub written: &'a str,
     pub status: RowStatus,
-    pub service: Option<String>,
-    pub variant: Option<String>,
-    pub account: String,
-    pub environment: String,
-    pub region: String,
-    /// Every cell of the row by its header (templates may use any column).
-    pub columns: BTreeMap<String, String>,
+    pub service: Option<&'a str>,
+    pub variant: Option<&'a str>,
+    pub account: &'a str,
+    pub environment: &'a str,
+    pub region: &'a str,
+    /// Every cell of the row by its header (templates may use any column); only for
+    /// the rows the documents list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<&'a BTreeMap<String, String>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RowRecord {
+    line: u64,
+    written: u32,
+    account: u32,
+    environment: u32,
+    region: u32,
+    status: RowStatus,
+    entry: Option<u32>,
+}
+
+/// Every inventory row, kept compactly: the JSON lists all of them; the documents (MD,
+/// HTML, PDF, the xlsx Inventory sheet) list the first [`Appendix::listed`] rows, those
+/// read with every cell (`--appendix-rows`), and say how many more the JSON holds. A
+/// million-row billing export is a matrix of a few dozen services, not a readable table.
+#[derive(Debug, Default)]
+pub struct Appendix {
+    rows: Vec<RowRecord>,
+    strings: Strings,
+    /// Per classification entry: the service and variant ids.
+    entries: Vec<(Option<String>, Option<String>)>,
+    /// Every cell by its header key, for the first rows.
+    head: Vec<BTreeMap<String, String>>,
+}
+
+impl Appendix {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// How many rows the documents list.
+    pub fn listed(&self) -> usize {
+        self.head.len().min(self.rows.len())
+    }
+
+    /// How many rows only the JSON lists.
+    pub fn omitted(&self) -> usize {
+        self.rows.len() - self.listed()
+    }
+
+    fn row(&self, i: usize) -> RowOut<'_> {
+        let r = &self.rows[i];
+        let (service, variant) = r
+            .entry
+            .map(|e| &self.entries[e as usize])
+            .map_or((None, None), |(s, v)| (s.as_deref(), v.as_deref()));
+        RowOut {
+            line: r.line,
+            written: self.strings.get(r.written),
+            status: r.status,
+            service,
+            variant,
+            account: self.strings.get(r.account),
+            environment: self.strings.get(r.environment),
+            region: self.strings.get(r.region),
+            columns: self.head.get(i),
+        }
+    }
+
+    /// Every row, without its cells.
+    pub fn iter(&self) -> impl Iterator<Item = RowOut<'_>> {
+        (0..self.rows.len()).map(|i| RowOut {
+            columns: None,
+            ..self.row(i)
+        })
+    }
+
+    /// The rows the documents list, with their cells.
+    pub fn head(&self) -> impl Iterator<Item = RowOut<'_>> {
+        (0..self.listed()).map(|i| self.row(i))
+    }
+}
+
+impl Report {
+    /// `responsibility-matrix.json`: the report, pretty-printed, with the inventory rows
+    /// last, one compact row a line, written as they are serialised (a million rows
+    /// never sit in memory as JSON).
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut head = serde_json::to_vec_pretty(self)?;
+        // `{ ... }`: reopen the object to append the rows.
+        while head.last().is_some_and(|b| b.is_ascii_whitespace() || *b == b'}') {
+            head.pop();
+        }
+        out.write_all(&head)?;
+        out.write_all(b",\n  \"inventory\": [")?;
+        for (i, row) in self.inventory.iter().enumerate() {
+            out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
+            serde_json::to_writer(&mut *out, &row)?;
+        }
+        out.write_all(if self.inventory.is_empty() {
+            b"]\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        })
+    }
+
+    /// The report as the document templates see it: every field, with the inventory
+    /// capped to the rows the documents list.
+    pub fn document_view(&self) -> DocumentView<'_> {
+        DocumentView {
+            report: self,
+            inventory: self.inventory.head().collect(),
+            inventory_omitted: self.inventory.omitted(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct DocumentView<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    inventory: Vec<RowOut<'a>>,
+    /// Rows beyond the listed ones: only the JSON lists them.
+    inventory_omitted: usize,
 }
 
 fn sorted(set: BTreeSet<String>) -> Vec<String> {
@@ -198,12 +323,20 @@ pub fn build(
     options: &ReportOptions,
 ) -> Report {
     let cols = &inventory.columns;
+    // The distinct non-empty texts of a column over some rows, sorted.
+    let distinct = |rows: &mut dyn Iterator<Item = usize>, column: Option<usize>| {
+        let ids: rustc_hash::FxHashSet<u32> = rows.map(|r| inventory.id(r, column)).collect();
+        sorted(
+            ids.into_iter()
+                .map(|id| inventory.strings.get(id).to_string())
+                .collect(),
+        )
+    };
     let mut services: Vec<(Option<(usize, String)>, ServiceOut)> = classification
         .entries
         .iter()
         .map(|entry| {
-            let rows = entry.rows.iter().map(|&r| &inventory.rows[r]);
-            let collect = |col| sorted(rows.clone().map(|row| row.get(col).to_string()).collect());
+            let collect = |col| distinct(&mut entry.rows.iter().copied(), col);
             let service = entry.service.map(|i| &catalogue.services[i]);
             let variant = service.zip(entry.variant).map(|(s, v)| &s.variants[v]);
             let out = ServiceOut {
@@ -215,7 +348,7 @@ pub fn build(
                 variant_name: variant.map(|v| v.name.clone()),
                 assessed: service.is_some(),
                 written: entry.written.clone(),
-                rows: rows.clone().map(|r| r.line).collect(),
+                rows: entry.rows.iter().map(|&r| inventory.lines[r]).collect(),
                 accounts: collect(cols.account),
                 environments: collect(cols.environment),
                 regions: collect(cols.region),
@@ -294,30 +427,41 @@ pub fn build(
         .collect();
 
     let keys = column_keys(&inventory.headers);
-    let inventory_rows: Vec<RowOut> = classification
-        .rows
-        .iter()
-        .map(|outcome| {
-            let row = &inventory.rows[outcome.row];
-            let entry = outcome.entry.map(|e| &classification.entries[e]);
-            let service = entry
-                .and_then(|e| e.service)
-                .map(|i| &catalogue.services[i]);
-            RowOut {
-                line: row.line,
-                written: inventory.service_of(row).to_string(),
+    let appendix = Appendix {
+        rows: classification
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, outcome)| RowRecord {
+                line: inventory.lines[i],
+                written: inventory.service_id(i),
+                account: inventory.id(i, cols.account),
+                environment: inventory.id(i, cols.environment),
+                region: inventory.id(i, cols.region),
                 status: outcome.status,
-                service: service.map(|s| s.id.clone()),
-                variant: service
-                    .zip(entry.and_then(|e| e.variant))
-                    .map(|(s, v)| s.variants[v].id.clone()),
-                account: row.get(cols.account).to_string(),
-                environment: row.get(cols.environment).to_string(),
-                region: row.get(cols.region).to_string(),
-                columns: column_map(&keys, &row.cells),
-            }
-        })
-        .collect();
+                entry: outcome.entry,
+            })
+            .collect(),
+        strings: inventory.strings.clone(),
+        entries: classification
+            .entries
+            .iter()
+            .map(|e| {
+                let service = e.service.map(|i| &catalogue.services[i]);
+                (
+                    service.map(|s| s.id.clone()),
+                    service
+                        .zip(e.variant)
+                        .map(|(s, v)| s.variants[v].id.clone()),
+                )
+            })
+            .collect(),
+        head: inventory
+            .head
+            .iter()
+            .map(|cells| keys.iter().cloned().zip(cells.iter().cloned()).collect())
+            .collect(),
+    };
 
     let mut diagnostics: Vec<Diagnostic> = inventory
         .diagnostics
@@ -326,26 +470,12 @@ pub fn build(
         .cloned()
         .collect();
     diagnostic::sort(&mut diagnostics);
-    let all_rows = inventory.rows.iter();
     let frameworks = crate::join::join(catalogue, &services, &options.frameworks);
+    let all = || 0..inventory.len();
     let scope = Scope {
-        accounts: sorted(
-            all_rows
-                .clone()
-                .map(|r| r.get(cols.account).to_string())
-                .collect(),
-        ),
-        regions: sorted(
-            all_rows
-                .clone()
-                .map(|r| r.get(cols.region).to_string())
-                .collect(),
-        ),
-        environments: sorted(
-            all_rows
-                .map(|r| r.get(cols.environment).to_string())
-                .collect(),
-        ),
+        accounts: distinct(&mut all(), cols.account),
+        regions: distinct(&mut all(), cols.region),
+        environments: distinct(&mut all(), cols.environment),
     };
     let count_rows = |status| {
         classification
@@ -370,7 +500,7 @@ pub fn build(
             inventory: InventoryMeta {
                 path: inventory.file.clone(),
                 sha256: inventory.sha256.clone(),
-                rows: inventory.rows.len(),
+                rows: inventory.len(),
                 columns: inventory.headers.clone(),
             },
             scope,
@@ -418,7 +548,7 @@ pub fn build(
         overrides: classification.overrides.clone(),
         assumptions,
         diagnostics,
-        inventory: inventory_rows,
+        inventory: appendix,
     }
 }
 
@@ -437,9 +567,4 @@ pub fn column_keys(headers: &[String]) -> Vec<String> {
             }
         })
         .collect()
-}
-
-/// Row cells keyed by [`column_keys`].
-fn column_map(keys: &[String], cells: &[String]) -> BTreeMap<String, String> {
-    keys.iter().cloned().zip(cells.iter().cloned()).collect()
 }

@@ -46,6 +46,19 @@ pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
+/// Line numbers as a document shows them: the first [`LINES_SHOWN`], then how many more
+/// (`2, 7, 9 and 4923 more`); every line is in the JSON.
+pub fn lines_text(lines: &[u64]) -> String {
+    let shown: Vec<String> = lines.iter().take(LINES_SHOWN).map(u64::to_string).collect();
+    let mut text = shown.join(", ");
+    if lines.len() > LINES_SHOWN {
+        text.push_str(&format!(" and {} more", lines.len() - LINES_SHOWN));
+    }
+    text
+}
+
+pub const LINES_SHOWN: usize = 20;
+
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()

@@ -9,8 +9,8 @@ fn a_5_mb_cell_is_kept_whole() {
     let big = "x".repeat(5 * 1024 * 1024);
     let csv = format!("service,notes\nEC2,{big}\nS3,small\n");
     let inventory = parse(csv.as_bytes()).unwrap();
-    assert_eq!(inventory.rows.len(), 2);
-    assert_eq!(inventory.rows[0].cells[1].len(), big.len());
+    assert_eq!(inventory.len(), 2);
+    assert_eq!(inventory.head[0][1].len(), big.len());
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn ragged_quoted_and_odd_rows_never_lose_a_row_silently() {
     let inventory = parse(csv.as_bytes()).unwrap();
     let diagnostics = diagnostics_of(csv.as_bytes());
     // Three rows kept; the blank one is reported, the ragged ones too.
-    assert_eq!(inventory.rows.len(), 3);
+    assert_eq!(inventory.len(), 3);
     assert_eq!(diagnostics.len(), 3, "{diagnostics:?}");
-    assert_eq!(inventory.rows[2].cells, ["DynamoDB", "x,y", "z\"q"]);
+    assert_eq!(inventory.head[2], ["DynamoDB", "x,y", "z\"q"]);
 }

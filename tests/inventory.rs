@@ -153,8 +153,8 @@ fn empty_file_is_an_error() {
 #[test]
 fn quoted_newlines_keep_later_line_numbers_right() {
     let inv = parse(&read("quoted-newline.csv")).unwrap();
-    assert_eq!(inv.rows[0].cells[1], "first line\nsecond line");
-    assert_eq!(inv.rows[1].line, 4);
+    assert_eq!(inv.head[0][1], "first line\nsecond line");
+    assert_eq!(inv.lines[1], 4);
 }
 
 #[test]
@@ -165,7 +165,7 @@ fn no_service_column_says_which_headers_were_seen() {
     );
     let options = onus::inventory::ReadOptions {
         service_column: Some("Name".into()),
-        delimiter: None,
+        ..Default::default()
     };
     let inv = onus::inventory::Inventory::parse(
         &read("no-service-column.csv"),
@@ -208,7 +208,7 @@ fn billing_lines_are_skipped_with_a_note_not_unassessed() {
         (report.meta.unassessed_rows, report.meta.skipped_rows),
         (0, 2)
     );
-    assert_eq!(report.inventory[1].status, RowStatus::Skipped);
+    assert_eq!(report.inventory.iter().nth(1).unwrap().status, RowStatus::Skipped);
 }
 
 #[test]

@@ -43,6 +43,18 @@ fn inventory(catalogue: &Catalogue, rows: usize) -> Vec<u8> {
     out.into_bytes()
 }
 
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn peak_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
@@ -119,10 +131,15 @@ fn run(scenario: &str) {
     for f in formats {
         let t = Instant::now();
         let out = renderer.render(&report, f).unwrap();
+        // Written as `onus report` writes files, to a sink that counts the bytes.
+        let mut sink = Counter(0);
+        for (_, body) in &out.files {
+            body.write_to(&mut sink).unwrap();
+        }
         line.push_str(&format!(
             "  {f:?} {:>6.1} ms ({} KB)",
             t.elapsed().as_secs_f64() * 1e3,
-            out.files.iter().map(|(_, b)| b.len()).sum::<usize>() / 1024
+            sink.0 / 1024
         ));
     }
     line.push_str(&format!(

@@ -63,7 +63,7 @@ pub fn render(
     renderer: &Renderer,
     report: &Report,
     site_url: Option<&str>,
-) -> Result<Files, RenderError> {
+) -> Result<Files<'static>, RenderError> {
     let tiers: Vec<TierPage> = report
         .tiers
         .iter()
@@ -127,7 +127,7 @@ pub fn render(
                 path: String,
                 context: &tera::Context|
      -> Result<(), RenderError> {
-        files.push((path, renderer.render_template(template, context)?));
+        files.push((path, renderer.render_template(template, context)?.into()));
         Ok(())
     };
     page(&mut files, "book/book.toml", "book.toml".into(), &context)?;

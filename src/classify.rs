@@ -171,6 +171,9 @@ pub fn classify(
             slots[slot].2.push(i);
         }
         row_slots.push((*status, *slot));
+        if i % crate::progress::EVERY == 0 {
+            crate::progress::tick("classifying", i, inventory.len());
+        }
     }
 
     for ((level, message), group) in grouped {

@@ -182,7 +182,7 @@ pub struct AssessArgs {
     /// The date the inventory describes, YYYY-MM-DD (default: the report date).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub as_of: Option<Date>,
-    /// Print errors only.
+    /// Print errors only, and no progress bar.
     #[arg(short, long)]
     pub quiet: bool,
 }
@@ -399,6 +399,7 @@ pub fn assess(
 
 /// The report an AssessArgs describes, with the catalogue it was built from.
 fn build_report(args: &AssessArgs) -> Result<(Catalogue, Report)> {
+    crate::progress::enable(args.quiet);
     let catalogue = load_catalogue(&args.data)?;
     let inventory = read_inventory(&args.input, &catalogue)?;
     let variants = default_variants(&catalogue, &args.input.variants)?;
@@ -415,6 +416,7 @@ fn build_report(args: &AssessArgs) -> Result<(Catalogue, Report)> {
 
 /// Diagnostics to stderr (errors only with --quiet), then the one-line outcome.
 fn print_outcome(report: &Report, quiet: bool, wrote: &str, out: &mut dyn Write) -> Result<()> {
+    crate::progress::finish();
     for d in &report.diagnostics {
         if !quiet || d.level == Level::Error {
             eprintln!("{d}");
@@ -439,13 +441,14 @@ fn print_outcome(report: &Report, quiet: bool, wrote: &str, out: &mut dyn Write)
 }
 
 /// Renders each format, printing the renderers' warnings; the files of all of them.
-fn render_all(
+fn render_all<'a>(
     renderer: &Renderer,
-    report: &Report,
+    report: &'a Report,
     formats: &[Format],
-) -> Result<crate::output::Files> {
+) -> Result<crate::output::Files<'a>> {
     let mut files = Vec::new();
-    for &format in formats {
+    for (i, &format) in formats.iter().enumerate() {
+        crate::progress::tick("rendering", i, formats.len());
         let rendered = renderer.render(report, format)?;
         for w in &rendered.warnings {
             eprintln!("warning: {}: {w}", format.file_name());
@@ -481,10 +484,12 @@ fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
 }
 
 fn check_command(args: CheckArgs, out: &mut dyn Write) -> Result<u8> {
+    crate::progress::enable(false);
     let catalogue = load_catalogue(&args.data)?;
     let inventory = read_inventory(&args.input, &catalogue)?;
     let variants = default_variants(&catalogue, &args.input.variants)?;
     let classification = crate::classify::classify(&catalogue, &inventory, &variants);
+    crate::progress::finish();
     let mut diagnostics: Vec<_> = inventory
         .diagnostics
         .iter()
@@ -979,7 +984,7 @@ fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<u8> {
         .unwrap_or_else(|| "inventory.csv".into());
     let bytes =
         std::fs::read(inventory).with_context(|| format!("cannot read {}", inventory.display()))?;
-    files.push((format!("inputs/{name}"), bytes));
+    files.push((format!("inputs/{name}"), bytes.into()));
     if let Some(dir) = &args.assess.data.data {
         files.extend(crate::pack::read_tree(dir, "inputs/data/")?);
     }

@@ -388,20 +388,8 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     for (i, r) in report.inventory.head().enumerate() {
         let row = i as u32 + 1;
         sheet.write_number_with_format(row, 0, r.line as f64, &styles.wrap)?;
-        put(
-            sheet,
-            row,
-            1,
-            r.service.unwrap_or("—"),
-            &styles.wrap,
-        )?;
-        put(
-            sheet,
-            row,
-            2,
-            r.variant.unwrap_or(""),
-            &styles.wrap,
-        )?;
+        put(sheet, row, 1, r.service.unwrap_or("—"), &styles.wrap)?;
+        put(sheet, row, 2, r.variant.unwrap_or(""), &styles.wrap)?;
         let status = serde_json::to_value(r.status)
             .ok()
             .and_then(|v| v.as_str().map(String::from))

@@ -22,6 +22,7 @@ pub mod oscal;
 pub mod output;
 pub mod pack;
 pub mod pdf;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod text;

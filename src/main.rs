@@ -17,6 +17,7 @@ fn main() -> ExitCode {
         closed: false,
     };
     let result = onus::cli::run(cli, &mut out);
+    onus::progress::finish();
     let _ = out.flush();
     match result {
         Ok(code) => ExitCode::from(code),

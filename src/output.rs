@@ -9,8 +9,71 @@
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
-/// Files to write: path relative to the output folder, and bytes.
-pub type Files = Vec<(String, Vec<u8>)>;
+/// The contents of one file: bytes, or a writer run as the file is written (the JSON
+/// of a million-row inventory is never held in memory).
+pub enum Body<'a> {
+    Bytes(Vec<u8>),
+    Stream(Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>),
+}
+
+impl Body<'_> {
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        match self {
+            Body::Bytes(bytes) => out.write_all(bytes),
+            Body::Stream(write) => write(out),
+        }
+    }
+
+    /// The whole contents in memory.
+    pub fn to_vec(&self) -> Vec<u8> {
+        match self {
+            Body::Bytes(bytes) => bytes.clone(),
+            Body::Stream(_) => {
+                let mut bytes = Vec::new();
+                self.write_to(&mut bytes)
+                    .expect("writing to memory cannot fail");
+                bytes
+            }
+        }
+    }
+
+    /// The size and SHA-256 of the contents, streamed through the digest.
+    pub fn digest(&self) -> std::io::Result<(u64, String)> {
+        struct Digest(sha2::Sha256, u64);
+        impl std::io::Write for Digest {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                sha2::Digest::update(&mut self.0, buf);
+                self.1 += buf.len() as u64;
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut d = Digest(sha2::Digest::new(), 0);
+        self.write_to(&mut d)?;
+        let hash = sha2::Digest::finalize(d.0);
+        Ok((d.1, hash.iter().map(|b| format!("{b:02x}")).collect()))
+    }
+}
+
+impl From<Vec<u8>> for Body<'_> {
+    fn from(bytes: Vec<u8>) -> Self {
+        Body::Bytes(bytes)
+    }
+}
+
+impl std::fmt::Debug for Body<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            Body::Stream(_) => write!(f, "Stream"),
+        }
+    }
+}
+
+/// Files to write: path relative to the output folder, and contents.
+pub type Files<'a> = Vec<(String, Body<'a>)>;
 
 /// Lists the files onus wrote into an output folder.
 pub const MARKER: &str = ".onus-output";
@@ -18,7 +81,7 @@ pub const MARKER: &str = ".onus-output";
 /// Writes `files` (name, bytes) into `dir`. `known` are every name onus may write there.
 pub fn write_all(
     dir: &Path,
-    files: &[(String, Vec<u8>)],
+    files: &[(String, Body)],
     force: bool,
     known: &dyn Fn(&str) -> bool,
 ) -> Result<()> {
@@ -46,7 +109,7 @@ pub fn write_all(
 fn stage_and_move(
     dir: &Path,
     staging: &Path,
-    files: &[(String, Vec<u8>)],
+    files: &[(String, Body)],
     previous: &[String],
 ) -> Result<()> {
     std::fs::create_dir(staging)
@@ -57,7 +120,7 @@ fn stage_and_move(
     let fail_after: Option<usize> = std::env::var("ONUS_TEST_FAIL_AFTER")
         .ok()
         .and_then(|n| n.parse().ok());
-    for (written, (name, bytes)) in files.iter().enumerate() {
+    for (written, (name, body)) in files.iter().enumerate() {
         if fail_after == Some(written) {
             anyhow::bail!("stopped after {written} files (ONUS_TEST_FAIL_AFTER)");
         }
@@ -66,7 +129,12 @@ fn stage_and_move(
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
-        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        let write = || -> std::io::Result<()> {
+            let mut file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            body.write_to(&mut file)?;
+            std::io::Write::flush(&mut file)
+        };
+        write().with_context(|| format!("cannot write {}", path.display()))?;
         marker.push_str(name);
         marker.push('\n');
     }
@@ -98,7 +166,7 @@ fn stage_and_move(
 fn previous_files(
     dir: &Path,
     force: bool,
-    files: &[(String, Vec<u8>)],
+    files: &[(String, Body)],
     known: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<String>> {
     let meta = match std::fs::symlink_metadata(dir) {

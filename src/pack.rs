@@ -43,23 +43,26 @@ pub struct ManifestFile {
 }
 
 /// Adds `manifest.json` to a pack's files, and returns its digest.
-pub fn seal(mut files: Files, head: Manifest) -> Result<(Files, String)> {
+pub fn seal<'a>(mut files: Files<'a>, head: Manifest) -> Result<(Files<'a>, String)> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let manifest = Manifest {
         files: files
             .iter()
-            .map(|(path, bytes)| ManifestFile {
-                path: path.clone(),
-                size: bytes.len() as u64,
-                sha256: sha256_hex(bytes),
+            .map(|(path, body)| {
+                let (size, sha256) = body.digest()?;
+                Ok(ManifestFile {
+                    path: path.clone(),
+                    size,
+                    sha256,
+                })
             })
-            .collect(),
+            .collect::<std::io::Result<_>>()?,
         ..head
     };
     let mut bytes = serde_json::to_vec_pretty(&manifest)?;
     bytes.push(b'\n');
     let digest = sha256_hex(&bytes);
-    files.push((MANIFEST.to_string(), bytes));
+    files.push((MANIFEST.to_string(), bytes.into()));
     Ok((files, digest))
 }
 
@@ -93,14 +96,14 @@ pub fn list_tree(dir: &Path) -> Result<Vec<String>> {
 
 /// Every file under `dir` as (`prefix` + relative path, bytes); for copying `--data`
 /// and `--templates` folders into a pack.
-pub fn read_tree(dir: &Path, prefix: &str) -> Result<Files> {
+pub fn read_tree(dir: &Path, prefix: &str) -> Result<Files<'static>> {
     list_tree(dir)?
         .into_iter()
         .map(|rel| {
             let path = dir.join(&rel);
             let bytes =
                 std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-            Ok((format!("{prefix}{rel}"), bytes))
+            Ok((format!("{prefix}{rel}"), bytes.into()))
         })
         .collect()
 }

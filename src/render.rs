@@ -110,15 +110,15 @@ pub enum RenderError {
 }
 
 /// The files of one format, and what the renderer had to warn about.
-pub struct Rendered {
-    pub files: crate::output::Files,
+pub struct Rendered<'a> {
+    pub files: crate::output::Files<'a>,
     pub warnings: Vec<String>,
 }
 
-impl Rendered {
+impl Rendered<'_> {
     /// The bytes of the format's first file.
-    pub fn bytes(&self) -> &[u8] {
-        &self.files[0].1
+    pub fn bytes(&self) -> Vec<u8> {
+        self.files[0].1.to_vec()
     }
 }
 
@@ -164,15 +164,21 @@ impl Renderer {
         })
     }
 
-    pub fn render(&self, report: &Report, format: Format) -> Result<Rendered, RenderError> {
+    pub fn render<'a>(
+        &self,
+        report: &'a Report,
+        format: Format,
+    ) -> Result<Rendered<'a>, RenderError> {
         let mut warnings = Vec::new();
         let contents: Vec<Vec<u8>> = match format {
             Format::Json => {
-                let mut bytes = Vec::new();
-                report
-                    .write_json(&mut bytes)
-                    .map_err(serde_json::Error::io)?;
-                vec![bytes]
+                return Ok(Rendered {
+                    files: vec![(
+                        format.file_name().to_string(),
+                        crate::output::Body::Stream(Box::new(|out| report.write_json(out))),
+                    )],
+                    warnings,
+                })
             }
             Format::Md | Format::Html => vec![self.template(format.file_name(), report)?],
             Format::Pdf => {
@@ -198,7 +204,7 @@ impl Renderer {
                 .file_names()
                 .iter()
                 .map(|n| n.to_string())
-                .zip(contents)
+                .zip(contents.into_iter().map(Into::into))
                 .collect(),
             warnings,
         })
@@ -410,7 +416,10 @@ fn lines_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value
         .as_array()
         .ok_or_else(|| tera::Error::msg("the lines filter takes a list of line numbers"))?
         .iter()
-        .map(|v| v.as_u64().ok_or_else(|| tera::Error::msg(format!("{v} is not a line number"))))
+        .map(|v| {
+            v.as_u64()
+                .ok_or_else(|| tera::Error::msg(format!("{v} is not a line number")))
+        })
         .collect::<tera::Result<_>>()?;
     Ok(Value::String(crate::text::lines_text(&lines)))
 }

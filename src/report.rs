@@ -276,20 +276,32 @@ impl Report {
     pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut head = serde_json::to_vec_pretty(self)?;
         // `{ ... }`: reopen the object to append the rows.
-        while head.last().is_some_and(|b| b.is_ascii_whitespace() || *b == b'}') {
+        while head
+            .last()
+            .is_some_and(|b| b.is_ascii_whitespace() || *b == b'}')
+        {
             head.pop();
         }
-        out.write_all(&head)?;
-        out.write_all(b",\n  \"inventory\": [")?;
+        head.extend_from_slice(b",\n  \"inventory\": [");
+        // Rows are serialised into a buffer handed on in blocks.
+        let mut buffer = head;
         for (i, row) in self.inventory.iter().enumerate() {
-            out.write_all(if i == 0 { b"\n    " } else { b",\n    " })?;
-            serde_json::to_writer(&mut *out, &row)?;
+            buffer.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            serde_json::to_writer(&mut buffer, &row)?;
+            if buffer.len() >= 1 << 16 {
+                out.write_all(&buffer)?;
+                buffer.clear();
+            }
+            if i % crate::progress::EVERY == 0 {
+                crate::progress::tick("writing JSON", i, self.inventory.len());
+            }
         }
-        out.write_all(if self.inventory.is_empty() {
+        buffer.extend_from_slice(if self.inventory.is_empty() {
             b"]\n}\n"
         } else {
             b"\n  ]\n}\n"
-        })
+        });
+        out.write_all(&buffer)
     }
 
     /// The report as the document templates see it: every field, with the inventory

@@ -49,7 +49,8 @@ fn emoji_and_cjk_reach_every_format_without_a_panic() {
     for &format in Format::all() {
         let rendered = renderer.render(&report, format).unwrap();
         assert!(
-            !rendered.files.is_empty() && rendered.files.iter().all(|(_, b)| !b.is_empty()),
+            !rendered.files.is_empty()
+                && rendered.files.iter().all(|(_, b)| !b.to_vec().is_empty()),
             "{format:?}"
         );
         if format == Format::Pdf {

@@ -208,7 +208,10 @@ fn billing_lines_are_skipped_with_a_note_not_unassessed() {
         (report.meta.unassessed_rows, report.meta.skipped_rows),
         (0, 2)
     );
-    assert_eq!(report.inventory.iter().nth(1).unwrap().status, RowStatus::Skipped);
+    assert_eq!(
+        report.inventory.iter().nth(1).unwrap().status,
+        RowStatus::Skipped
+    );
 }
 
 #[test]

@@ -5,12 +5,32 @@ mod common;
 use onus::render::{Format, Renderer};
 use std::process::Command;
 
-fn render(name: &str, format: Format) -> onus::render::Rendered {
+/// A format's files in memory, and the renderer's warnings.
+struct Output {
+    files: Vec<(String, Vec<u8>)>,
+    warnings: Vec<String>,
+}
+
+impl Output {
+    fn bytes(&self) -> &[u8] {
+        &self.files[0].1
+    }
+}
+
+fn render(name: &str, format: Format) -> Output {
     let report = common::report_of(&common::fixture(name));
-    Renderer::new(None, Default::default())
+    let rendered = Renderer::new(None, Default::default())
         .unwrap()
         .render(&report, format)
-        .unwrap()
+        .unwrap();
+    Output {
+        files: rendered
+            .files
+            .iter()
+            .map(|(n, b)| (n.clone(), b.to_vec()))
+            .collect(),
+        warnings: rendered.warnings,
+    }
 }
 
 /// Tools CI installs (poppler-utils, qpdf); elsewhere their checks are skipped with a
@@ -265,4 +285,85 @@ fn a_broken_user_template_fails_before_any_output() {
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("report.md is not a template onus knows")
     );
+}
+
+/// The documents list the first `--appendix-rows` rows and say how many more the JSON
+/// holds; the JSON lists every row; line lists of a service are capped alike.
+#[test]
+fn the_appendix_is_capped_in_documents_and_complete_in_json() {
+    let mut csv = String::from("service,account,notes\n");
+    for i in 0..30 {
+        csv.push_str(&format!("{},1111,row {i}\n", ["EC2", "S3"][i % 2]));
+    }
+    let options = onus::inventory::ReadOptions {
+        full_rows: 5,
+        ..Default::default()
+    };
+    let inventory =
+        onus::inventory::Inventory::parse(csv.as_bytes(), "big.csv", &options, common::catalogue())
+            .unwrap();
+    let report = onus::cli::assess(
+        common::catalogue(),
+        &inventory,
+        &Default::default(),
+        &onus::report::ReportOptions {
+            frameworks: Vec::new(),
+            title: None,
+            org: None,
+            date: onus::text::Date::parse("2026-01-01").unwrap(),
+            as_of: None,
+        },
+    );
+    assert_eq!(
+        (
+            report.inventory.len(),
+            report.inventory.listed(),
+            report.inventory.omitted()
+        ),
+        (30, 5, 25)
+    );
+    let renderer = Renderer::new(None, Default::default()).unwrap();
+    let text =
+        |f| String::from_utf8(renderer.render(&report, f).unwrap().bytes().to_vec()).unwrap();
+
+    let json: serde_json::Value = serde_json::from_str(&text(Format::Json)).unwrap();
+    let lines: Vec<u64> = json["inventory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        (2..32).collect::<Vec<u64>>(),
+        "the JSON keeps every row"
+    );
+    assert_eq!(json["inventory"][29]["service"], "aws.s3");
+
+    let md = text(Format::Md);
+    let appendix = &md[md.find("Inventory appendix").unwrap()..];
+    assert!(
+        appendix.contains("The first 5 rows of the inventory"),
+        "{appendix}"
+    );
+    assert!(
+        appendix.contains("25 more\nrows are not listed here"),
+        "{appendix}"
+    );
+    assert!(appendix.contains("| 6 | EC2 |") && !appendix.contains("| 7 | S3 |"));
+    // 15 EC2 rows: every line shown; a capped list says how many more.
+    assert!(md.contains("inventory lines 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 ·"));
+    let html = text(Format::Html);
+    assert!(html.contains("25 more rows are not listed here"));
+    let appendix = &html[html.find("id=\"inventory\"").unwrap()..];
+    assert_eq!(appendix.matches("<td>1111</td>").count(), 5);
+}
+
+#[test]
+fn long_line_lists_say_how_many_more() {
+    let lines: Vec<u64> = (2..100).collect();
+    let text = onus::text::lines_text(&lines);
+    assert!(text.starts_with("2, 3, 4,"));
+    assert!(text.ends_with("21 and 78 more"), "{text}");
+    assert_eq!(onus::text::lines_text(&[7]), "7");
 }

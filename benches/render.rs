@@ -121,6 +121,28 @@ fn run(scenario: &str) {
     let report = onus::cli::assess(&catalogue, &inv, &Default::default(), &options);
     let assess = t.elapsed();
     let renderer = Renderer::new(None, Default::default()).unwrap();
+    if std::env::var_os("ONUS_BENCH_PARTS").is_some() {
+        let t = Instant::now();
+        let context = renderer.context(&report).unwrap();
+        let c = t.elapsed();
+        let t = Instant::now();
+        let md = renderer
+            .render_template("responsibility-matrix.md", &context)
+            .unwrap();
+        let m = t.elapsed();
+        let t = Instant::now();
+        let html = renderer
+            .render_template("responsibility-matrix.html", &context)
+            .unwrap();
+        println!(
+            "context {:?} md {:?} ({}) html {:?} ({})",
+            c,
+            m,
+            md.len(),
+            t.elapsed(),
+            html.len()
+        );
+    }
     let mut line = format!(
         "{scenario:<20} rows {:>6}  load {:>6.1} ms  parse {:>6.1} ms  classify+join {:>6.1} ms",
         inv.len(),

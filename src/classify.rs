@@ -171,7 +171,7 @@ pub fn classify(
             slots[slot].2.push(i);
         }
         row_slots.push((*status, *slot));
-        if i % crate::progress::EVERY == 0 {
+        if i.is_multiple_of(crate::progress::EVERY) {
             crate::progress::tick("classifying", i, inventory.len());
         }
     }

@@ -125,10 +125,6 @@ pub struct InventoryArgs {
     /// Assume a variant for a service whose rows name none, e.g. aws.eks=fargate (repeatable).
     #[arg(long = "variant", value_name = "SERVICE=VARIANT")]
     pub variants: Vec<String>,
-    /// How many inventory rows the documents' appendix lists (MD, HTML, PDF, xlsx); the
-    /// JSON lists every row.
-    #[arg(long, value_name = "N", default_value_t = crate::inventory::APPENDIX_ROWS)]
-    pub appendix_rows: usize,
 }
 
 #[derive(Args)]
@@ -157,6 +153,10 @@ pub struct ReportArgs {
 pub struct AssessArgs {
     #[command(flatten)]
     pub input: InventoryArgs,
+    /// How many inventory rows the documents' appendix lists (MD, HTML, PDF, xlsx); the
+    /// JSON lists every row.
+    #[arg(long, value_name = "N", default_value_t = crate::inventory::APPENDIX_ROWS)]
+    pub appendix_rows: usize,
     #[command(flatten)]
     pub data: DataArgs,
     /// A framework to join with, `id` or `id:baseline` (repeatable; `all` for every one).
@@ -333,11 +333,16 @@ fn load_catalogue(data: &DataArgs) -> Result<Catalogue> {
     Ok(Catalogue::from_files(&data_files(data.data.as_deref())?)?)
 }
 
-fn read_inventory(input: &InventoryArgs, catalogue: &Catalogue) -> Result<Inventory> {
+/// Reads the inventory, keeping every cell of the first `full_rows` rows (the appendix's).
+fn read_inventory(
+    input: &InventoryArgs,
+    catalogue: &Catalogue,
+    full_rows: usize,
+) -> Result<Inventory> {
     let options = ReadOptions {
         service_column: input.service_column.clone(),
         delimiter: input.delimiter,
-        full_rows: input.appendix_rows,
+        full_rows,
     };
     Ok(Inventory::read(&input.inventory, &options, catalogue)?)
 }
@@ -401,7 +406,7 @@ pub fn assess(
 fn build_report(args: &AssessArgs) -> Result<(Catalogue, Report)> {
     crate::progress::enable(args.quiet);
     let catalogue = load_catalogue(&args.data)?;
-    let inventory = read_inventory(&args.input, &catalogue)?;
+    let inventory = read_inventory(&args.input, &catalogue, args.appendix_rows)?;
     let variants = default_variants(&catalogue, &args.input.variants)?;
     let options = ReportOptions {
         frameworks: Selection::parse_all(&catalogue, &args.frameworks).map_err(|e| anyhow!(e))?,
@@ -486,7 +491,8 @@ fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
 fn check_command(args: CheckArgs, out: &mut dyn Write) -> Result<u8> {
     crate::progress::enable(false);
     let catalogue = load_catalogue(&args.data)?;
-    let inventory = read_inventory(&args.input, &catalogue)?;
+    // `check` lists no rows.
+    let inventory = read_inventory(&args.input, &catalogue, 0)?;
     let variants = default_variants(&catalogue, &args.input.variants)?;
     let classification = crate::classify::classify(&catalogue, &inventory, &variants);
     crate::progress::finish();
@@ -1100,10 +1106,9 @@ fn diff_side(
         service_column: None,
         delimiter: None,
         variants: args.variants.clone(),
-        // A diff compares services and duties, never the appendix.
-        appendix_rows: 0,
     };
-    let inventory = read_inventory(&input, catalogue)?;
+    // A diff compares services and duties, never the appendix.
+    let inventory = read_inventory(&input, catalogue, 0)?;
     let options = ReportOptions {
         frameworks: Selection::parse_all(catalogue, frameworks).map_err(|e| anyhow!(e))?,
         title: None,

@@ -376,7 +376,7 @@ impl Inventory {
                     .push((0..width).map(|i| cell(i).into_owned()).collect());
             }
             inventory.lines.push(line);
-            if inventory.lines.len() % crate::progress::EVERY == 0 {
+            if inventory.lines.len().is_multiple_of(crate::progress::EVERY) {
                 crate::progress::tick("reading", end, text.len());
             }
         }

@@ -13,8 +13,11 @@ use std::path::{Path, PathBuf};
 /// of a million-row inventory is never held in memory).
 pub enum Body<'a> {
     Bytes(Vec<u8>),
-    Stream(Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>),
+    Stream(Writer<'a>),
 }
+
+/// Writes a file's contents as it is written.
+pub type Writer<'a> = Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>;
 
 impl Body<'_> {
     pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {

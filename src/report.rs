@@ -292,7 +292,7 @@ impl Report {
                 out.write_all(&buffer)?;
                 buffer.clear();
             }
-            if i % crate::progress::EVERY == 0 {
+            if i.is_multiple_of(crate::progress::EVERY) {
                 crate::progress::tick("writing JSON", i, self.inventory.len());
             }
         }

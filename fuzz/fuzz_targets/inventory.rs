@@ -19,7 +19,7 @@ fuzz_target!(|bytes: &[u8]| {
     let classification = onus::classify::classify(c, &inventory, &Default::default());
     assert_eq!(
         classification.rows.len(),
-        inventory.rows.len(),
+        inventory.len(),
         "every row has an outcome"
     );
     let not_assessed = classification

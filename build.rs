@@ -1,6 +1,7 @@
 //! Embeds every file under `frameworks/` (the shipped data) into the binary, so the
 //! installed tool needs no data directory. Writes `$OUT_DIR/built_in_data.rs`: a sorted
-//! list of (path relative to `frameworks/`, contents).
+//! list of (path relative to `frameworks/`, contents). Also compresses the PDF fonts of
+//! `assets/fonts/` once, here, rather than in every PDF written (`$OUT_DIR/*.ttf.zlib`).
 
 use std::path::{Path, PathBuf};
 
@@ -42,7 +43,18 @@ fn main() {
         ));
     }
     code.push_str("]\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"))
-        .join("built_in_data.rs");
-    std::fs::write(out, code).expect("OUT_DIR is writable");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"));
+    std::fs::write(out_dir.join("built_in_data.rs"), code).expect("OUT_DIR is writable");
+
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts");
+    for name in ["DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf"] {
+        let path = fonts.join(name);
+        println!("cargo:rerun-if-changed={}", path.display());
+        let bytes =
+            std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut encoder, &bytes).expect("compressing in memory");
+        let packed = encoder.finish().expect("compressing in memory");
+        std::fs::write(out_dir.join(format!("{name}.zlib")), packed).expect("OUT_DIR is writable");
+    }
 }

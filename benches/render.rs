@@ -66,6 +66,7 @@ fn peak_mb() -> f64 {
 }
 
 fn run(scenario: &str) {
+    onus::allocator::tune();
     let t0 = Instant::now();
     let catalogue = Catalogue::built_in().unwrap();
     let load = t0.elapsed();
@@ -143,6 +144,7 @@ fn run(scenario: &str) {
             html.len()
         );
     }
+    let before_render = peak_mb();
     let mut line = format!(
         "{scenario:<20} rows {:>6}  load {:>6.1} ms  parse {:>6.1} ms  classify+join {:>6.1} ms",
         inv.len(),
@@ -150,20 +152,34 @@ fn run(scenario: &str) {
         parse.as_secs_f64() * 1e3,
         assess.as_secs_f64() * 1e3
     );
-    for f in formats {
-        let t = Instant::now();
-        let out = renderer.render(&report, f).unwrap();
-        // Written as `onus report` writes files, to a sink that counts the bytes.
+    // As `onus report` renders (one template context for MD and HTML) and writes the
+    // files, to a sink that counts the bytes; each format's time is its own share.
+    let t = Instant::now();
+    let mut times = Vec::new();
+    let mut last = Instant::now();
+    let mut context = std::cell::OnceCell::new();
+    for (i, &f) in formats.iter().enumerate() {
+        let out = renderer.render_sharing(&report, f, &context).unwrap();
+        if !formats[i + 1..].iter().any(|f| f.uses_templates()) {
+            context.take();
+        }
         let mut sink = Counter(0);
         for (_, body) in &out.files {
             body.write_to(&mut sink).unwrap();
         }
-        line.push_str(&format!(
-            "  {f:?} {:>6.1} ms ({} KB)",
-            t.elapsed().as_secs_f64() * 1e3,
-            sink.0 / 1024
+        times.push(format!(
+            "{f:?} {:.1} ms ({} KB, peak so far {:.0} MB)",
+            last.elapsed().as_secs_f64() * 1e3,
+            sink.0 / 1024,
+            peak_mb()
         ));
+        last = Instant::now();
     }
+    line.push_str(&format!(
+        "  peak before rendering {before_render:.0} MB  render {:>6.1} ms: {}",
+        t.elapsed().as_secs_f64() * 1e3,
+        times.join(", ")
+    ));
     line.push_str(&format!(
         "  TOTAL {:>6.3} s  peak {:>6.1} MB",
         t0.elapsed().as_secs_f64(),

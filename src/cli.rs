@@ -452,9 +452,7 @@ fn render_all<'a>(
     formats: &[Format],
 ) -> Result<crate::output::Files<'a>> {
     let mut files = Vec::new();
-    for (i, &format) in formats.iter().enumerate() {
-        crate::progress::tick("rendering", i, formats.len());
-        let rendered = renderer.render(report, format)?;
+    for (format, rendered) in formats.iter().zip(renderer.render_all(report, formats)?) {
         for w in &rendered.warnings {
             eprintln!("warning: {}: {w}", format.file_name());
         }

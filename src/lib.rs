@@ -7,6 +7,7 @@
 //! sees) → [`render`] (bytes per format) → [`output`] (the only writer of files).
 //! [`cli`] wires the stages to commands.
 
+pub mod allocator;
 pub mod book;
 pub mod catalogue;
 pub mod classify;

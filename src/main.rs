@@ -5,6 +5,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    onus::allocator::tune();
     let cli = match onus::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

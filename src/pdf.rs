@@ -1,24 +1,35 @@
-//! The PDF renderer: the report model laid out as a paginated document with printpdf.
+//! The PDF renderer: the report model laid out as a paginated document.
 //!
 //! In: a [`Report`] and the paper size. Out: the PDF's bytes and the characters the
-//! embedded font could not show. The layout is our own (printpdf's HTML mode is slow and
-//! depends on system fonts): text is measured with the embedded DejaVu Sans Condensed
-//! (licence in `assets/fonts/`), wrapped into table cells, and rows flow across pages
-//! with the table header repeated. Wide tables go on landscape pages. Every page is
-//! numbered "n / N", every section and framework has a bookmark, and the file is
-//! byte-identical for the same report: resource ids are fixed and the trailer `/ID` is a
-//! digest of the content.
+//! embedded font could not show. The layout is our own: text is measured with the
+//! embedded DejaVu Sans Condensed (licence in `assets/fonts/`, read with printpdf's font
+//! parser), wrapped into table cells, and rows flow across pages with the table header
+//! repeated. Wide tables go on landscape pages. Every page is numbered "n / N", every
+//! section and framework has a bookmark.
+//!
+//! The content streams are written here, operator by operator, and the file is put
+//! together with lopdf: printpdf's own serialisation took two thirds of the time of a
+//! 10,000-row report. Text is shown by glyph id (`Identity-H`) with a `ToUnicode` map,
+//! so it can be searched and copied. The fonts are embedded whole, compressed once at
+//! build time. The file is byte-identical for the same report: object numbers follow the
+//! layout and the trailer `/ID` is a digest of the content.
 
 use crate::report::Report;
 use crate::vocab::Owner;
-use printpdf::{
-    Color, FontId, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Pt, Rect, Rgb, TextItem, TextMatrix,
-};
-use std::collections::{BTreeSet, HashMap};
+use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream, StringFormat};
+use printpdf::ParsedFont;
+use std::collections::BTreeSet;
+use std::io::Write;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSansCondensed.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../assets/fonts/DejaVuSansCondensed-Bold.ttf");
+// The same fonts, zlib-compressed by build.rs, for the `FontFile2` streams.
+const REGULAR_ZLIB: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/DejaVuSansCondensed.ttf.zlib"));
+const BOLD_ZLIB: &[u8] = include_bytes!(concat!(
+    env!("OUT_DIR"),
+    "/DejaVuSansCondensed-Bold.ttf.zlib"
+));
 
 /// Paper sizes, portrait, in millimetres.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -34,7 +45,7 @@ impl Paper {
             Paper::A4 => (210.0, 297.0),
             Paper::Letter => (215.9, 279.4),
         };
-        (Pt::from(Mm(w)).0, Pt::from(Mm(h)).0)
+        (w * 72.0 / 25.4, h * 72.0 / 25.4)
     }
 }
 
@@ -50,18 +61,43 @@ const TABLE_SIZE: f32 = 7.0;
 const LEADING: f32 = 1.22;
 const PAD: f32 = 2.0;
 
-/// Coordinates to a hundredth of a point: shorter content streams, no visible change.
-fn round(v: f32) -> f32 {
-    (v * 100.0).round() / 100.0
+/// A number for a content stream, to a hundredth of a point (shorter streams, no visible
+/// change), followed by a space.
+fn num(out: &mut Vec<u8>, v: f32) {
+    let hundredths = (v * 100.0).round() as i64;
+    if hundredths < 0 {
+        out.push(b'-');
+    }
+    let a = hundredths.unsigned_abs();
+    let _ = write!(out, "{}", a / 100);
+    let frac = a % 100;
+    if frac != 0 {
+        out.push(b'.');
+        out.push(b'0' + (frac / 10) as u8);
+        if !frac.is_multiple_of(10) {
+            out.push(b'0' + (frac % 10) as u8);
+        }
+    }
+    out.push(b' ');
 }
 
+/// An RGB colour.
+#[derive(Clone, Copy, PartialEq)]
+struct Color([u8; 3]);
+
 fn rgb(r: u8, g: u8, b: u8) -> Color {
-    Color::Rgb(Rgb {
-        r: f32::from(r) / 255.0,
-        g: f32::from(g) / 255.0,
-        b: f32::from(b) / 255.0,
-        icc_profile: None,
-    })
+    Color([r, g, b])
+}
+
+impl Color {
+    /// `r g b` followed by `op` (`rg` fill, `RG` stroke).
+    fn set(self, out: &mut Vec<u8>, op: &str) {
+        for c in self.0 {
+            num(out, f32::from(c) / 255.0);
+        }
+        out.extend_from_slice(op.as_bytes());
+        out.push(b'\n');
+    }
 }
 
 fn owner_fill(owner: Owner) -> Color {
@@ -74,35 +110,76 @@ fn owner_fill(owner: Owner) -> Color {
     }
 }
 
-/// One embedded font and its advance widths (in 1/1000 em).
+/// One embedded font: its glyphs and advance widths (in 1/1000 em), and the glyphs the
+/// document uses (for the widths and the `ToUnicode` map).
 struct Face {
-    id: FontId,
+    /// The resource name, `F1`.
+    id: &'static str,
+    /// The PostScript name, `DejaVuSansCondensed`.
+    name: &'static str,
     font: ParsedFont,
     units_per_em: f32,
-    widths: HashMap<char, Option<f32>>,
+    /// Glyph id and advance by character, looked up once each.
+    ascii: [Option<(u16, f32)>; 128],
+    glyphs: rustc_hash::FxHashMap<char, Option<(u16, f32)>>,
+    /// By glyph id: the character the document shows with it, if any.
+    used: Vec<Option<char>>,
 }
 
 impl Face {
-    fn new(id: &str, bytes: &[u8]) -> Face {
+    fn new(id: &'static str, name: &'static str, bytes: &[u8]) -> Face {
         let font =
             ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the embedded font parses");
         let units_per_em = f32::from(font.pdf_font_metrics.units_per_em.max(1));
-        Face {
-            id: FontId(id.to_string()),
+        let mut face = Face {
+            id,
+            name,
             font,
             units_per_em,
-            widths: HashMap::new(),
+            ascii: [None; 128],
+            glyphs: Default::default(),
+            used: Vec::new(),
+        };
+        for c in 0..128u8 {
+            face.ascii[c as usize] = face.lookup(char::from(c));
         }
+        face
     }
 
-    /// The advance of `c`, or `None` when the font has no glyph for it.
+    fn lookup(&self, c: char) -> Option<(u16, f32)> {
+        let gid = self.font.lookup_glyph_index(c as u32)?;
+        let w = self.font.get_glyph_width(gid)?;
+        Some((gid, f32::from(w) * 1000.0 / self.units_per_em))
+    }
+
+    /// The glyph id and advance of `c`, or `None` when the font has no glyph for it.
+    fn glyph(&mut self, c: char) -> Option<(u16, f32)> {
+        if c.is_ascii() {
+            return self.ascii[c as usize];
+        }
+        if let Some(&known) = self.glyphs.get(&c) {
+            return known;
+        }
+        let found = self.lookup(c);
+        self.glyphs.insert(c, found);
+        found
+    }
+
+    /// The glyphs the document shows, by id, with their characters.
+    fn used(&self) -> impl Iterator<Item = (u16, char)> + '_ {
+        self.used
+            .iter()
+            .enumerate()
+            .filter_map(|(gid, c)| c.map(|c| (gid as u16, c)))
+    }
+
     fn advance(&mut self, c: char) -> Option<f32> {
-        let (font, upem) = (&self.font, self.units_per_em);
-        *self.widths.entry(c).or_insert_with(|| {
-            let gid = font.lookup_glyph_index(c as u32)?;
-            let w = font.get_glyph_width(gid)?;
-            Some(f32::from(w) * 1000.0 / upem)
-        })
+        self.glyph(c).map(|(_, w)| w)
+    }
+
+    /// Design units to the PDF's 1/1000 em.
+    fn scaled(&self, v: i16) -> i64 {
+        (f32::from(v) * 1000.0 / self.units_per_em).round() as i64
     }
 }
 
@@ -112,12 +189,39 @@ enum Weight {
     Bold,
 }
 
+/// A page's content: its shapes, then its text (one text object), as operators. A page
+/// is sealed (compressed) as soon as the next one starts; what is drawn on it later (the
+/// footer) becomes a second content stream.
 struct Page {
     width: f32,
     height: f32,
-    shapes: Vec<Op>,
-    text: Vec<Op>,
+    shapes: Vec<u8>,
+    text: Vec<u8>,
     font: Option<(Weight, f32)>,
+    sealed: Vec<Vec<u8>>,
+}
+
+impl Page {
+    /// Compresses what is drawn so far into a content stream of its own.
+    fn seal(&mut self) {
+        if self.shapes.is_empty() && self.text.is_empty() {
+            return;
+        }
+        let mut content = Vec::with_capacity(self.shapes.len() + self.text.len() + 64);
+        if !self.shapes.is_empty() {
+            rgb(156, 163, 175).set(&mut content, "RG");
+            content.extend_from_slice(b"0.3 w\n");
+            content.extend_from_slice(&self.shapes);
+        }
+        rgb(17, 24, 39).set(&mut content, "rg");
+        content.extend_from_slice(b"BT\n");
+        content.extend_from_slice(&self.text);
+        content.extend_from_slice(b"ET\n");
+        self.sealed.push(zlib(&content));
+        self.shapes = Vec::new();
+        self.text = Vec::new();
+        self.font = None;
+    }
 }
 
 /// A column of a table: its title and its share of the width.
@@ -159,6 +263,8 @@ struct Layout {
     regular: Face,
     bold: Face,
     pages: Vec<Page>,
+    /// The page drawn on (the last one, but for footers).
+    current: usize,
     y: f32,
     bookmarks: Vec<(String, usize)>,
     missing: BTreeSet<char>,
@@ -202,6 +308,14 @@ impl Layout {
     /// Greedy word wrap to `max` points; words longer than a line are cut.
     fn wrap(&mut self, text: &str, weight: Weight, size: f32, max: f32) -> Vec<String> {
         let text = self.printable(text);
+        // Most cells are one short line: as the loop below would give it, if it fits.
+        let single = !text.contains('\n')
+            && !text.contains("  ")
+            && !text.starts_with(' ')
+            && !text.ends_with(' ');
+        if single && self.width(&text, weight, size) <= max {
+            return vec![text];
+        }
         let space = self.width(" ", weight, size);
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
@@ -244,19 +358,24 @@ impl Layout {
     }
 
     fn page(&mut self) -> &mut Page {
-        self.pages.last_mut().expect("a page is open")
+        &mut self.pages[self.current]
     }
 
     fn new_page(&mut self, landscape: bool) {
         let (w, h) = self.paper.size_pt();
         let (width, height) = if landscape { (h, w) } else { (w, h) };
+        if let Some(last) = self.pages.last_mut() {
+            last.seal();
+        }
         self.pages.push(Page {
             width,
             height,
             shapes: Vec::new(),
             text: Vec::new(),
             font: None,
+            sealed: Vec::new(),
         });
+        self.current = self.pages.len() - 1;
         self.y = height - MARGIN;
     }
 
@@ -277,37 +396,48 @@ impl Layout {
         if text.is_empty() {
             return;
         }
-        let id = self.face(weight).id.clone();
+        let face = self.face(weight);
+        let id = face.id;
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let mut hex = Vec::with_capacity(text.len() * 4 + 2);
+        hex.push(b'<');
+        for c in text.chars() {
+            // `printable` has replaced what the regular face lacks; .notdef otherwise.
+            let gid = face.glyph(c).map_or(0, |(g, _)| g);
+            let slot = usize::from(gid);
+            if slot >= face.used.len() {
+                face.used.resize(slot + 1, None);
+            }
+            face.used[slot].get_or_insert(c);
+            for shift in [12, 8, 4, 0] {
+                hex.push(HEX[usize::from((gid >> shift) & 0xF)]);
+            }
+        }
+        hex.push(b'>');
         let page = self.page();
+        let out = &mut page.text;
         if page.font != Some((weight, size)) {
-            page.text.push(Op::SetFont {
-                font: PdfFontHandle::External(id),
-                size: Pt(size),
-            });
+            let _ = write!(out, "/{id} ");
+            num(out, size);
+            out.extend_from_slice(b"Tf\n");
             page.font = Some((weight, size));
         }
-        page.text.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(round(x)), Pt(round(y))),
-        });
-        page.text.push(Op::ShowText {
-            items: vec![TextItem::Text(text.to_string())],
-        });
+        out.extend_from_slice(b"1 0 0 1 ");
+        num(out, x);
+        num(out, y);
+        out.extend_from_slice(b"Tm ");
+        out.extend_from_slice(&hex);
+        out.extend_from_slice(b" Tj\n");
     }
 
     fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
-        let point = |x: f32, y: f32| printpdf::LinePoint {
-            p: printpdf::Point {
-                x: Pt(round(x)),
-                y: Pt(round(y)),
-            },
-            bezier: false,
-        };
-        self.page().shapes.push(Op::DrawLine {
-            line: printpdf::Line {
-                points: vec![point(x1, y1), point(x2, y2)],
-                is_closed: false,
-            },
-        });
+        let out = &mut self.page().shapes;
+        num(out, x1);
+        num(out, y1);
+        out.extend_from_slice(b"m ");
+        num(out, x2);
+        num(out, y2);
+        out.extend_from_slice(b"l S\n");
     }
 
     /// Draws the vertical rules of the current table segment down to the current row.
@@ -326,24 +456,17 @@ impl Layout {
     }
 
     fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<Color>, stroke: bool) {
-        let page = self.page();
-        let mode = match (fill.is_some(), stroke) {
-            (true, true) => PaintMode::FillStroke,
-            (true, false) => PaintMode::Fill,
-            _ => PaintMode::Stroke,
-        };
+        let out = &mut self.page().shapes;
         if let Some(col) = fill {
-            page.shapes.push(Op::SetFillColor { col });
+            col.set(out, "rg");
         }
-        page.shapes.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: Pt(round(x)),
-                y: Pt(round(y)),
-                width: Pt(round(w)),
-                height: Pt(round(h)),
-                mode: Some(mode),
-                winding_order: None,
-            },
+        for v in [x, y, w, h] {
+            num(out, v);
+        }
+        out.extend_from_slice(match (fill.is_some(), stroke) {
+            (true, true) => b"re B\n",
+            (true, false) => b"re f\n",
+            _ => b"re S\n",
         });
     }
 
@@ -472,7 +595,7 @@ impl Layout {
         let mut x = MARGIN;
         for ((w, cell_lines), fill) in widths.iter().zip(lines).zip(fills) {
             if fill.is_some() || !in_grid {
-                self.rect(x, top - height, *w, height, fill.clone(), !in_grid);
+                self.rect(x, top - height, *w, height, *fill, !in_grid);
             }
             let mut y = top - PAD;
             for line in cell_lines {
@@ -512,175 +635,243 @@ impl Layout {
     fn finish(mut self, report: &Report) -> PdfOut {
         let total = self.pages.len();
         let title = self.printable(&self.title.clone());
+        if let Some(last) = self.pages.last_mut() {
+            last.seal();
+        }
         for i in 0..total {
-            let (w, _) = (self.pages[i].width, self.pages[i].height);
             let footer = format!("{title} — {} / {total}", i + 1);
             let fw = self.width(&footer, Weight::Regular, 7.0);
-            let idx = self.pages.len() - 1;
-            // Footers are written on their own page.
-            self.pages.swap(i, idx);
+            self.current = i;
+            let w = self.pages[i].width;
             self.text_at((w - fw) / 2.0, MARGIN - 6.0, &footer, Weight::Regular, 7.0);
-            self.pages.swap(i, idx);
+            self.pages[i].seal();
         }
-        let mut doc = PdfDocument::new(&report.meta.title);
-        doc.metadata.info.creator = format!("onus {}", report.meta.versions.onus);
-        doc.metadata.info.producer = "onus (printpdf)".to_string();
-        doc.metadata.info.subject = "Shared responsibility matrix".to_string();
-        if let Some(org) = &report.meta.org {
-            doc.metadata.info.author = org.clone();
-        }
-        if let Some(date) = crate::text::Date::parse(&report.meta.date) {
-            let seconds = date.unix_seconds();
-            if let Ok(t) = printpdf::OffsetDateTime::from_unix_timestamp(seconds) {
-                doc.metadata.info.creation_date = t;
-                doc.metadata.info.modification_date = t;
-                doc.metadata.info.metadata_date = t;
-            }
-        }
-        // Fixed resource ids (printpdf's own are drawn from a counter).
-        for face in [&self.regular, &self.bold] {
-            doc.resources
-                .fonts
-                .map
-                .insert(face.id.clone(), printpdf::PdfFont::new(face.font.clone()));
-        }
-        for (i, (name, page)) in self.bookmarks.iter().enumerate() {
-            doc.bookmarks.map.insert(
-                printpdf::PageAnnotId(format!("B{i:06}")),
-                printpdf::PageAnnotation {
-                    name: crate::text::visible(name).into_owned(),
-                    page: *page + 1,
-                },
-            );
-        }
-        let pages = self
-            .pages
-            .into_iter()
-            .map(|p| {
-                let mut ops = p.shapes;
-                ops.insert(0, Op::SetOutlineThickness { pt: Pt(0.3) });
-                ops.insert(
-                    0,
-                    Op::SetOutlineColor {
-                        col: rgb(156, 163, 175),
-                    },
-                );
-                ops.push(Op::SetFillColor {
-                    col: rgb(17, 24, 39),
-                });
-                ops.push(Op::StartTextSection);
-                ops.extend(p.text);
-                ops.push(Op::EndTextSection);
-                PdfPage::new(Mm::from(Pt(p.width)), Mm::from(Pt(p.height)), ops)
-            })
-            .collect();
-        doc.with_pages(pages);
         PdfOut {
-            bytes: fix_trailer_id(save(&doc)),
+            bytes: self.document(report),
             missing: self.missing,
         }
     }
-}
 
-/// Serialises with printpdf, compressing the streams at a fast level: printpdf's own
-/// save compresses at the best (slowest) level, which took most of the time of a large
-/// report for a few percent of size.
-fn save(doc: &PdfDocument) -> Vec<u8> {
-    use std::io::Write;
-    let options = PdfSaveOptions {
-        optimize: false,
-        ..PdfSaveOptions::default()
-    };
-    let mut lo = printpdf::to_lopdf_doc(doc, &options, &mut Vec::new());
-    // printpdf marks every file with a PDF/X version key; this is a plain PDF.
-    if let Ok(info) = lo
-        .trailer
-        .get(b"Info")
-        .and_then(lopdf::Object::as_reference)
-    {
-        if let Ok(dict) = lo.get_dictionary_mut(info) {
-            dict.remove(b"GTS_PDFXVersion");
+    /// The file: catalog, page tree, fonts, outline and metadata around the pages'
+    /// content streams.
+    fn document(&mut self, report: &Report) -> Vec<u8> {
+        let mut doc = lopdf::Document::with_version("1.7");
+        let pages_id = doc.new_object_id();
+        let mut fonts = Dictionary::new();
+        for (face, zlib, length) in [
+            (&self.regular, REGULAR_ZLIB, REGULAR_TTF.len()),
+            (&self.bold, BOLD_ZLIB, BOLD_TTF.len()),
+        ] {
+            fonts.set(face.id, embed_font(&mut doc, face, zlib, length));
         }
-    }
-    for object in lo.objects.values_mut() {
-        let lopdf::Object::Stream(stream) = object else {
-            continue;
+        let resources = doc.add_object(dictionary! { "Font" => fonts });
+        // Everything the trailer /ID is a digest of: every page's content.
+        let mut digest = sha2::Sha256::default();
+        let mut kids = Vec::new();
+        for page in &mut self.pages {
+            let mut contents = Vec::new();
+            for stream in std::mem::take(&mut page.sealed) {
+                sha2::Digest::update(&mut digest, &stream);
+                let stream = Stream::new(dictionary! { "Filter" => "FlateDecode" }, stream);
+                contents.push(Object::Reference(doc.add_object(stream)));
+            }
+            kids.push(Object::Reference(doc.add_object(dictionary! {
+                "Type" => "Page",
+                "Parent" => pages_id,
+                "MediaBox" => vec![0.into(), 0.into(), Object::Real(page.width), Object::Real(page.height)],
+                "Resources" => resources,
+                "Contents" => contents,
+            })));
+        }
+        let page_ids: Vec<Object> = kids.clone();
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages",
+                "Count" => kids.len() as i64,
+                "Kids" => kids,
+            }),
+        );
+        let outlines = self.outline(&mut doc, &page_ids);
+        let catalog = doc.add_object(dictionary! {
+            "Type" => "Catalog",
+            "Pages" => pages_id,
+            "Outlines" => outlines,
+            "PageMode" => "UseOutlines",
+        });
+        let m = &report.meta;
+        let mut info = dictionary! {
+            "Title" => text_string(&m.title),
+            "Subject" => text_string("Shared responsibility matrix"),
+            "Creator" => text_string(&format!("onus {}", m.versions.onus)),
+            "Producer" => text_string("onus"),
         };
-        if stream.dict.get(b"Filter").is_ok() {
-            continue;
+        if let Some(org) = &m.org {
+            info.set("Author", text_string(org));
         }
-        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(3));
-        if encoder.write_all(&stream.content).is_ok() {
-            if let Ok(compressed) = encoder.finish() {
-                if compressed.len() < stream.content.len() {
-                    stream.dict.set("Filter", "FlateDecode");
-                    stream.set_content(compressed);
-                }
+        if let Some(date) = crate::text::Date::parse(&m.date) {
+            let stamp = format!("D:{}000000Z", date.to_string().replace('-', ""));
+            info.set("CreationDate", Object::string_literal(stamp.clone()));
+            info.set("ModDate", Object::string_literal(stamp));
+        }
+        for (_, v) in info.iter() {
+            if let Object::String(bytes, _) = v {
+                sha2::Digest::update(&mut digest, bytes);
             }
         }
+        let info = doc.add_object(info);
+        let id = Object::String(
+            sha2::Digest::finalize(digest)[..16].to_vec(),
+            StringFormat::Hexadecimal,
+        );
+        doc.trailer.set("Root", catalog);
+        doc.trailer.set("Info", info);
+        doc.trailer.set("ID", vec![id.clone(), id]);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes)
+            .expect("writing to memory cannot fail");
+        bytes
     }
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .expect("writing to memory cannot fail");
-    bytes
-}
 
-/// printpdf writes a random trailer `/ID`; replace it by a digest of the content so the
-/// same report always gives the same bytes. The strings keep their length, so the
-/// cross-reference offsets stay valid.
-fn fix_trailer_id(mut bytes: Vec<u8>) -> Vec<u8> {
-    let Some(start) = find_last(&bytes, b"/ID") else {
-        return bytes;
-    };
-    let Some(open) = bytes[start..]
-        .iter()
-        .position(|&b| b == b'[')
-        .map(|p| start + p)
-    else {
-        return bytes;
-    };
-    let Some(close) = bytes[open..]
-        .iter()
-        .position(|&b| b == b']')
-        .map(|p| open + p)
-    else {
-        return bytes;
-    };
-    let mut ranges = Vec::new();
-    let mut i = open;
-    while i < close {
-        if bytes[i] == b'(' {
-            let end = bytes[i..close]
-                .iter()
-                .position(|&b| b == b')')
-                .map_or(close, |p| i + p);
-            ranges.push((i + 1, end));
-            i = end;
+    /// One bookmark a section and framework, in order, each opening its page.
+    fn outline(&self, doc: &mut lopdf::Document, pages: &[Object]) -> ObjectId {
+        let root = doc.new_object_id();
+        let ids: Vec<ObjectId> = self.bookmarks.iter().map(|_| doc.new_object_id()).collect();
+        for (i, (name, page)) in self.bookmarks.iter().enumerate() {
+            let mut item = dictionary! {
+                "Title" => text_string(name),
+                "Parent" => root,
+                "Dest" => vec![pages[*page].clone(), "Fit".into()],
+            };
+            if i > 0 {
+                item.set("Prev", ids[i - 1]);
+            }
+            if i + 1 < ids.len() {
+                item.set("Next", ids[i + 1]);
+            }
+            doc.objects.insert(ids[i], Object::Dictionary(item));
         }
-        i += 1;
+        let mut outlines = dictionary! { "Type" => "Outlines", "Count" => ids.len() as i64 };
+        if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+            outlines.set("First", *first);
+            outlines.set("Last", *last);
+        }
+        doc.objects.insert(root, Object::Dictionary(outlines));
+        root
     }
-    for &(a, b) in &ranges {
-        bytes[a..b].fill(b'0');
-    }
-    let digest = crate::text::sha256_hex(&bytes);
-    for &(a, b) in &ranges {
-        let fill: Vec<u8> = digest.bytes().cycle().take(b - a).collect();
-        bytes[a..b].copy_from_slice(&fill);
-    }
-    bytes
 }
 
-fn find_last(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).rposition(|w| w == needle)
+/// A stream, compressed at a fast level.
+fn compressed(content: &[u8]) -> Stream {
+    Stream::new(dictionary! { "Filter" => "FlateDecode" }, zlib(content))
+}
+
+/// zlib at its fastest level: a large report's content streams dominate the time of the
+/// PDF, and the fonts (the bulk of a small file) are compressed at build time.
+fn zlib(content: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(content.len() / 3),
+        flate2::Compression::fast(),
+    );
+    encoder
+        .write_all(content)
+        .and_then(|()| encoder.finish())
+        .expect("compressing in memory cannot fail")
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark (invisible characters shown).
+fn text_string(text: &str) -> Object {
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in crate::text::visible(text).encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// A TrueType font as a composite font shown by glyph id: the `Type0` font, its
+/// `CIDFontType2` descendant with the widths of the glyphs used, the descriptor with
+/// the font file, and the `ToUnicode` map that makes the text searchable.
+fn embed_font(doc: &mut lopdf::Document, face: &Face, zlib: &[u8], length: usize) -> ObjectId {
+    let name = face.name;
+    let file = doc.add_object(Stream::new(
+        dictionary! { "Filter" => "FlateDecode", "Length1" => length as i64 },
+        zlib.to_vec(),
+    ));
+    let m = &face.font.pdf_font_metrics;
+    let metrics = &face.font.font_metrics;
+    let descriptor = doc.add_object(dictionary! {
+        "Type" => "FontDescriptor",
+        "FontName" => Object::Name(name.into()),
+        "Flags" => 32,
+        "FontBBox" => vec![face.scaled(m.x_min).into(), face.scaled(m.y_min).into(), face.scaled(m.x_max).into(), face.scaled(m.y_max).into()],
+        "ItalicAngle" => 0,
+        "Ascent" => face.scaled(metrics.ascent),
+        "Descent" => face.scaled(metrics.descent),
+        "CapHeight" => face.scaled(metrics.ascent),
+        "StemV" => if m.us_weight_class >= 600 { 120 } else { 80 },
+        "FontFile2" => file,
+    });
+    let mut widths = Vec::new();
+    for (gid, c) in face.used() {
+        let w = face.lookup(c).map_or(0.0, |(_, w)| w);
+        widths.push(Object::Integer(i64::from(gid)));
+        widths.push(vec![Object::Integer(w.round() as i64)].into());
+    }
+    let cid_font = doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "CIDFontType2",
+        "BaseFont" => Object::Name(name.into()),
+        "CIDSystemInfo" => dictionary! {
+            "Registry" => Object::string_literal("Adobe"),
+            "Ordering" => Object::string_literal("Identity"),
+            "Supplement" => 0,
+        },
+        "FontDescriptor" => descriptor,
+        "DW" => 1000,
+        "W" => widths,
+        "CIDToGIDMap" => "Identity",
+    });
+    let to_unicode = doc.add_object(compressed(&to_unicode_cmap(face.used())));
+    doc.add_object(dictionary! {
+        "Type" => "Font",
+        "Subtype" => "Type0",
+        "BaseFont" => Object::Name(name.into()),
+        "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![cid_font.into()],
+        "ToUnicode" => to_unicode,
+    })
+}
+
+/// The CMap from glyph ids back to text, for copying and searching.
+fn to_unicode_cmap(used: impl Iterator<Item = (u16, char)>) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    let pairs: Vec<(u16, char)> = used.filter(|&(g, _)| g != 0).collect();
+    for block in pairs.chunks(100) {
+        let _ = writeln!(out, "{} beginbfchar", block.len());
+        for (gid, c) in block {
+            let mut units = [0u16; 2];
+            let hex: String = c
+                .encode_utf16(&mut units)
+                .iter()
+                .map(|u| format!("{u:04X}"))
+                .collect();
+            let _ = writeln!(out, "<{gid:04X}> <{hex}>");
+        }
+        out.extend_from_slice(b"endbfchar\n");
+    }
+    out.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    out
 }
 
 pub fn render(report: &Report, paper: Paper) -> PdfOut {
     let mut l = Layout {
         paper,
         grid: None,
-        regular: Face::new("F1", REGULAR_TTF),
-        bold: Face::new("F2", BOLD_TTF),
+        regular: Face::new("F1", "DejaVuSansCondensed", REGULAR_TTF),
+        bold: Face::new("F2", "DejaVuSansCondensed-Bold", BOLD_TTF),
         pages: Vec::new(),
+        current: 0,
         y: 0.0,
         bookmarks: Vec::new(),
         missing: BTreeSet::new(),

@@ -53,7 +53,7 @@ pub fn tick(stage: &str, done: usize, total: usize) {
     let _ = write!(std::io::stderr(), "\r\x1b[2K{}", bar(stage, done, total));
 }
 
-/// `reading      [#########·····················]  31%`
+/// `reading      [#########---------------------]  31%`
 fn bar(stage: &str, done: usize, total: usize) -> String {
     const WIDTH: usize = 30;
     let share = if total == 0 {
@@ -65,7 +65,7 @@ fn bar(stage: &str, done: usize, total: usize) -> String {
     format!(
         "{stage:<12} [{}{}] {:>3}%",
         "#".repeat(filled),
-        "·".repeat(WIDTH - filled),
+        "-".repeat(WIDTH - filled),
         (share * 100.0) as u32
     )
 }
@@ -85,7 +85,7 @@ mod tests {
     fn the_bar_fills_with_the_share_done() {
         assert_eq!(
             super::bar("reading", 1, 2),
-            format!("reading      [{}{}]  50%", "#".repeat(15), "·".repeat(15))
+            format!("reading      [{}{}]  50%", "#".repeat(15), "-".repeat(15))
         );
         assert!(super::bar("writing", 5, 0).ends_with("] 100%"));
         assert!(super::bar("writing", 9, 3).ends_with("] 100%"));

@@ -85,6 +85,11 @@ impl Format {
         }
     }
 
+    /// Whether the format is rendered from the report's template context.
+    pub fn uses_templates(self) -> bool {
+        matches!(self, Format::Md | Format::Html)
+    }
+
     /// The first (for most formats, the only) file a format writes.
     pub fn file_name(self) -> &'static str {
         self.file_names()[0]
@@ -169,6 +174,36 @@ impl Renderer {
         report: &'a Report,
         format: Format,
     ) -> Result<Rendered<'a>, RenderError> {
+        self.render_sharing(report, format, &std::cell::OnceCell::new())
+    }
+
+    /// Every format of `formats`, in order; the template context is built once for all.
+    pub fn render_all<'a>(
+        &self,
+        report: &'a Report,
+        formats: &[Format],
+    ) -> Result<Vec<Rendered<'a>>, RenderError> {
+        let mut context = std::cell::OnceCell::new();
+        let mut all = Vec::with_capacity(formats.len());
+        for (i, &format) in formats.iter().enumerate() {
+            crate::progress::tick("rendering", i, formats.len());
+            all.push(self.render_sharing(report, format, &context)?);
+            // The context is the largest value of a run: dropped once no format needs it.
+            if !formats[i + 1..].iter().any(|f| f.uses_templates()) {
+                context.take();
+            }
+        }
+        Ok(all)
+    }
+
+    /// One format, with the template context of the report built at most once across
+    /// the calls that share `context` (the Markdown and HTML reports need the same one).
+    pub fn render_sharing<'a>(
+        &self,
+        report: &'a Report,
+        format: Format,
+        context: &std::cell::OnceCell<tera::Context>,
+    ) -> Result<Rendered<'a>, RenderError> {
         let mut warnings = Vec::new();
         let contents: Vec<Vec<u8>> = match format {
             Format::Json => {
@@ -180,7 +215,16 @@ impl Renderer {
                     warnings,
                 })
             }
-            Format::Md | Format::Html => vec![self.template(format.file_name(), report)?],
+            Format::Md | Format::Html => {
+                let context = match context.get() {
+                    Some(c) => c,
+                    None => {
+                        let _ = context.set(self.context(report)?);
+                        context.get().expect("just set")
+                    }
+                };
+                vec![self.render_template(format.file_name(), context)?]
+            }
             Format::Pdf => {
                 let pdf = crate::pdf::render(report, self.paper);
                 if !pdf.missing.is_empty() {
@@ -208,10 +252,6 @@ impl Renderer {
                 .collect(),
             warnings,
         })
-    }
-
-    fn template(&self, name: &str, report: &Report) -> Result<Vec<u8>, RenderError> {
-        self.render_template(name, &self.context(report)?)
     }
 
     /// The report as a template context: every field of the report, with the inventory

@@ -122,63 +122,30 @@ fn run(scenario: &str) {
     let report = onus::cli::assess(&catalogue, &inv, &Default::default(), &options);
     let assess = t.elapsed();
     let renderer = Renderer::new(None, Default::default()).unwrap();
-    if std::env::var_os("ONUS_BENCH_PARTS").is_some() {
-        let t = Instant::now();
-        let context = renderer.context(&report).unwrap();
-        let c = t.elapsed();
-        let t = Instant::now();
-        let md = renderer
-            .render_template("responsibility-matrix.md", &context)
-            .unwrap();
-        let m = t.elapsed();
-        let t = Instant::now();
-        let html = renderer
-            .render_template("responsibility-matrix.html", &context)
-            .unwrap();
-        println!(
-            "context {:?} md {:?} ({}) html {:?} ({})",
-            c,
-            m,
-            md.len(),
-            t.elapsed(),
-            html.len()
-        );
-    }
     let before_render = peak_mb();
     let mut line = format!(
-        "{scenario:<20} rows {:>6}  load {:>6.1} ms  parse {:>6.1} ms  classify+join {:>6.1} ms",
+        "{scenario:<20} rows {:>6}  load {:>6.1} ms  parse {:>6.1} ms  classify+join {:>6.1} ms  peak {before_render:.0} MB",
         inv.len(),
         load.as_secs_f64() * 1e3,
         parse.as_secs_f64() * 1e3,
         assess.as_secs_f64() * 1e3
     );
-    // As `onus report` renders (one template context for MD and HTML) and writes the
-    // files, to a sink that counts the bytes; each format's time is its own share.
+    // As `onus report` renders (MD and HTML on one thread, the rest on another) and
+    // writes the files, to a sink that counts the bytes.
     let t = Instant::now();
-    let mut times = Vec::new();
-    let mut last = Instant::now();
-    let mut context = std::cell::OnceCell::new();
-    for (i, &f) in formats.iter().enumerate() {
-        let out = renderer.render_sharing(&report, f, &context).unwrap();
-        if !formats[i + 1..].iter().any(|f| f.uses_templates()) {
-            context.take();
-        }
+    let rendered = renderer.render_all(&report, &formats).unwrap();
+    let mut sizes = Vec::new();
+    for (f, out) in formats.iter().zip(&rendered) {
         let mut sink = Counter(0);
         for (_, body) in &out.files {
             body.write_to(&mut sink).unwrap();
         }
-        times.push(format!(
-            "{f:?} {:.1} ms ({} KB, peak so far {:.0} MB)",
-            last.elapsed().as_secs_f64() * 1e3,
-            sink.0 / 1024,
-            peak_mb()
-        ));
-        last = Instant::now();
+        sizes.push(format!("{f:?} {} KB", sink.0 / 1024));
     }
     line.push_str(&format!(
-        "  peak before rendering {before_render:.0} MB  render {:>6.1} ms: {}",
+        "  render+write {:>6.1} ms ({})",
         t.elapsed().as_secs_f64() * 1e3,
-        times.join(", ")
+        sizes.join(", ")
     ));
     line.push_str(&format!(
         "  TOTAL {:>6.3} s  peak {:>6.1} MB",

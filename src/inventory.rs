@@ -155,6 +155,11 @@ impl Strings {
     pub fn get(&self, id: u32) -> &str {
         &self.list[id as usize]
     }
+
+    /// Every text, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.list.iter().map(|s| &**s)
+    }
 }
 
 /// The inventory, stored compactly: for every row its line and the (trimmed) cells of

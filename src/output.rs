@@ -17,7 +17,8 @@ pub enum Body<'a> {
 }
 
 /// Writes a file's contents as it is written.
-pub type Writer<'a> = Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + 'a>;
+pub type Writer<'a> =
+    Box<dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Send + Sync + 'a>;
 
 impl Body<'_> {
     pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {

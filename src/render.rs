@@ -174,35 +174,59 @@ impl Renderer {
         report: &'a Report,
         format: Format,
     ) -> Result<Rendered<'a>, RenderError> {
-        self.render_sharing(report, format, &std::cell::OnceCell::new())
+        let context = match format.uses_templates() {
+            true => Some(self.context(report)?),
+            false => None,
+        };
+        self.render_with(report, format, context.as_ref())
     }
 
-    /// Every format of `formats`, in order; the template context is built once for all.
+    /// Every format of `formats`, in order, on two threads: the template formats (MD and
+    /// HTML, sharing one template context, dropped after them) on one, the others (the
+    /// PDF above all) on the other.
     pub fn render_all<'a>(
         &self,
         report: &'a Report,
         formats: &[Format],
     ) -> Result<Vec<Rendered<'a>>, RenderError> {
-        let mut context = std::cell::OnceCell::new();
-        let mut all = Vec::with_capacity(formats.len());
-        for (i, &format) in formats.iter().enumerate() {
-            crate::progress::tick("rendering", i, formats.len());
-            all.push(self.render_sharing(report, format, &context)?);
-            // The context is the largest value of a run: dropped once no format needs it.
-            if !formats[i + 1..].iter().any(|f| f.uses_templates()) {
-                context.take();
-            }
-        }
-        Ok(all)
+        // Formats with their place in `formats`.
+        type Jobs = Vec<(usize, Format)>;
+        let (templated, other): (Jobs, Jobs) = formats
+            .iter()
+            .copied()
+            .enumerate()
+            .partition(|(_, f)| f.uses_templates());
+        let run = |jobs: Jobs| -> Result<Vec<(usize, Rendered<'a>)>, RenderError> {
+            let context = match jobs.first() {
+                Some((_, f)) if f.uses_templates() => Some(self.context(report)?),
+                _ => None,
+            };
+            jobs.into_iter()
+                .map(|(i, format)| {
+                    crate::progress::tick("rendering", i, formats.len());
+                    Ok((i, self.render_with(report, format, context.as_ref())?))
+                })
+                .collect()
+        };
+        let (templated, other) = std::thread::scope(|scope| {
+            let templated = scope.spawn(|| run(templated));
+            let other = run(other);
+            let templated = templated
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (templated, other)
+        });
+        let mut all: Vec<(usize, Rendered<'a>)> = templated?.into_iter().chain(other?).collect();
+        all.sort_by_key(|(i, _)| *i);
+        Ok(all.into_iter().map(|(_, r)| r).collect())
     }
 
-    /// One format, with the template context of the report built at most once across
-    /// the calls that share `context` (the Markdown and HTML reports need the same one).
-    pub fn render_sharing<'a>(
+    /// One format; MD and HTML with the template context given.
+    fn render_with<'a>(
         &self,
         report: &'a Report,
         format: Format,
-        context: &std::cell::OnceCell<tera::Context>,
+        context: Option<&tera::Context>,
     ) -> Result<Rendered<'a>, RenderError> {
         let mut warnings = Vec::new();
         let contents: Vec<Vec<u8>> = match format {
@@ -216,13 +240,7 @@ impl Renderer {
                 })
             }
             Format::Md | Format::Html => {
-                let context = match context.get() {
-                    Some(c) => c,
-                    None => {
-                        let _ = context.set(self.context(report)?);
-                        context.get().expect("just set")
-                    }
-                };
+                let context = context.expect("template formats are given the context");
                 vec![self.render_template(format.file_name(), context)?]
             }
             Format::Pdf => {

@@ -367,3 +367,64 @@ fn long_line_lists_say_how_many_more() {
     assert!(text.ends_with("21 and 78 more"), "{text}");
     assert_eq!(onus::text::lines_text(&[7]), "7");
 }
+
+/// `render_all` (two threads, one template context) gives each format's files, in the
+/// order asked, exactly as rendering them one by one does.
+#[test]
+fn rendering_together_equals_rendering_one_by_one() {
+    let report = common::report_of(&common::fixture("seed-inventory.csv"));
+    let renderer = Renderer::new(None, Default::default()).unwrap();
+    let formats = [
+        Format::Json,
+        Format::Md,
+        Format::Pdf,
+        Format::Html,
+        Format::Csv,
+    ];
+    let together = renderer.render_all(&report, &formats).unwrap();
+    assert_eq!(together.len(), formats.len());
+    for (format, rendered) in formats.iter().zip(&together) {
+        let alone = renderer.render(&report, *format).unwrap();
+        let names = |r: &onus::render::Rendered| -> Vec<(String, Vec<u8>)> {
+            r.files
+                .iter()
+                .map(|(n, b)| (n.clone(), b.to_vec()))
+                .collect()
+        };
+        assert_eq!(names(rendered), names(&alone), "{format:?}");
+    }
+}
+
+/// The JSON rows are written by hand from texts escaped once: each line must be
+/// exactly what serde writes for the row, quotes, control characters and all.
+#[test]
+fn json_rows_are_exactly_what_serde_writes() {
+    for fixture in [
+        "hostile.csv",
+        "unknown-service.csv",
+        "billing-lines.csv",
+        "empty-service.csv",
+    ] {
+        let report = common::report_of(&common::fixture(fixture));
+        let json = Renderer::new(None, Default::default())
+            .unwrap()
+            .render(&report, Format::Json)
+            .unwrap()
+            .bytes();
+        let text = String::from_utf8(json).unwrap();
+        let rows = &text[text.find("\"inventory\": [").unwrap()..];
+        let lines: Vec<&str> = rows
+            .lines()
+            .skip(1)
+            .filter(|l| l.starts_with("    {"))
+            .map(|l| l.trim().trim_end_matches(','))
+            .collect();
+        let expected: Vec<String> = report
+            .inventory
+            .iter()
+            .map(|r| serde_json::to_string(&r).unwrap())
+            .collect();
+        assert_eq!(lines, expected, "{fixture}");
+        assert!(!expected.is_empty(), "{fixture} has rows");
+    }
+}

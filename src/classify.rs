@@ -102,8 +102,9 @@ struct Resolution {
 }
 
 /// A problem that recurs on many rows, reported once: its first lines and its count.
-#[derive(Default)]
 struct Group {
+    level: Level,
+    message: String,
     lines: Vec<u64>,
     count: usize,
 }
@@ -119,9 +120,10 @@ pub fn classify(
     // Entries in order of first use: key, the name as first written, rows.
     let mut slots: Vec<(EntryKey, String, Vec<usize>)> = Vec::new();
     let mut slot_of: BTreeMap<EntryKey, usize> = BTreeMap::new();
-    let mut grouped: BTreeMap<(Level, String), Group> = BTreeMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of: BTreeMap<(Level, String), usize> = BTreeMap::new();
     // By (service, provider, variant) cell ids: the resolution, its slot and group.
-    type Resolved = (RowStatus, Option<usize>, Option<(Level, String)>);
+    type Resolved = (RowStatus, Option<usize>, Option<usize>);
     let mut cache: rustc_hash::FxHashMap<(u32, u32, u32), Resolved> = Default::default();
     let mut row_slots: Vec<(RowStatus, Option<usize>)> = Vec::with_capacity(inventory.len());
 
@@ -143,7 +145,7 @@ pub fn classify(
             inventory.id(i, cols.provider),
             inventory.id(i, cols.variant),
         );
-        let (status, slot, problem) = cache.entry(triple).or_insert_with(|| {
+        let (status, slot, group) = cache.entry(triple).or_insert_with(|| {
             let written = inventory.strings.get(triple.0);
             let resolution = resolve(
                 catalogue,
@@ -158,10 +160,21 @@ pub fn classify(
                     slots.len() - 1
                 })
             });
-            (resolution.status, slot, resolution.problem)
+            let group = resolution.problem.map(|(level, message)| {
+                *group_of.entry((level, message.clone())).or_insert_with(|| {
+                    groups.push(Group {
+                        level,
+                        message,
+                        lines: Vec::new(),
+                        count: 0,
+                    });
+                    groups.len() - 1
+                })
+            });
+            (resolution.status, slot, group)
         });
-        if let Some(problem) = problem {
-            let group = grouped.entry(problem.clone()).or_default();
+        if let Some(g) = *group {
+            let group = &mut groups[g];
             group.count += 1;
             if group.lines.len() < SHOWN_LINES {
                 group.lines.push(line);
@@ -176,12 +189,13 @@ pub fn classify(
         }
     }
 
-    for ((level, message), group) in grouped {
+    groups.sort_by(|a, b| (a.level, &a.message).cmp(&(b.level, &b.message)));
+    for group in groups {
         diagnostics.push(Diagnostic::new(
-            level,
+            group.level,
             file,
             group.lines.first().copied(),
-            with_lines(&message, &group.lines, group.count),
+            with_lines(&group.message, &group.lines, group.count),
         ));
     }
 

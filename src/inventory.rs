@@ -325,7 +325,6 @@ impl Inventory {
         // A hash of every row's cells, to find exact repeats once all are read.
         let mut hashes: Vec<(u64, u32)> = Vec::new();
         loop {
-            let start = reader.position().byte() as usize;
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
@@ -334,8 +333,7 @@ impl Inventory {
                     return Err(fail(Some(line), format!("cannot read the row: {e}")));
                 }
             }
-            let end = reader.position().byte() as usize;
-            let line = lines.line_at(record.position().map_or(start, |p| p.byte() as usize));
+            let line = lines.line_at(record.position().map_or(0, |p| p.byte() as usize));
             let cell = |i: usize| String::from_utf8_lossy(record.get(i).unwrap_or_default());
             if record
                 .iter()
@@ -382,7 +380,7 @@ impl Inventory {
             }
             inventory.lines.push(line);
             if inventory.lines.len().is_multiple_of(crate::progress::EVERY) {
-                crate::progress::tick("reading", end, text.len());
+                crate::progress::tick("reading", reader.position().byte() as usize, text.len());
             }
         }
         inventory.report_repeats(hashes, &mut diagnostics);

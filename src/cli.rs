@@ -343,6 +343,7 @@ fn read_inventory(
         service_column: input.service_column.clone(),
         delimiter: input.delimiter,
         full_rows,
+        ..Default::default()
     };
     Ok(Inventory::read(&input.inventory, &options, catalogue)?)
 }

@@ -9,7 +9,7 @@
 
 use crate::catalogue::{closest, Catalogue};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::text::{line_col, normalise, sha256_hex};
+use crate::text::{line_col, normalise};
 
 /// Headers that name the service column, in order of preference (normalised).
 const SERVICE_HEADERS: &[&str] = &[
@@ -64,7 +64,13 @@ pub struct ReadOptions {
     /// How many of the first rows keep every cell (`--appendix-rows`): the rows the
     /// documents' appendix lists. Later rows keep only the cells that play a role.
     pub full_rows: usize,
+    /// How many bytes are read and checked at a time ([`BLOCK_SIZE`]; tests use tiny
+    /// blocks to prove that where the blocks end changes nothing).
+    pub block_size: usize,
 }
+
+/// The input is read in blocks of about this many bytes (whole lines).
+pub const BLOCK_SIZE: usize = 4 << 20;
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -72,6 +78,7 @@ impl Default for ReadOptions {
             service_column: None,
             delimiter: None,
             full_rows: APPENDIX_ROWS,
+            block_size: BLOCK_SIZE,
         }
     }
 }
@@ -223,22 +230,35 @@ impl Inventory {
         self.strings.get(self.service_id(row))
     }
 
+    /// Reads the inventory file a block at a time: memory grows with the rows' kept cells,
+    /// never with the file's size.
     pub fn read(
         path: &std::path::Path,
         options: &ReadOptions,
         catalogue: &Catalogue,
     ) -> Result<Inventory, InventoryError> {
         let file = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| InventoryError {
+        let input = std::fs::File::open(path).map_err(|e| InventoryError {
             file: file.clone(),
             line: None,
             message: format!("cannot read the inventory: {e}"),
         })?;
-        Inventory::parse(&bytes, &file, options, catalogue)
+        let size = input.metadata().map_or(0, |m| m.len());
+        Inventory::from_reader(input, size, &file, options, catalogue)
     }
 
     pub fn parse(
         bytes: &[u8],
+        file: &str,
+        options: &ReadOptions,
+        catalogue: &Catalogue,
+    ) -> Result<Inventory, InventoryError> {
+        Inventory::from_reader(bytes, bytes.len() as u64, file, options, catalogue)
+    }
+
+    fn from_reader(
+        input: impl std::io::Read,
+        size: u64,
         file: &str,
         options: &ReadOptions,
         catalogue: &Catalogue,
@@ -249,40 +269,22 @@ impl Inventory {
             message,
         };
         let mut diagnostics = Vec::new();
-        let text = decode(bytes, file, &mut diagnostics)?;
-        let text: &str = &text;
-        if text.trim().is_empty() {
-            return Err(fail(None, "the file is empty; an inventory needs a header row naming a service column, then one row per service".into()));
-        }
-        if let Some(offset) = memchr::memchr(0, text.as_bytes()) {
-            let (line, _) = line_col(text, offset);
-            return Err(fail(
-                Some(line as u64),
-                "the file contains NUL bytes: it looks like a binary file, not a CSV text file"
-                    .into(),
-            ));
-        }
-        let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(text));
-        if let Some(offset) = unclosed_quote(text, delimiter) {
-            let (line, _) = line_col(text, offset);
-            return Err(fail(
-                Some(line as u64),
-                "a quoted cell opens here and is never closed, so every later row would be read into it; close the quote (inside a quoted cell, write a quote as \"\")".into(),
-            ));
-        }
-        fn reader_for(input: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
-            csv::ReaderBuilder::new()
-                .delimiter(delimiter)
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(input)
-        }
-        let mut reader = reader_for(text.as_bytes(), delimiter);
+        let mut blocks = Blocks::new(input, file, options, &mut diagnostics)?;
+        // The header: the first line that is not blank.
+        let (mut block, mut base) = loop {
+            match blocks.next()? {
+                None => return Err(fail(None, "the file is empty; an inventory needs a header row naming a service column, then one row per service".into())),
+                Some((text, base)) if !text.trim().is_empty() => break (text, base),
+                Some(_) => {}
+            }
+        };
+        let delimiter = blocks.delimiter;
+        let mut reader = reader_for(block.as_bytes(), delimiter);
         let mut record = csv::ByteRecord::new();
         match reader.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return Err(fail(None, "the file has no header row".into())),
-            Err(e) => return Err(fail(Some(1), format!("cannot read the header row: {e}"))),
+            Err(e) => return Err(fail(Some(base), format!("cannot read the header row: {e}"))),
         }
         let headers: Vec<String> = record
             .iter()
@@ -304,12 +306,9 @@ impl Inventory {
                 })
             })
             .collect();
-
-        // The csv crate miscounts lines in CRLF and CR files: count them from byte offsets.
-        let mut lines = LineCounter::new(text);
         let mut inventory = Inventory {
             file: file.to_string(),
-            sha256: sha256_hex(bytes),
+            sha256: String::new(),
             delimiter,
             columns,
             lines: Vec::new(),
@@ -321,68 +320,38 @@ impl Inventory {
             diagnostics: Vec::new(),
             headers,
         };
-        let width = inventory.headers.len();
         // A hash of every row's cells, to find exact repeats once all are read.
         let mut hashes: Vec<(u64, u32)> = Vec::new();
         loop {
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| lines.line_at(p.byte() as usize));
-                    return Err(fail(Some(line), format!("cannot read the row: {e}")));
+            // The csv crate miscounts lines in CRLF and CR files: count them from offsets.
+            let mut lines = LineCounter::new(&block);
+            let line_of =
+                |lines: &mut LineCounter, offset: u64| base + lines.line_at(offset as usize) - 1;
+            loop {
+                match reader.read_byte_record(&mut record) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => {
+                        let line = e.position().map_or(0, |p| line_of(&mut lines, p.byte()));
+                        return Err(fail(Some(line), format!("cannot read the row: {e}")));
+                    }
+                }
+                let line = line_of(&mut lines, record.position().map_or(0, |p| p.byte()));
+                inventory.add_row(&record, line, options, &mut hashes, &mut diagnostics);
+                if inventory.lines.len().is_multiple_of(crate::progress::EVERY) {
+                    crate::progress::tick("reading", blocks.read as usize, size as usize);
                 }
             }
-            let line = lines.line_at(record.position().map_or(0, |p| p.byte() as usize));
-            let cell = |i: usize| String::from_utf8_lossy(record.get(i).unwrap_or_default());
-            if record
-                .iter()
-                .all(|c| String::from_utf8_lossy(c).trim().is_empty())
-            {
-                diagnostics.push(Diagnostic::new(
-                    Level::Warning,
-                    file,
-                    Some(line),
-                    "the row is blank; skipped",
-                ));
-                continue;
-            }
-            if record.len() != width {
-                let message = if record.len() < width {
-                    format!(
-                        "the row has {} cells, the header {width}; the missing cells are read as empty",
-                        record.len(),
-                    )
-                } else {
-                    let extra: Vec<String> = (width..record.len())
-                        .map(|i| cell(i).into_owned())
-                        .filter(|c| !c.trim().is_empty())
-                        .collect();
-                    format!(
-                        "the row has {} cells, the header {width}; the cells beyond the last column are ignored{}",
-                        record.len(),
-                        if extra.is_empty() { String::new() } else { format!(": {}", extra.join(", ")) }
-                    )
-                };
-                diagnostics.push(Diagnostic::new(Level::Warning, file, Some(line), message));
-            }
-            hashes.push((row_hash(&record, width), inventory.lines.len() as u32));
-            for (column, slot) in inventory.slots.iter().enumerate() {
-                if slot.is_some() {
-                    let id = inventory.strings.intern(cell(column).trim());
-                    inventory.cells.push(id);
+            match blocks.next()? {
+                Some((text, next)) => {
+                    block = text;
+                    base = next;
+                    reader = reader_for(block.as_bytes(), delimiter);
                 }
-            }
-            if inventory.lines.len() < options.full_rows {
-                inventory
-                    .head
-                    .push((0..width).map(|i| cell(i).into_owned()).collect());
-            }
-            inventory.lines.push(line);
-            if inventory.lines.len().is_multiple_of(crate::progress::EVERY) {
-                crate::progress::tick("reading", reader.position().byte() as usize, text.len());
+                None => break,
             }
         }
+        inventory.sha256 = blocks.sha256();
         inventory.report_repeats(hashes, &mut diagnostics);
         if inventory.is_empty() {
             diagnostics.push(Diagnostic::new(
@@ -395,6 +364,224 @@ impl Inventory {
         inventory.diagnostics = diagnostics;
         Ok(inventory)
     }
+
+    /// One record after the header: reported if blank (and skipped) or ragged, its kept
+    /// cells interned, every cell kept for the first rows.
+    fn add_row(
+        &mut self,
+        record: &csv::ByteRecord,
+        line: u64,
+        options: &ReadOptions,
+        hashes: &mut Vec<(u64, u32)>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let width = self.headers.len();
+        let cell = |i: usize| String::from_utf8_lossy(record.get(i).unwrap_or_default());
+        if record
+            .iter()
+            .all(|c| String::from_utf8_lossy(c).trim().is_empty())
+        {
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                &self.file,
+                Some(line),
+                "the row is blank; skipped",
+            ));
+            return;
+        }
+        if record.len() != width {
+            let message = if record.len() < width {
+                format!(
+                    "the row has {} cells, the header {width}; the missing cells are read as empty",
+                    record.len(),
+                )
+            } else {
+                let extra: Vec<String> = (width..record.len())
+                    .map(|i| cell(i).into_owned())
+                    .filter(|c| !c.trim().is_empty())
+                    .collect();
+                format!(
+                    "the row has {} cells, the header {width}; the cells beyond the last column are ignored{}",
+                    record.len(),
+                    if extra.is_empty() { String::new() } else { format!(": {}", extra.join(", ")) }
+                )
+            };
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                &self.file,
+                Some(line),
+                message,
+            ));
+        }
+        hashes.push((row_hash(record, width), self.lines.len() as u32));
+        for (column, slot) in self.slots.iter().enumerate() {
+            if slot.is_some() {
+                let id = self.strings.intern(cell(column).trim());
+                self.cells.push(id);
+            }
+        }
+        if self.lines.len() < options.full_rows {
+            self.head
+                .push((0..width).map(|i| cell(i).into_owned()).collect());
+        }
+        self.lines.push(line);
+    }
+}
+
+fn reader_for(input: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input)
+}
+
+/// The input in blocks of whole lines: each ends at a line break outside quotes, so the
+/// next starts a row. Every check that needs the text (encoding, NUL bytes, an unclosed
+/// quote) is made block by block, with line numbers counted across blocks; the digest
+/// covers every byte read.
+struct Blocks<R> {
+    input: R,
+    file: String,
+    digest: sha2::Sha256,
+    /// Read and not yet handed out.
+    pending: Vec<u8>,
+    eof: bool,
+    block_size: usize,
+    delimiter: u8,
+    /// The line the next block starts on.
+    line: u64,
+    /// Bytes read so far.
+    read: u64,
+}
+
+impl<R: std::io::Read> Blocks<R> {
+    fn new(
+        input: R,
+        file: &str,
+        options: &ReadOptions,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) -> Result<Self, InventoryError> {
+        let mut blocks = Blocks {
+            input,
+            file: file.to_string(),
+            digest: sha2::Sha256::default(),
+            pending: Vec::new(),
+            eof: false,
+            block_size: options.block_size.max(1),
+            delimiter: b',',
+            line: 1,
+            read: 0,
+        };
+        blocks.fill(blocks.block_size)?;
+        if blocks.pending.starts_with(&[0xFF, 0xFE]) || blocks.pending.starts_with(&[0xFE, 0xFF]) {
+            // UTF-16 is decoded whole: such exports are small (spreadsheet saves).
+            blocks.fill(usize::MAX)?;
+            blocks.pending = decode_utf16(&blocks.pending, file, diagnostics)?.into_bytes();
+        } else if blocks.pending.starts_with(b"\xEF\xBB\xBF") {
+            blocks.pending.drain(..3);
+        }
+        blocks.delimiter = options
+            .delimiter
+            .unwrap_or_else(|| detect_delimiter(&String::from_utf8_lossy(&blocks.pending)));
+        Ok(blocks)
+    }
+
+    fn fail(&self, line: u64, message: String) -> InventoryError {
+        InventoryError {
+            file: self.file.clone(),
+            line: Some(line),
+            message,
+        }
+    }
+
+    /// Reads until `pending` holds `want` bytes or the input ends.
+    fn fill(&mut self, want: usize) -> Result<(), InventoryError> {
+        let mut chunk = vec![0u8; 1 << 16];
+        while !self.eof && self.pending.len() < want {
+            match self.input.read(&mut chunk) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    sha2::Digest::update(&mut self.digest, &chunk[..n]);
+                    self.read += n as u64;
+                    self.pending.extend_from_slice(&chunk[..n]);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(InventoryError {
+                        file: self.file.clone(),
+                        line: None,
+                        message: format!("cannot read the inventory: {e}"),
+                    })
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The next block of whole lines, as text, with the line it starts on.
+    fn next(&mut self) -> Result<Option<(String, u64)>, InventoryError> {
+        let mut want = self.block_size;
+        let cut = loop {
+            self.fill(want)?;
+            if self.pending.is_empty() {
+                return Ok(None);
+            }
+            // The block is at most `want` bytes: what was read beyond waits its turn.
+            let limit = want.min(self.pending.len());
+            let last = self.eof && limit == self.pending.len();
+            let scan = scan_quotes(&self.pending[..limit], self.delimiter, last);
+            if last {
+                if let Some(open) = scan.open {
+                    let (line, _) = line_col(&String::from_utf8_lossy(&self.pending[..open]), open);
+                    return Err(self.fail(self.line + line as u64 - 1, "a quoted cell opens here and is never closed, so every later row would be read into it; close the quote (inside a quoted cell, write a quote as \"\")".into()));
+                }
+                break self.pending.len();
+            }
+            match scan.last_break {
+                Some(cut) => break cut,
+                // One row longer than a block: read on.
+                None => want = want.saturating_mul(2),
+            }
+        };
+        let rest = self.pending.split_off(cut);
+        let bytes = std::mem::replace(&mut self.pending, rest);
+        let base = self.line;
+        if let Some(offset) = memchr::memchr(0, &bytes) {
+            let (line, _) = line_col(&String::from_utf8_lossy(&bytes[..offset]), offset);
+            return Err(self.fail(
+                base + line as u64 - 1,
+                "the file contains NUL bytes: it looks like a binary file, not a CSV text file"
+                    .into(),
+            ));
+        }
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let good = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
+                let (line, col) = line_col(prefix, good);
+                return Err(self.fail(base + line as u64 - 1, format!(
+                    "column {col}: byte 0x{:02X} is not valid UTF-8; the file looks like Windows-1252 or Latin-1. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and run again",
+                    bytes[good]
+                )));
+            }
+        };
+        self.line += line_breaks(text.as_bytes());
+        Ok(Some((text, base)))
+    }
+
+    fn sha256(&self) -> String {
+        crate::text::hex(&sha2::Digest::finalize(self.digest.clone()))
+    }
+}
+
+/// How many lines end in `bytes`: `\r\n`, `\n` and a lone `\r` each end one.
+fn line_breaks(bytes: &[u8]) -> u64 {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&i| bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n'))
+        .count() as u64
 }
 
 impl Inventory {
@@ -479,69 +666,64 @@ impl<'t> LineCounter<'t> {
     }
 }
 
-/// UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is an error naming
-/// the line of the first bad byte.
-fn decode<'b>(
-    bytes: &'b [u8],
+/// A UTF-16 file (it starts with a byte-order mark) as text, or an error saying to save it
+/// as UTF-8.
+fn decode_utf16(
+    bytes: &[u8],
     file: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<std::borrow::Cow<'b, str>, InventoryError> {
-    let utf16 = match bytes {
-        [0xFF, 0xFE, rest @ ..] => {
-            Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16, "UTF-16LE"))
-        }
-        [0xFE, 0xFF, rest @ ..] => {
-            Some((rest, u16::from_be_bytes as fn([u8; 2]) -> u16, "UTF-16BE"))
-        }
-        _ => None,
+) -> Result<String, InventoryError> {
+    let fail = |message: String| InventoryError {
+        file: file.into(),
+        line: None,
+        message,
     };
-    if let Some((rest, to_unit, name)) = utf16 {
-        if rest.len() % 2 != 0 {
-            return Err(InventoryError {
-                file: file.into(),
-                line: None,
-                message: format!("the file starts with a {name} byte-order mark but has an odd number of bytes; save it again as UTF-8"),
-            });
-        }
-        let units = rest.chunks_exact(2).map(|c| to_unit([c[0], c[1]]));
-        let text: Result<String, _> = char::decode_utf16(units).collect();
-        return match text {
-            Ok(text) => {
-                diagnostics.push(Diagnostic::new(Level::Note, file, None, format!("read as {name} (byte-order mark found)")));
-                Ok(text.into())
-            }
-            Err(_) => Err(InventoryError {
-                file: file.into(),
-                line: None,
-                message: format!("the file starts with a {name} byte-order mark but is not valid {name}; save it again as UTF-8"),
-            }),
-        };
+    let (rest, to_unit, name) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, u16::from_le_bytes as fn([u8; 2]) -> u16, "UTF-16LE"),
+        [0xFE, 0xFF, rest @ ..] => (rest, u16::from_be_bytes as fn([u8; 2]) -> u16, "UTF-16BE"),
+        _ => return Err(fail("the file has no UTF-16 byte-order mark".into())),
+    };
+    if rest.len() % 2 != 0 {
+        return Err(fail(format!("the file starts with a {name} byte-order mark but has an odd number of bytes; save it again as UTF-8")));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.into()),
-        Err(e) => {
-            let good = e.valid_up_to();
-            let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
-            let (line, col) = line_col(prefix, good);
-            Err(InventoryError {
-                file: file.into(),
-                line: Some(line as u64),
-                message: format!(
-                    "column {col}: byte 0x{:02X} is not valid UTF-8; the file looks like Windows-1252 or Latin-1. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and run again",
-                    bytes[good]
-                ),
-            })
-        }
-    }
+    let units = rest.chunks_exact(2).map(|c| to_unit([c[0], c[1]]));
+    let text: String = char::decode_utf16(units).collect::<Result<_, _>>().map_err(|_| {
+        fail(format!("the file starts with a {name} byte-order mark but is not valid {name}; save it again as UTF-8"))
+    })?;
+    diagnostics.push(Diagnostic::new(
+        Level::Note,
+        file,
+        None,
+        format!("read as {name} (byte-order mark found)"),
+    ));
+    Ok(text)
 }
 
-/// The offset of a quote that opens a quoted field never closed before the end of the
-/// file (RFC 4180: a quote opens a field only at its start; `""` inside is a quote).
-/// Jumps from quote to quote, so a file without quotes costs one search.
-fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
-    let bytes = text.as_bytes();
+/// Where quoting leaves a stretch of CSV bytes (RFC 4180: a quote opens a field only at
+/// its start; `""` inside is a quote).
+struct QuoteScan {
+    /// The quote that opens a field still open at the end.
+    open: Option<usize>,
+    /// Just past the last line break outside quotes: where a block can end. A `\r` as
+    /// the last byte does not count unless the input ends there (a `\n` may follow).
+    last_break: Option<usize>,
+}
+
+/// Jumps from quote to quote, so text without quotes costs one search.
+fn scan_quotes(bytes: &[u8], delimiter: u8, at_end: bool) -> QuoteScan {
+    let mut last_break = None;
+    // The last line break in an unquoted stretch.
+    let mut note_breaks = |from: usize, to: usize| {
+        let mut span = &bytes[from..to];
+        if !at_end && to == bytes.len() && span.last() == Some(&b'\r') {
+            span = &span[..span.len() - 1];
+        }
+        if let Some(i) = memchr::memrchr2(b'\n', b'\r', span) {
+            last_break = Some(from + i + 1);
+        }
+    };
     let mut i = 0;
+    let mut unquoted_from = 0;
     while let Some(found) = memchr::memchr(b'"', &bytes[i..]) {
         let open = i + found;
         let field_start =
@@ -550,10 +732,14 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
         if !field_start {
             continue;
         }
+        note_breaks(unquoted_from, open);
         // Inside the quoted field: find its closing quote, skipping `""`.
         loop {
             let Some(found) = memchr::memchr(b'"', &bytes[i..]) else {
-                return Some(open);
+                return QuoteScan {
+                    open: Some(open),
+                    last_break,
+                };
             };
             let close = i + found;
             if bytes.get(close + 1) == Some(&b'"') {
@@ -563,8 +749,13 @@ fn unclosed_quote(text: &str, delimiter: u8) -> Option<usize> {
                 break;
             }
         }
+        unquoted_from = i;
     }
-    None
+    note_breaks(unquoted_from, bytes.len());
+    QuoteScan {
+        open: None,
+        last_break,
+    }
 }
 
 /// The delimiter among `,` `;` and tab that occurs most often, outside quotes, on the
@@ -737,7 +928,7 @@ mod tests {
         #[test]
         fn the_quote_scan_agrees_with_the_plain_reading(text in csvish(), semicolon in any::<bool>()) {
             let delimiter = if semicolon { b';' } else { b',' };
-            prop_assert_eq!(unclosed_quote(&text, delimiter), unclosed_quote_reference(&text, delimiter));
+            prop_assert_eq!(scan_quotes(text.as_bytes(), delimiter, true).open, unclosed_quote_reference(&text, delimiter));
         }
 
         #[test]
@@ -765,16 +956,32 @@ mod tests {
 
     #[test]
     fn an_unclosed_quote_is_found_where_it_opens() {
-        assert_eq!(unclosed_quote("a,b\nEC2,\"x\nS3,y\n", b','), Some(8));
+        let open = |text: &str| scan_quotes(text.as_bytes(), b',', true).open;
+        assert_eq!(open("a,b\nEC2,\"x\nS3,y\n"), Some(8));
+        assert_eq!(open("a,b\nEC2,\"x \"\"q\"\" y\"\nS3,y\n"), None);
         assert_eq!(
-            unclosed_quote("a,b\nEC2,\"x \"\"q\"\" y\"\nS3,y\n", b','),
-            None
-        );
-        assert_eq!(
-            unclosed_quote("a,b\nEC2,x\"y\nS3,z\n", b','),
+            open("a,b\nEC2,x\"y\nS3,z\n"),
             None,
             "a quote inside a field is text"
         );
+    }
+
+    #[test]
+    fn blocks_end_after_a_line_break_outside_quotes() {
+        let cut = |text: &str, at_end| scan_quotes(text.as_bytes(), b',', at_end).last_break;
+        assert_eq!(cut("a,b\nc,\"d\ne\"\nf", false), Some(12));
+        assert_eq!(
+            cut("a,b\nc,\"d\ne", false),
+            Some(4),
+            "not inside the open quote"
+        );
+        assert_eq!(
+            cut("a\r\nb\r", false),
+            Some(3),
+            "a final \\r may be half of \\r\\n"
+        );
+        assert_eq!(cut("a\r\nb\r", true), Some(5));
+        assert_eq!(cut("abc", false), None);
     }
 
     #[test]

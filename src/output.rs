@@ -56,8 +56,7 @@ impl Body<'_> {
         }
         let mut d = Digest(sha2::Digest::new(), 0);
         self.write_to(&mut d)?;
-        let hash = sha2::Digest::finalize(d.0);
-        Ok((d.1, hash.iter().map(|b| format!("{b:02x}")).collect()))
+        Ok((d.1, crate::text::hex(&sha2::Digest::finalize(d.0))))
     }
 }
 

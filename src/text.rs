@@ -60,10 +60,12 @@ pub fn lines_text(lines: &[u64]) -> String {
 pub const LINES_SHOWN: usize = 20;
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Bytes as lowercase hexadecimal (a digest as `sha256sum` prints it).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A calendar date, `YYYY-MM-DD`.

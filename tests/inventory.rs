@@ -476,3 +476,29 @@ fn a_rationale_needs_words() {
     assert_eq!(lines.len(), 1);
     assert!(lines[0].contains("without a rationale"), "{}", lines[0]);
 }
+
+/// The reader takes its input in blocks of whole lines; where the blocks end changes
+/// nothing: not the rows, their lines, the digest, nor a single message.
+#[test]
+fn reading_in_tiny_blocks_gives_the_same_inventory() {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(common::root("tests/fixtures"))
+        .unwrap()
+        .chain(std::fs::read_dir(common::root("samples")).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 20);
+    for path in files {
+        let bytes = std::fs::read(&path).unwrap();
+        let whole = common::reading(&common::parse(&bytes));
+        for block in [1, 2, 3, 7, 64, 500] {
+            assert_eq!(
+                common::reading(&common::parse_in_blocks(&bytes, block)),
+                whole,
+                "{} in blocks of {block} bytes",
+                path.display()
+            );
+        }
+    }
+}

@@ -49,9 +49,14 @@ proptest! {
     /// Any table the csv crate writes reads back cell for cell, blank rows aside, with
     /// increasing line numbers that count the line breaks inside quoted cells.
     #[test]
-    fn an_inventory_reads_back_cell_for_cell(rows in table()) {
+    fn an_inventory_reads_back_cell_for_cell(rows in table(), block in 1usize..40) {
         let bytes = write_csv(&rows);
         let inventory = common::parse(&bytes).unwrap();
+        // Read in blocks of any size, the same inventory.
+        prop_assert_eq!(
+            common::reading(&common::parse_in_blocks(&bytes, block)),
+            common::reading(&Ok(inventory.clone()))
+        );
         let kept: Vec<&[String; 3]> = rows
             .iter()
             .filter(|r| r.iter().any(|c| !c.trim().is_empty()))

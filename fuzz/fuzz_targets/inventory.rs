@@ -1,5 +1,5 @@
-//! Inventory bytes → parse → classify → report: never a panic, and every row is either
-//! kept or named by a diagnostic.
+//! Inventory bytes → parse → classify → report: never a panic, every row is either kept
+//! or named by a diagnostic, and reading in blocks of any size gives the same inventory.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use onus::catalogue::Catalogue;
@@ -11,9 +11,45 @@ fn catalogue() -> &'static Catalogue {
     C.get_or_init(|| Catalogue::built_in().expect("built-in data loads"))
 }
 
-fuzz_target!(|bytes: &[u8]| {
+/// What a reading yields, as text, to compare two readings.
+fn reading(result: &Result<Inventory, onus::inventory::InventoryError>) -> String {
+    match result {
+        Err(e) => format!("error: {e}"),
+        Ok(inv) => {
+            let mut out = format!("{} {:?} {:?}\n", inv.sha256, inv.headers, inv.lines);
+            for i in 0..inv.len() {
+                let cells: Vec<&str> = (0..inv.headers.len())
+                    .map(|c| inv.get(i, Some(c)))
+                    .collect();
+                out.push_str(&format!("{cells:?} {:?}\n", inv.head.get(i)));
+            }
+            for d in &inv.diagnostics {
+                out.push_str(&format!("{d}\n"));
+            }
+            out
+        }
+    }
+}
+
+fuzz_target!(|input: &[u8]| {
     let c = catalogue();
-    let Ok(inventory) = Inventory::parse(bytes, "fuzz.csv", &ReadOptions::default(), c) else {
+    // The first byte picks a block size: where the reader's blocks end changes nothing.
+    let Some((&first, bytes)) = input.split_first() else {
+        return;
+    };
+    let whole = Inventory::parse(bytes, "fuzz.csv", &ReadOptions::default(), c);
+    let options = ReadOptions {
+        block_size: usize::from(first % 64) + 1,
+        ..ReadOptions::default()
+    };
+    let blocks = Inventory::parse(bytes, "fuzz.csv", &options, c);
+    assert_eq!(
+        reading(&blocks),
+        reading(&whole),
+        "blocks of {} bytes",
+        options.block_size
+    );
+    let Ok(inventory) = whole else {
         return;
     };
     let classification = onus::classify::classify(c, &inventory, &Default::default());

@@ -25,7 +25,11 @@ use std::time::Instant;
 fn inventory(catalogue: &Catalogue, rows: usize, path: &std::path::Path) {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    writeln!(out, "service,variant,account,environment,region,owner,notes").unwrap();
+    writeln!(
+        out,
+        "service,variant,account,environment,region,owner,notes"
+    )
+    .unwrap();
     let services: Vec<_> = catalogue.services.iter().collect();
     for i in 0..rows {
         let s = services[(i * 7919) % services.len()];
@@ -76,49 +80,49 @@ fn run(scenario: &str) {
     let catalogue = Catalogue::built_in().unwrap();
     let load = t0.elapsed();
     let generated = std::env::temp_dir().join(format!("onus-bench-{scenario}.csv"));
-    let (path, frameworks, formats): (std::path::PathBuf, Vec<String>, Vec<Format>) =
-        match scenario {
-            "10k" => {
-                inventory(&catalogue, 10_000, &generated);
-                (
-                    generated.clone(),
-                    vec!["soc2".into()],
-                    vec![Format::Md, Format::Html, Format::Pdf, Format::Json],
-                )
+    let (path, frameworks, formats): (std::path::PathBuf, Vec<String>, Vec<Format>) = match scenario
+    {
+        "10k" => {
+            inventory(&catalogue, 10_000, &generated);
+            (
+                generated.clone(),
+                vec!["soc2".into()],
+                vec![Format::Md, Format::Html, Format::Pdf, Format::Json],
+            )
+        }
+        "scale-10k" | "scale-100k" | "scale-1m" => {
+            let rows = match scenario {
+                "scale-10k" => 10_000,
+                "scale-100k" => 100_000,
+                _ => 1_000_000,
+            };
+            inventory(&catalogue, rows, &generated);
+            // The yardstick: the csv crate alone reading every record of the same file.
+            let t = Instant::now();
+            let file = std::fs::File::open(&generated).unwrap();
+            let mut reader = csv::ReaderBuilder::new().from_reader(file);
+            let mut record = csv::ByteRecord::new();
+            let mut n = 0usize;
+            while reader.read_byte_record(&mut record).unwrap() {
+                n += record.len();
             }
-            "scale-10k" | "scale-100k" | "scale-1m" => {
-                let rows = match scenario {
-                    "scale-10k" => 10_000,
-                    "scale-100k" => 100_000,
-                    _ => 1_000_000,
-                };
-                inventory(&catalogue, rows, &generated);
-                // The yardstick: the csv crate alone reading every record of the same file.
-                let t = Instant::now();
-                let file = std::fs::File::open(&generated).unwrap();
-                let mut reader = csv::ReaderBuilder::new().from_reader(file);
-                let mut record = csv::ByteRecord::new();
-                let mut n = 0usize;
-                while reader.read_byte_record(&mut record).unwrap() {
-                    n += record.len();
-                }
-                println!(
-                    "{scenario:<20} bare csv parse {:>8.1} ms ({n} cells)",
-                    t.elapsed().as_secs_f64() * 1e3
-                );
-                (
-                    generated.clone(),
-                    vec!["soc2".into()],
-                    vec![Format::Json, Format::Md],
-                )
-            }
-            "all-frameworks-pdf" => (
-                concat!(env!("CARGO_MANIFEST_DIR"), "/samples/inventory.csv").into(),
-                vec!["all".into()],
-                vec![Format::Pdf],
-            ),
-            other => panic!("unknown scenario {other}"),
-        };
+            println!(
+                "{scenario:<20} bare csv parse {:>8.1} ms ({n} cells)",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            (
+                generated.clone(),
+                vec!["soc2".into()],
+                vec![Format::Json, Format::Md],
+            )
+        }
+        "all-frameworks-pdf" => (
+            concat!(env!("CARGO_MANIFEST_DIR"), "/samples/inventory.csv").into(),
+            vec!["all".into()],
+            vec![Format::Pdf],
+        ),
+        other => panic!("unknown scenario {other}"),
+    };
     // As `onus report` reads it: from the file, a block at a time.
     let t = Instant::now();
     let inv = Inventory::read(&path, &ReadOptions::default(), &catalogue).unwrap();

@@ -110,8 +110,6 @@ pub enum RenderError {
     },
     #[error("{0}")]
     Templates(String),
-    #[error("cannot serialise the report: {0}")]
-    Json(#[from] serde_json::Error),
 }
 
 /// The files of one format, and what the renderer had to warn about.
@@ -174,11 +172,7 @@ impl Renderer {
         report: &'a Report,
         format: Format,
     ) -> Result<Rendered<'a>, RenderError> {
-        let context = match format.uses_templates() {
-            true => Some(self.context(report)?),
-            false => None,
-        };
-        self.render_with(report, format, context.as_ref())
+        self.render_with(report, format, None)
     }
 
     /// Every format of `formats`, in order, on two threads: the template formats (MD and
@@ -221,7 +215,7 @@ impl Renderer {
         Ok(all.into_iter().map(|(_, r)| r).collect())
     }
 
-    /// One format; MD and HTML with the template context given.
+    /// One format; MD and HTML with the template context given, or one of their own.
     fn render_with<'a>(
         &self,
         report: &'a Report,
@@ -240,7 +234,14 @@ impl Renderer {
                 })
             }
             Format::Md | Format::Html => {
-                let context = context.expect("template formats are given the context");
+                let own;
+                let context = match context {
+                    Some(shared) => shared,
+                    None => {
+                        own = self.context(report)?;
+                        &own
+                    }
+                };
                 vec![self.render_template(format.file_name(), context)?]
             }
             Format::Pdf => {

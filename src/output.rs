@@ -1,8 +1,9 @@
 //! The one place that writes report files.
 //!
-//! Everything is rendered in memory first; files go to a temporary folder beside the
-//! target and are moved into place only when all were written, so a failed run leaves
-//! no partial output. A non-empty target is refused unless `--force`, and `--force`
+//! Files are rendered in memory first, but for the JSON report, which is written as it
+//! is serialised ([`Body::Stream`]); every file goes to a temporary folder beside the
+//! target, and they are moved into place only when all were written, so a failed run
+//! leaves no partial output. A non-empty target is refused unless `--force`, and `--force`
 //! only replaces or removes files that onus itself wrote there: those listed in the
 //! marker file, and only under names onus writes.
 

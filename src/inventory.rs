@@ -9,7 +9,7 @@
 
 use crate::catalogue::{closest, Catalogue};
 use crate::diagnostic::{Diagnostic, Level};
-use crate::text::{line_col, normalise};
+use crate::text::normalise;
 
 /// Headers that name the service column, in order of preference (normalised).
 const SERVICE_HEADERS: &[&str] = &[
@@ -71,6 +71,9 @@ pub struct ReadOptions {
 
 /// The input is read in blocks of about this many bytes (whole lines).
 pub const BLOCK_SIZE: usize = 4 << 20;
+
+/// The longest row read: a quoted cell that runs on further was never closed.
+const MAX_ROW: usize = 64 << 20;
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -290,7 +293,8 @@ impl Inventory {
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect();
-        let columns = find_columns(&headers, options, catalogue).map_err(|m| fail(Some(1), m))?;
+        let columns =
+            find_columns(&headers, options, catalogue).map_err(|m| fail(Some(base), m))?;
         // Kept cells are stored in column order.
         let mut role = vec![false; headers.len()];
         for column in columns.roles() {
@@ -322,6 +326,7 @@ impl Inventory {
         };
         // A hash of every row's cells, to find exact repeats once all are read.
         let mut hashes: Vec<(u64, u32)> = Vec::new();
+        let header_line = base;
         loop {
             // The csv crate miscounts lines in CRLF and CR files: count them from offsets.
             let mut lines = LineCounter::new(&block);
@@ -357,7 +362,7 @@ impl Inventory {
             diagnostics.push(Diagnostic::new(
                 Level::Warning,
                 file,
-                Some(1),
+                Some(header_line),
                 "the inventory has a header but no rows; the report will be empty",
             ));
         }
@@ -451,6 +456,8 @@ struct Blocks<R> {
     delimiter: u8,
     /// The line the next block starts on.
     line: u64,
+    /// Whether the header is still to come: then a block is one line.
+    header: bool,
     /// Bytes read so far.
     read: u64,
 }
@@ -471,6 +478,7 @@ impl<R: std::io::Read> Blocks<R> {
             block_size: options.block_size.max(1),
             delimiter: b',',
             line: 1,
+            header: true,
             read: 0,
         };
         blocks.fill(blocks.block_size)?;
@@ -519,10 +527,14 @@ impl<R: std::io::Read> Blocks<R> {
         Ok(())
     }
 
-    /// The next block of whole lines, as text, with the line it starts on.
+    /// The next block of whole lines, as text, with the line it starts on. The first
+    /// block is the first line alone, so the header is read before anything after it,
+    /// however the input is cut. Of the problems in a block (an unclosed quote, a NUL
+    /// byte, a byte that is not UTF-8), the earliest is reported: errors come in file
+    /// order whatever the block size.
     fn next(&mut self) -> Result<Option<(String, u64)>, InventoryError> {
         let mut want = self.block_size;
-        let cut = loop {
+        let (cut, open) = loop {
             self.fill(want)?;
             if self.pending.is_empty() {
                 return Ok(None);
@@ -531,44 +543,64 @@ impl<R: std::io::Read> Blocks<R> {
             let limit = want.min(self.pending.len());
             let last = self.eof && limit == self.pending.len();
             let scan = scan_quotes(&self.pending[..limit], self.delimiter, last);
-            if last {
-                if let Some(open) = scan.open {
-                    let (line, _) = line_col(&String::from_utf8_lossy(&self.pending[..open]), open);
-                    return Err(self.fail(self.line + line as u64 - 1, "a quoted cell opens here and is never closed, so every later row would be read into it; close the quote (inside a quoted cell, write a quote as \"\")".into()));
+            let cut = if self.header {
+                scan.first_break
+            } else {
+                scan.last_break
+            };
+            match cut {
+                Some(cut) if !last || scan.open.is_none() => break (cut, None),
+                _ if last => break (self.pending.len(), scan.open),
+                // A row longer than a block: read on, up to a bound.
+                _ if want >= MAX_ROW => {
+                    let (line, what) = match scan.open {
+                        Some(open) => (
+                            self.line + line_breaks(&self.pending[..open]),
+                            "a quoted cell opens here and runs on for more than 64 MB; it is probably never closed. Close the quote (inside a quoted cell, write a quote as \"\")",
+                        ),
+                        None => (self.line, "a row runs on for more than 64 MB without a line break; this is not an inventory CSV"),
+                    };
+                    return Err(self.fail(line, what.into()));
                 }
-                break self.pending.len();
-            }
-            match scan.last_break {
-                Some(cut) => break cut,
-                // One row longer than a block: read on.
-                None => want = want.saturating_mul(2),
+                _ => want = want.saturating_mul(2).min(MAX_ROW),
             }
         };
         let rest = self.pending.split_off(cut);
         let bytes = std::mem::replace(&mut self.pending, rest);
         let base = self.line;
-        if let Some(offset) = memchr::memchr(0, &bytes) {
-            let (line, _) = line_col(&String::from_utf8_lossy(&bytes[..offset]), offset);
-            return Err(self.fail(
-                base + line as u64 - 1,
-                "the file contains NUL bytes: it looks like a binary file, not a CSV text file"
-                    .into(),
-            ));
-        }
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                let good = e.utf8_error().valid_up_to();
-                let bytes = e.into_bytes();
-                let prefix = std::str::from_utf8(&bytes[..good]).unwrap_or_default();
-                let (line, col) = line_col(prefix, good);
-                return Err(self.fail(base + line as u64 - 1, format!(
+        let bad_utf8 = std::str::from_utf8(&bytes).err().map(|e| e.valid_up_to());
+        let problems = [
+            (open, Problem::OpenQuote),
+            (memchr::memchr(0, &bytes), Problem::Nul),
+            (bad_utf8, Problem::NotUtf8),
+        ];
+        if let Some((offset, problem)) = problems
+            .into_iter()
+            .filter_map(|(offset, p)| offset.map(|o| (o, p)))
+            .min_by_key(|(offset, _)| *offset)
+        {
+            // Lines and columns counted on the bytes, as rows are: `\r` ends a line too.
+            // What comes before the problem is valid UTF-8: it is the earliest.
+            let before = &bytes[..offset];
+            let line = base + line_breaks(before);
+            let line_start = memchr::memrchr2(b'\n', b'\r', before).map_or(0, |i| i + 1);
+            let col = String::from_utf8_lossy(&before[line_start..])
+                .chars()
+                .count()
+                + 1;
+            return Err(self.fail(line, match problem {
+                Problem::OpenQuote => "a quoted cell opens here and is never closed, so every later row would be read into it; close the quote (inside a quoted cell, write a quote as \"\")".into(),
+                Problem::Nul => "the file contains NUL bytes: it looks like a binary file, not a CSV text file".into(),
+                Problem::NotUtf8 => format!(
                     "column {col}: byte 0x{:02X} is not valid UTF-8; the file looks like Windows-1252 or Latin-1. Save it as UTF-8 (in Excel: \"CSV UTF-8\") and run again",
-                    bytes[good]
-                )));
-            }
-        };
+                    bytes[offset]
+                ),
+            }));
+        }
+        // Valid: `bad_utf8` found nothing.
+        let text = String::from_utf8(bytes).unwrap_or_default();
         self.line += line_breaks(text.as_bytes());
+        self.header &= text.trim().is_empty();
         Ok(Some((text, base)))
     }
 
@@ -699,11 +731,20 @@ fn decode_utf16(
     Ok(text)
 }
 
+/// What makes a block unreadable.
+enum Problem {
+    OpenQuote,
+    Nul,
+    NotUtf8,
+}
+
 /// Where quoting leaves a stretch of CSV bytes (RFC 4180: a quote opens a field only at
 /// its start; `""` inside is a quote).
 struct QuoteScan {
     /// The quote that opens a field still open at the end.
     open: Option<usize>,
+    /// Just past the first line break outside quotes.
+    first_break: Option<usize>,
     /// Just past the last line break outside quotes: where a block can end. A `\r` as
     /// the last byte does not count unless the input ends there (a `\n` may follow).
     last_break: Option<usize>,
@@ -711,12 +752,19 @@ struct QuoteScan {
 
 /// Jumps from quote to quote, so text without quotes costs one search.
 fn scan_quotes(bytes: &[u8], delimiter: u8, at_end: bool) -> QuoteScan {
-    let mut last_break = None;
-    // The last line break in an unquoted stretch.
+    let (mut first_break, mut last_break) = (None, None);
+    // The first and last line breaks of an unquoted stretch.
     let mut note_breaks = |from: usize, to: usize| {
         let mut span = &bytes[from..to];
         if !at_end && to == bytes.len() && span.last() == Some(&b'\r') {
             span = &span[..span.len() - 1];
+        }
+        if first_break.is_none() {
+            // A `\r` directly followed by `\n` ends its line after the `\n`.
+            first_break = memchr::memchr2(b'\n', b'\r', span).map(|i| {
+                let crlf = span[i] == b'\r' && span.get(i + 1) == Some(&b'\n');
+                from + i + 1 + usize::from(crlf)
+            });
         }
         if let Some(i) = memchr::memrchr2(b'\n', b'\r', span) {
             last_break = Some(from + i + 1);
@@ -738,6 +786,7 @@ fn scan_quotes(bytes: &[u8], delimiter: u8, at_end: bool) -> QuoteScan {
             let Some(found) = memchr::memchr(b'"', &bytes[i..]) else {
                 return QuoteScan {
                     open: Some(open),
+                    first_break,
                     last_break,
                 };
             };
@@ -754,6 +803,7 @@ fn scan_quotes(bytes: &[u8], delimiter: u8, at_end: bool) -> QuoteScan {
     note_breaks(unquoted_from, bytes.len());
     QuoteScan {
         open: None,
+        first_break,
         last_break,
     }
 }

@@ -401,9 +401,17 @@ impl Layout {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let mut hex = Vec::with_capacity(text.len() * 4 + 2);
         hex.push(b'<');
+        let mut lacking = Vec::new();
         for c in text.chars() {
-            // `printable` has replaced what the regular face lacks; .notdef otherwise.
-            let gid = face.glyph(c).map_or(0, |(g, _)| g);
+            // `printable` has replaced what the regular face lacks; what the bold face
+            // lacks besides shows as .notdef, and is reported.
+            let gid = face.glyph(c).map_or_else(
+                || {
+                    lacking.push(c);
+                    0
+                },
+                |(g, _)| g,
+            );
             let slot = usize::from(gid);
             if slot >= face.used.len() {
                 face.used.resize(slot + 1, None);
@@ -414,6 +422,7 @@ impl Layout {
             }
         }
         hex.push(b'>');
+        self.missing.extend(lacking);
         let page = self.page();
         let out = &mut page.text;
         if page.font != Some((weight, size)) {

@@ -489,16 +489,63 @@ fn reading_in_tiny_blocks_gives_the_same_inventory() {
         .collect();
     files.sort();
     assert!(files.len() > 20);
-    for path in files {
-        let bytes = std::fs::read(&path).unwrap();
+    let mut inputs: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))
+        .collect();
+    // Two problems in one file (the earliest is reported), bare `\r` line ends, blank
+    // lines before the header, a header with no service column before a bad byte.
+    for (name, bytes) in [
+        ("utf8 then nul", &b"service\n\xE9\n\0\n"[..]),
+        ("utf8 then open quote", b"service\n\xE9\n\"x\n"),
+        ("nul then utf8", b"service\nEC2\0\n\xE9\n"),
+        ("cr open quote", b"service\rEC2\r\"x\r"),
+        ("cr bad byte", b"service\rEC2\r\xE9\r"),
+        ("blank lines first", b" \n\n  \nservice\nEC2\n"),
+        (
+            "bad header then bad byte",
+            b"service,cost\nEC1,1\nAWSDataTransfer,2\nAWSDataTrans\xBDer,3\n",
+        ),
+        ("header only after blank", b"\n\nservice\n"),
+    ] {
+        inputs.push((name.to_string(), bytes.to_vec()));
+    }
+    for (name, bytes) in inputs {
         let whole = common::reading(&common::parse(&bytes));
         for block in [1, 2, 3, 7, 64, 500] {
             assert_eq!(
                 common::reading(&common::parse_in_blocks(&bytes, block)),
                 whole,
-                "{} in blocks of {block} bytes",
-                path.display()
+                "{name} in blocks of {block} bytes"
             );
         }
     }
+}
+
+/// Errors name the line where the problem is, counting `\r` line ends as rows do, and
+/// the earliest problem of a file is the one reported.
+#[test]
+fn errors_point_at_the_first_problem_in_the_file() {
+    let error = |bytes: &[u8]| common::parse(bytes).unwrap_err().to_string();
+    assert!(
+        error(b"service\rEC2\r\xE9\r").starts_with("inventory.csv:3: error: column 1: byte 0xE9")
+    );
+    assert!(error(b"service\rEC2\r\"x\r")
+        .starts_with("inventory.csv:3: error: a quoted cell opens here"));
+    assert!(
+        error(b"service\n\xE9\n\0\n").starts_with("inventory.csv:2: error: column 1: byte 0xE9")
+    );
+    assert!(error(b"service\nEC2\0\n\xE9\n")
+        .starts_with("inventory.csv:2: error: the file contains NUL bytes"));
+    assert!(
+        error(b"name,cost\nEC1,1\nAWS\xBDer,3\n").contains(":1: error: no service column found"),
+        "the header comes first"
+    );
+    let inv = common::parse(b"\n \nservice\nEC2\n").unwrap();
+    assert_eq!(inv.lines, [4], "blank lines before the header are skipped");
+    let empty = common::reading(&common::parse(b"\n\nservice\n"));
+    assert!(
+        empty.contains("inventory.csv:3: warning: the inventory has a header but no rows"),
+        "{empty}"
+    );
 }

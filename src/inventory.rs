@@ -549,10 +549,11 @@ impl<R: std::io::Read> Blocks<R> {
                 scan.last_break
             };
             match cut {
-                Some(cut) if !last || scan.open.is_none() => break (cut, None),
-                _ if last => break (self.pending.len(), scan.open),
+                // Breaks are noted outside quotes only: a cut is before any open quote.
+                Some(cut) => break (cut, None),
+                None if last => break (self.pending.len(), scan.open),
                 // A row longer than a block: read on, up to a bound.
-                _ if want >= MAX_ROW => {
+                None if want >= MAX_ROW => {
                     let (line, what) = match scan.open {
                         Some(open) => (
                             self.line + line_breaks(&self.pending[..open]),
@@ -562,7 +563,7 @@ impl<R: std::io::Read> Blocks<R> {
                     };
                     return Err(self.fail(line, what.into()));
                 }
-                _ => want = want.saturating_mul(2).min(MAX_ROW),
+                None => want = want.saturating_mul(2).min(MAX_ROW),
             }
         };
         let rest = self.pending.split_off(cut);

@@ -349,8 +349,10 @@ impl Inventory {
             }
             match blocks.next()? {
                 Some((text, next)) => {
-                    block = text;
-                    base = next;
+                    // The csv crate drops a byte-order mark at the start of its input:
+                    // behind a line break, a U+FEFF that starts a later block stays text.
+                    block = format!("\n{text}");
+                    base = next - 1;
                     reader = reader_for(block.as_bytes(), delimiter);
                 }
                 None => break,

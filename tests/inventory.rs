@@ -507,6 +507,11 @@ fn reading_in_tiny_blocks_gives_the_same_inventory() {
             b"service,cost\nEC1,1\nAWSDataTransfer,2\nAWSDataTrans\xBDer,3\n",
         ),
         ("header only after blank", b"\n\nservice\n"),
+        // Found by the fuzz target: U+FEFF at the start of a later line is text.
+        (
+            "feff starts a row",
+            b"service,variant\nEKS,\n\xEF\xBB\xBF,x\nS3,\n",
+        ),
         // Found by the fuzz target: a bad header, then a quote never closed.
         (
             "bad header then open quote",

@@ -233,6 +233,25 @@ impl Inventory {
         self.strings.get(self.service_id(row))
     }
 
+    /// Everything a reading yields, as text (digest, header, lines, every kept and full
+    /// cell, every message): what tests and the fuzz target compare two readings by.
+    pub fn summary(&self) -> String {
+        let mut out = format!(
+            "{} {} {:?} {:?}\n",
+            self.sha256, self.delimiter, self.headers, self.lines
+        );
+        for i in 0..self.len() {
+            let cells: Vec<&str> = (0..self.headers.len())
+                .map(|c| self.get(i, Some(c)))
+                .collect();
+            out.push_str(&format!("{cells:?} {:?}\n", self.head.get(i)));
+        }
+        for d in &self.diagnostics {
+            out.push_str(&format!("{d}\n"));
+        }
+        out
+    }
+
     /// Reads the inventory file a block at a time: memory grows with the rows' kept cells,
     /// never with the file's size.
     pub fn read(

@@ -11,23 +11,11 @@ fn catalogue() -> &'static Catalogue {
     C.get_or_init(|| Catalogue::built_in().expect("built-in data loads"))
 }
 
-/// What a reading yields, as text, to compare two readings.
+/// A reading as text, to compare two readings.
 fn reading(result: &Result<Inventory, onus::inventory::InventoryError>) -> String {
     match result {
+        Ok(inv) => inv.summary(),
         Err(e) => format!("error: {e}"),
-        Ok(inv) => {
-            let mut out = format!("{} {:?} {:?}\n", inv.sha256, inv.headers, inv.lines);
-            for i in 0..inv.len() {
-                let cells: Vec<&str> = (0..inv.headers.len())
-                    .map(|c| inv.get(i, Some(c)))
-                    .collect();
-                out.push_str(&format!("{cells:?} {:?}\n", inv.head.get(i)));
-            }
-            for d in &inv.diagnostics {
-                out.push_str(&format!("{d}\n"));
-            }
-            out
-        }
     }
 }
 

@@ -89,26 +89,12 @@ pub fn with_file(path: &str, text: &str) -> Result<Catalogue, String> {
     Catalogue::from_files(&files).map_err(|e| e.to_string())
 }
 
-/// Everything reading an inventory yields, as text: to compare two readings.
+/// A reading as text ([`Inventory::summary`], or the error): to compare two readings.
 pub fn reading(result: &Result<Inventory, onus::inventory::InventoryError>) -> String {
-    let inv = match result {
-        Ok(inv) => inv,
-        Err(e) => return format!("error: {e}"),
-    };
-    let mut out = format!(
-        "{} {} {:?} {:?}\n",
-        inv.sha256, inv.delimiter, inv.headers, inv.lines
-    );
-    for i in 0..inv.len() {
-        let cells: Vec<&str> = (0..inv.headers.len())
-            .map(|c| inv.get(i, Some(c)))
-            .collect();
-        out.push_str(&format!("{cells:?} {:?}\n", inv.head.get(i)));
+    match result {
+        Ok(inv) => inv.summary(),
+        Err(e) => format!("error: {e}"),
     }
-    for d in &inv.diagnostics {
-        out.push_str(&format!("{d}\n"));
-    }
-    out
 }
 
 /// Reads `bytes` in blocks of `block_size` bytes.

@@ -24,7 +24,12 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("frameworks");
+    // Read when the script runs, not when it is compiled: a cached build script may
+    // serve another checkout of the crate.
+    let manifest = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
+    let root = manifest.join("frameworks");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &mut files);
@@ -46,7 +51,7 @@ fn main() {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo"));
     std::fs::write(out_dir.join("built_in_data.rs"), code).expect("OUT_DIR is writable");
 
-    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts");
+    let fonts = manifest.join("assets/fonts");
     for name in ["DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf"] {
         let path = fonts.join(name);
         println!("cargo:rerun-if-changed={}", path.display());

@@ -9,7 +9,7 @@
 use crate::join::FrameworkOut;
 use crate::output::Files;
 use crate::render::{RenderError, Renderer};
-use crate::report::{Report, ServiceOut};
+use crate::report::{Report, ServiceView};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 struct ServicePage<'a> {
     title: String,
     file: String,
-    service: &'a ServiceOut,
+    service: ServiceView<'a>,
 }
 
 #[derive(Serialize)]
@@ -84,7 +84,7 @@ pub fn render(
                         "{}.md",
                         file_name(&crate::join::service_key(s).replace('/', "--"))
                     ),
-                    service: s,
+                    service: s.view(),
                 })
                 .collect(),
         })

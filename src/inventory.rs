@@ -166,6 +166,15 @@ impl Strings {
         &self.list[id as usize]
     }
 
+    /// How many texts, the empty one included.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
     /// Every text, by id.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         self.list.iter().map(|s| &**s)
@@ -279,7 +288,7 @@ impl Inventory {
     }
 
     fn from_reader(
-        input: impl std::io::Read,
+        input: impl std::io::Read + Send,
         size: u64,
         file: &str,
         options: &ReadOptions,
@@ -293,7 +302,7 @@ impl Inventory {
         let mut diagnostics = Vec::new();
         let mut blocks = Blocks::new(input, file, options, &mut diagnostics)?;
         // The header: the first line that is not blank.
-        let (mut block, mut base) = loop {
+        let (block, base) = loop {
             match blocks.next()? {
                 None => return Err(fail(None, "the file is empty; an inventory needs a header row naming a service column, then one row per service".into())),
                 Some((text, base)) if !text.trim().is_empty() => break (text, base),
@@ -329,6 +338,7 @@ impl Inventory {
                 })
             })
             .collect();
+        let kept_columns: Vec<usize> = (0..headers.len()).filter(|&c| role[c]).collect();
         let mut inventory = Inventory {
             file: file.to_string(),
             sha256: String::new(),
@@ -343,41 +353,77 @@ impl Inventory {
             diagnostics: Vec::new(),
             headers,
         };
+        let head_full = std::sync::atomic::AtomicBool::new(options.full_rows == 0);
+        let shape = Shape {
+            file,
+            delimiter,
+            width: inventory.headers.len(),
+            kept: kept_columns,
+            full_rows: options.full_rows,
+            head_full: &head_full,
+        };
         // A hash of every row's cells, to find exact repeats once all are read.
         let mut hashes: Vec<(u64, u32)> = Vec::new();
         let header_line = base;
-        loop {
-            // The csv crate miscounts lines in CRLF and CR files: count them from offsets.
-            let mut lines = LineCounter::new(&block);
-            let line_of =
-                |lines: &mut LineCounter, offset: u64| base + lines.line_at(offset as usize) - 1;
-            loop {
-                match reader.read_byte_record(&mut record) {
-                    Ok(true) => {}
-                    Ok(false) => break,
-                    Err(e) => {
-                        let line = e.position().map_or(0, |p| line_of(&mut lines, p.byte()));
-                        return Err(fail(Some(line), format!("cannot read the row: {e}")));
+        // What follows the header on its line (a line break at most).
+        let rest = shape.rows(&mut reader, &block, base)?;
+        inventory.merge(rest, &shape, &mut hashes, &mut diagnostics);
+        // The other blocks: cut, checked and hashed in order on one thread, their rows
+        // read on others, and put together in order, so the result (and the first error)
+        // is the same whatever the blocks and threads.
+        let (jobs, job_queue) = std::sync::mpsc::sync_channel::<Job>(2);
+        let job_queue = std::sync::Arc::new(std::sync::Mutex::new(job_queue));
+        let (results, done) = std::sync::mpsc::channel::<(usize, Result<Parsed, InventoryError>)>();
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+        let sha256 = std::thread::scope(|scope| {
+            let cutter = scope.spawn(move || {
+                for index in 0.. {
+                    let job = match blocks.next() {
+                        Ok(None) => break,
+                        Ok(Some(block)) => Ok(block),
+                        Err(e) => Err(e),
+                    };
+                    let last = job.is_err();
+                    if jobs.send((index, job)).is_err() || last {
+                        break;
                     }
                 }
-                let line = line_of(&mut lines, record.position().map_or(0, |p| p.byte()));
-                inventory.add_row(&record, line, options, &mut hashes, &mut diagnostics);
-                if inventory.lines.len().is_multiple_of(crate::progress::EVERY) {
-                    crate::progress::tick("reading", blocks.read as usize, size as usize);
+                blocks.sha256()
+            });
+            for _ in 0..workers {
+                let (job_queue, results, shape) = (job_queue.clone(), results.clone(), &shape);
+                scope.spawn(move || loop {
+                    let job = job_queue
+                        .lock()
+                        .map_err(|_| ())
+                        .and_then(|q| q.recv().map_err(|_| ()));
+                    let Ok((index, job)) = job else { break };
+                    let parsed = job.and_then(|(text, base)| shape.block(text, base));
+                    if results.send((index, parsed)).is_err() {
+                        break;
+                    }
+                });
+            }
+            // Only the workers hold the queue and the senders: when they stop, so does the cutter.
+            drop((job_queue, results));
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut next = 0;
+            let mut read = 0;
+            for (index, parsed) in done {
+                waiting.insert(index, parsed);
+                while let Some(parsed) = waiting.remove(&next) {
+                    let parsed = parsed?;
+                    read += parsed.bytes;
+                    inventory.merge(parsed, &shape, &mut hashes, &mut diagnostics);
+                    crate::progress::tick("reading", read, size as usize);
+                    next += 1;
                 }
             }
-            match blocks.next()? {
-                Some((text, next)) => {
-                    // The csv crate drops a byte-order mark at the start of its input:
-                    // behind a line break, a U+FEFF that starts a later block stays text.
-                    block = format!("\n{text}");
-                    base = next - 1;
-                    reader = reader_for(block.as_bytes(), delimiter);
-                }
-                None => break,
-            }
-        }
-        inventory.sha256 = blocks.sha256();
+            Ok(cutter
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        })?;
+        inventory.sha256 = sha256;
         inventory.report_repeats(hashes, &mut diagnostics);
         if inventory.is_empty() {
             diagnostics.push(Diagnostic::new(
@@ -391,66 +437,163 @@ impl Inventory {
         Ok(inventory)
     }
 
-    /// One record after the header: reported if blank (and skipped) or ragged, its kept
-    /// cells interned, every cell kept for the first rows.
-    fn add_row(
+    /// Adds a block's rows after those read so far.
+    fn merge(
         &mut self,
-        record: &csv::ByteRecord,
-        line: u64,
-        options: &ReadOptions,
+        parsed: Parsed,
+        shape: &Shape,
         hashes: &mut Vec<(u64, u32)>,
         diagnostics: &mut Vec<Diagnostic>,
     ) {
-        let width = self.headers.len();
-        let cell = |i: usize| String::from_utf8_lossy(record.get(i).unwrap_or_default());
-        if record
+        let ids: Vec<u32> = parsed
+            .strings
             .iter()
-            .all(|c| String::from_utf8_lossy(c).trim().is_empty())
-        {
-            diagnostics.push(Diagnostic::new(
-                Level::Warning,
-                &self.file,
-                Some(line),
-                "the row is blank; skipped",
-            ));
-            return;
+            .map(|s| self.strings.intern(s))
+            .collect();
+        let first = self.lines.len() as u32;
+        hashes.extend((first..).zip(parsed.hashes).map(|(row, hash)| (hash, row)));
+        self.cells
+            .extend(parsed.cells.iter().map(|&id| ids[id as usize]));
+        self.lines.extend(parsed.lines);
+        diagnostics.extend(parsed.diagnostics);
+        let wanted = shape.full_rows.saturating_sub(self.head.len());
+        self.head
+            .extend(parsed.head.iter().take(wanted).map(|record| {
+                (0..shape.width)
+                    .map(|i| record.get(i).unwrap_or_default().to_string())
+                    .collect()
+            }));
+        if self.head.len() >= shape.full_rows {
+            shape
+                .head_full
+                .store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        if record.len() != width {
-            let message = if record.len() < width {
-                format!(
+    }
+}
+
+/// A block to read (its text and first line), by its place in the file, or the error
+/// that ends the reading there.
+type Job = (usize, Result<(String, u64), InventoryError>);
+
+/// What every block's rows are read against.
+struct Shape<'a> {
+    file: &'a str,
+    delimiter: u8,
+    /// The header's width.
+    width: usize,
+    /// The columns whose cells are kept for every row.
+    kept: Vec<usize>,
+    full_rows: usize,
+    /// Set once the rows read so far fill the appendix: later blocks keep no whole rows.
+    head_full: &'a std::sync::atomic::AtomicBool,
+}
+
+/// One block's rows, with ids into the block's own [`Strings`].
+#[derive(Default)]
+struct Parsed {
+    /// The block's size, for progress.
+    bytes: usize,
+    lines: Vec<u64>,
+    hashes: Vec<u64>,
+    strings: Strings,
+    /// Row-major: the kept cells' ids.
+    cells: Vec<u32>,
+    /// Every cell of the block's first rows, while the appendix may still need them.
+    head: Vec<csv::StringRecord>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Shape<'_> {
+    /// The rows of a block that starts on line `base`.
+    fn block(&self, text: String, base: u64) -> Result<Parsed, InventoryError> {
+        // The csv crate drops a byte-order mark at the start of its input: behind a line
+        // break, a U+FEFF that starts a block stays text.
+        let (text, base) = if text.starts_with('\u{FEFF}') {
+            (format!("\n{text}"), base - 1)
+        } else {
+            (text, base)
+        };
+        let mut reader = reader_for(text.as_bytes(), self.delimiter);
+        let mut parsed = self.rows(&mut reader, &text, base)?;
+        parsed.bytes = text.len();
+        Ok(parsed)
+    }
+
+    /// The rows `reader` reads from `text`, which starts on line `base`. Blank rows are
+    /// reported and skipped, ragged ones reported; kept cells are trimmed and interned.
+    fn rows(
+        &self,
+        reader: &mut csv::Reader<&[u8]>,
+        text: &str,
+        base: u64,
+    ) -> Result<Parsed, InventoryError> {
+        let width = self.width;
+        let mut parsed = Parsed::default();
+        let keep_head = !self.head_full.load(std::sync::atomic::Ordering::Relaxed);
+        // The csv crate miscounts lines in CRLF and CR files: count them from offsets.
+        let mut lines = LineCounter::new(text);
+        let mut line_of = |offset: Option<&csv::Position>| {
+            base + lines.line_at(offset.map_or(0, |p| p.byte()) as usize) - 1
+        };
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    return Err(InventoryError {
+                        file: self.file.to_string(),
+                        line: Some(line_of(e.position())),
+                        message: format!("cannot read the row: {e}"),
+                    })
+                }
+            }
+            let line = line_of(record.position());
+            let warn = |parsed: &mut Parsed, message: String| {
+                parsed.diagnostics.push(Diagnostic::new(
+                    Level::Warning,
+                    self.file,
+                    Some(line),
+                    message,
+                ))
+            };
+            if record.iter().all(|c| c.trim().is_empty()) {
+                warn(&mut parsed, "the row is blank; skipped".into());
+                continue;
+            }
+            if record.len() < width {
+                warn(
+                    &mut parsed,
+                    format!(
                     "the row has {} cells, the header {width}; the missing cells are read as empty",
                     record.len(),
-                )
-            } else {
-                let extra: Vec<String> = (width..record.len())
-                    .map(|i| cell(i).into_owned())
+                ),
+                );
+            } else if record.len() > width {
+                let extra: Vec<&str> = record
+                    .iter()
+                    .skip(width)
                     .filter(|c| !c.trim().is_empty())
                     .collect();
-                format!(
+                warn(&mut parsed, format!(
                     "the row has {} cells, the header {width}; the cells beyond the last column are ignored{}",
                     record.len(),
                     if extra.is_empty() { String::new() } else { format!(": {}", extra.join(", ")) }
-                )
-            };
-            diagnostics.push(Diagnostic::new(
-                Level::Warning,
-                &self.file,
-                Some(line),
-                message,
-            ));
-        }
-        hashes.push((row_hash(record, width), self.lines.len() as u32));
-        for (column, slot) in self.slots.iter().enumerate() {
-            if slot.is_some() {
-                let id = self.strings.intern(cell(column).trim());
-                self.cells.push(id);
+                ));
             }
+            parsed.hashes.push(row_hash(&record, width));
+            for &column in &self.kept {
+                let id = parsed
+                    .strings
+                    .intern(record.get(column).unwrap_or_default().trim());
+                parsed.cells.push(id);
+            }
+            if keep_head && parsed.head.len() < self.full_rows {
+                parsed.head.push(record.clone());
+            }
+            parsed.lines.push(line);
         }
-        if self.lines.len() < options.full_rows {
-            self.head
-                .push((0..width).map(|i| cell(i).into_owned()).collect());
-        }
-        self.lines.push(line);
+        Ok(parsed)
     }
 }
 
@@ -669,13 +812,13 @@ impl Inventory {
 
 /// A hash of a row's cells, padded to the header's width (a short row and the same row
 /// with its empty cells written out are the same row).
-fn row_hash(record: &csv::ByteRecord, width: usize) -> u64 {
+fn row_hash(record: &csv::StringRecord, width: usize) -> u64 {
     use std::hash::Hasher;
     let mut hasher = rustc_hash::FxHasher::default();
     for i in 0..width {
         let cell = record.get(i).unwrap_or_default();
         hasher.write_usize(cell.len());
-        hasher.write(cell);
+        hasher.write(cell.as_bytes());
     }
     hasher.finish()
 }

@@ -176,7 +176,7 @@ pub fn render(report: &Report) -> Vec<u8> {
                 "uuid": uuid(&format!("component/{key}")),
                 "type": "service",
                 "title": one_line(&match &s.variant_name { Some(v) => format!("{} ({v})", s.name), None => s.name.clone() }),
-                "description": format!("{} ({}), tier {}, inventory lines {}.", s.name, key, s.tier.as_deref().unwrap_or(""), crate::text::lines_text(&s.rows)),
+                "description": format!("{} ({}), tier {}, inventory lines {}.", s.name, key, s.tier.as_deref().unwrap_or(""), crate::text::lines_text(&s.rows, s.rows.len())),
                 "purpose": "A cloud service the organisation uses; who carries each security duty for it.",
                 "responsible-roles": [{"role-id": "provider"}, {"role-id": "customer"}],
             });

@@ -1085,7 +1085,7 @@ pub fn render(report: &Report, paper: Paper) -> PdfOut {
         let rows = unassessed.iter().map(|s| {
             vec![
                 owner_cell(&s.written, Owner::Unassessed),
-                cell(crate::text::lines_text(&s.rows)),
+                cell(crate::text::lines_text(&s.rows, s.rows.len())),
             ]
         });
         l.table(
@@ -1220,7 +1220,7 @@ pub fn render(report: &Report, paper: Paper) -> PdfOut {
                 .map(|v| format!(" variant {v}"))
                 .unwrap_or_default(),
             s.tier.as_deref().unwrap_or(""),
-            crate::text::lines_text(&s.rows)
+            crate::text::lines_text(&s.rows, s.rows.len())
         );
         for (label, values) in [
             ("accounts", &s.accounts),

@@ -470,7 +470,9 @@ fn toml_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value>
 }
 
 /// Inventory line numbers, capped: `{{ s.rows | lines }}` gives `2, 7, 9 and 4923 more`.
-fn lines_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+/// `{{ s.rows | lines(count=s.row_count) }}`: the lines given, then how many more of
+/// `count` there are (by default, as many as given).
+fn lines_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let lines: Vec<u64> = value
         .as_array()
         .ok_or_else(|| tera::Error::msg("the lines filter takes a list of line numbers"))?
@@ -480,7 +482,18 @@ fn lines_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value
                 .ok_or_else(|| tera::Error::msg(format!("{v} is not a line number")))
         })
         .collect::<tera::Result<_>>()?;
-    Ok(Value::String(crate::text::lines_text(&lines)))
+    let count = match args.get("count") {
+        None => lines.len(),
+        Some(v) => v
+            .as_u64()
+            .filter(|&n| n as usize >= lines.len())
+            .ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "the lines filter's count, {v}, is not a count of the lines given"
+                ))
+            })? as usize,
+    };
+    Ok(Value::String(crate::text::lines_text(&lines, count)))
 }
 
 fn owner_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {

@@ -12,7 +12,7 @@ use crate::inventory::{Inventory, Strings};
 use crate::text::Date;
 use crate::vocab::{Basis, Owner};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "onus/report/v1";
 
@@ -265,14 +265,14 @@ impl Appendix {
 
     /// Every row as a line of JSON, byte for byte as serde writes a [`RowOut`] without
     /// cells, but from texts escaped once each rather than once a row: a million rows
-    /// name a few dozen services, accounts and regions. Rows go to `out` in blocks, after
-    /// what `buffer` holds; what is left in the buffer is returned.
+    /// name a few dozen services, accounts and regions. Rows go to `out` in chunks, after
+    /// what `buffer` holds, every other chunk made on a second thread; what is left in
+    /// the buffer is returned.
     fn write_json_rows(
         &self,
         mut buffer: Vec<u8>,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<Vec<u8>> {
-        use std::io::Write;
         let texts: Vec<Vec<u8>> = self
             .strings
             .iter()
@@ -295,34 +295,60 @@ impl Appendix {
             RowStatus::Skipped,
         ]
         .map(|s| serde_json::to_vec(&s).unwrap_or_default());
-        for (i, r) in self.rows.iter().enumerate() {
-            buffer.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-            write!(buffer, "{{\"line\":{},\"written\":", r.line)?;
-            buffer.extend_from_slice(&texts[r.written as usize]);
-            buffer.extend_from_slice(b",\"status\":");
-            buffer.extend_from_slice(&statuses[r.status as usize]);
-            match r.entry {
-                Some(e) => buffer.extend_from_slice(&entries[e as usize]),
-                None => buffer.extend_from_slice(b",\"service\":null,\"variant\":null"),
+        let write_rows = |rows: &[RowRecord], buffer: &mut Vec<u8>| {
+            for r in rows {
+                buffer.extend_from_slice(b"\n    {\"line\":");
+                crate::text::push_decimal(buffer, r.line);
+                buffer.extend_from_slice(b",\"written\":");
+                buffer.extend_from_slice(&texts[r.written as usize]);
+                buffer.extend_from_slice(b",\"status\":");
+                buffer.extend_from_slice(&statuses[r.status as usize]);
+                match r.entry {
+                    Some(e) => buffer.extend_from_slice(&entries[e as usize]),
+                    None => buffer.extend_from_slice(b",\"service\":null,\"variant\":null"),
+                }
+                for (key, id) in [
+                    (&b",\"account\":"[..], r.account),
+                    (b",\"environment\":", r.environment),
+                    (b",\"region\":", r.region),
+                ] {
+                    buffer.extend_from_slice(key);
+                    buffer.extend_from_slice(&texts[id as usize]);
+                }
+                buffer.extend_from_slice(b"},");
             }
-            for (key, id) in [
-                (&b",\"account\":"[..], r.account),
-                (b",\"environment\":", r.environment),
-                (b",\"region\":", r.region),
-            ] {
-                buffer.extend_from_slice(key);
-                buffer.extend_from_slice(&texts[id as usize]);
-            }
-            buffer.push(b'}');
-            if buffer.len() >= 1 << 16 {
+        };
+        const CHUNK: usize = 1 << 13;
+        let chunks = self.rows.chunks(CHUNK);
+        let total = chunks.len();
+        std::thread::scope(|scope| {
+            let (made, done) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+            let odd = chunks.clone().skip(1).step_by(2);
+            scope.spawn(move || {
+                for rows in odd {
+                    let mut buffer = Vec::with_capacity(rows.len() * 256);
+                    write_rows(rows, &mut buffer);
+                    if made.send(buffer).is_err() {
+                        break;
+                    }
+                }
+            });
+            for (k, rows) in chunks.enumerate() {
+                if k % 2 == 0 {
+                    write_rows(rows, &mut buffer);
+                } else {
+                    buffer = done.recv().map_err(std::io::Error::other)?;
+                }
+                if k + 1 == total {
+                    // No comma after the last row.
+                    buffer.pop();
+                }
                 out.write_all(&buffer)?;
                 buffer.clear();
+                crate::progress::tick("writing JSON", k * CHUNK + rows.len(), self.rows.len());
             }
-            if i.is_multiple_of(crate::progress::EVERY) {
-                crate::progress::tick("writing JSON", i, self.rows.len());
-            }
-        }
-        Ok(buffer)
+            Ok(buffer)
+        })
     }
 
     /// The rows the documents list, with their cells.
@@ -355,27 +381,137 @@ impl Report {
     }
 
     /// The report as the document templates see it: every field, with the inventory
-    /// capped to the rows the documents list.
+    /// capped to the rows the documents list and each service's lines to those the
+    /// documents show.
     pub fn document_view(&self) -> DocumentView<'_> {
         DocumentView {
-            report: self,
+            schema: self.schema,
+            meta: &self.meta,
+            provider_note: &self.provider_note,
+            areas: &self.areas,
+            tiers: &self.tiers,
+            services: self.services.iter().map(ServiceOut::view).collect(),
+            summary: &self.summary,
+            frameworks: &self.frameworks,
+            overrides: &self.overrides,
+            assumptions: &self.assumptions,
+            diagnostics: &self.diagnostics,
             inventory: self.inventory.head().collect(),
             inventory_omitted: self.inventory.omitted(),
         }
     }
 }
 
+impl ServiceOut {
+    /// The service as the document templates see it.
+    pub fn view(&self) -> ServiceView<'_> {
+        ServiceView {
+            id: self.id.as_deref(),
+            name: &self.name,
+            tier: self.tier.as_deref(),
+            tier_basis: self.tier_basis,
+            variant: self.variant.as_deref(),
+            variant_name: self.variant_name.as_deref(),
+            assessed: self.assessed,
+            written: &self.written,
+            rows: &self.rows[..self.rows.len().min(crate::text::LINES_SHOWN)],
+            row_count: self.rows.len(),
+            accounts: &self.accounts,
+            environments: &self.environments,
+            regions: &self.regions,
+            service_owners: &self.service_owners,
+            data_classifications: &self.data_classifications,
+            duties: &self.duties,
+        }
+    }
+}
+
+/// A [`ServiceOut`] for the templates: `rows` holds the first lines only (the documents
+/// show 20, then how many more), `row_count` counts them all.
+#[derive(Serialize)]
+pub struct ServiceView<'a> {
+    pub id: Option<&'a str>,
+    pub name: &'a str,
+    pub tier: Option<&'a str>,
+    pub tier_basis: Option<Basis>,
+    pub variant: Option<&'a str>,
+    pub variant_name: Option<&'a str>,
+    pub assessed: bool,
+    pub written: &'a str,
+    pub rows: &'a [u64],
+    pub row_count: usize,
+    pub accounts: &'a [String],
+    pub environments: &'a [String],
+    pub regions: &'a [String],
+    pub service_owners: &'a [String],
+    pub data_classifications: &'a [String],
+    pub duties: &'a BTreeMap<String, DutyOut>,
+}
+
+/// The [`Report`] for the templates: see [`Report::document_view`].
 #[derive(Serialize)]
 pub struct DocumentView<'a> {
-    #[serde(flatten)]
-    report: &'a Report,
+    schema: &'a str,
+    meta: &'a Meta,
+    provider_note: &'a str,
+    areas: &'a [AreaOut],
+    tiers: &'a [TierOut],
+    services: Vec<ServiceView<'a>>,
+    summary: &'a BTreeMap<String, SummaryOut>,
+    frameworks: &'a [crate::join::FrameworkOut],
+    overrides: &'a [OverrideRecord],
+    assumptions: &'a [Assumption],
+    diagnostics: &'a [Diagnostic],
     inventory: Vec<RowOut<'a>>,
     /// Rows beyond the listed ones: only the JSON lists them.
     inventory_omitted: usize,
 }
 
-fn sorted(set: BTreeSet<String>) -> Vec<String> {
-    set.into_iter().filter(|s| !s.is_empty()).collect()
+/// The distinct non-empty texts of some columns over some rows, each sorted: a mark
+/// per text and column rather than a set per call (a million rows name a few dozen
+/// texts), and one pass over the rows for all the columns.
+struct Distinct<'a> {
+    inventory: &'a Inventory,
+    /// Per text id and column, the call that last saw it.
+    seen: Vec<u32>,
+    call: u32,
+}
+
+impl<'a> Distinct<'a> {
+    fn new(inventory: &'a Inventory) -> Self {
+        Distinct {
+            inventory,
+            seen: Vec::new(),
+            call: 0,
+        }
+    }
+
+    fn texts<const N: usize>(
+        &mut self,
+        rows: impl Iterator<Item = usize>,
+        columns: [Option<usize>; N],
+    ) -> [Vec<String>; N] {
+        let strings = &self.inventory.strings;
+        self.seen.resize(strings.len() * N, 0);
+        self.call += 1;
+        let mut ids: [Vec<u32>; N] = std::array::from_fn(|_| Vec::new());
+        for row in rows {
+            for (k, &column) in columns.iter().enumerate() {
+                let id = self.inventory.id(row, column);
+                let seen = &mut self.seen[id as usize * N + k];
+                if id != 0 && *seen != self.call {
+                    *seen = self.call;
+                    ids[k].push(id);
+                }
+            }
+        }
+        ids.map(|ids| {
+            let mut texts: Vec<String> =
+                ids.iter().map(|&id| strings.get(id).to_string()).collect();
+            texts.sort_unstable();
+            texts
+        })
+    }
 }
 
 pub fn build(
@@ -385,20 +521,22 @@ pub fn build(
     options: &ReportOptions,
 ) -> Report {
     let cols = &inventory.columns;
-    // The distinct non-empty texts of a column over some rows, sorted.
-    let distinct = |rows: &mut dyn Iterator<Item = usize>, column: Option<usize>| {
-        let ids: rustc_hash::FxHashSet<u32> = rows.map(|r| inventory.id(r, column)).collect();
-        sorted(
-            ids.into_iter()
-                .map(|id| inventory.strings.get(id).to_string())
-                .collect(),
-        )
-    };
+    let mut distinct = Distinct::new(inventory);
     let mut services: Vec<(Option<(usize, String)>, ServiceOut)> = classification
         .entries
         .iter()
         .map(|entry| {
-            let collect = |col| distinct(&mut entry.rows.iter().copied(), col);
+            let [accounts, environments, regions, service_owners, data_classifications] = distinct
+                .texts(
+                    entry.rows.iter().copied(),
+                    [
+                        cols.account,
+                        cols.environment,
+                        cols.region,
+                        cols.owner,
+                        cols.data_classification,
+                    ],
+                );
             let service = entry.service.map(|i| &catalogue.services[i]);
             let variant = service.zip(entry.variant).map(|(s, v)| &s.variants[v]);
             let out = ServiceOut {
@@ -411,11 +549,11 @@ pub fn build(
                 assessed: service.is_some(),
                 written: entry.written.clone(),
                 rows: entry.rows.iter().map(|&r| inventory.lines[r]).collect(),
-                accounts: collect(cols.account),
-                environments: collect(cols.environment),
-                regions: collect(cols.region),
-                service_owners: collect(cols.owner),
-                data_classifications: collect(cols.data_classification),
+                accounts,
+                environments,
+                regions,
+                service_owners,
+                data_classifications,
                 duties: catalogue
                     .areas
                     .iter()
@@ -533,11 +671,14 @@ pub fn build(
         .collect();
     diagnostic::sort(&mut diagnostics);
     let frameworks = crate::join::join(catalogue, &services, &options.frameworks);
-    let all = || 0..inventory.len();
+    let [accounts, regions, environments] = distinct.texts(
+        0..inventory.len(),
+        [cols.account, cols.region, cols.environment],
+    );
     let scope = Scope {
-        accounts: distinct(&mut all(), cols.account),
-        regions: distinct(&mut all(), cols.region),
-        environments: distinct(&mut all(), cols.environment),
+        accounts,
+        regions,
+        environments,
     };
     let count_rows = |status| {
         classification

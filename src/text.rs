@@ -46,18 +46,34 @@ pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Line numbers as a document shows them: the first [`LINES_SHOWN`], then how many more
-/// (`2, 7, 9 and 4923 more`); every line is in the JSON.
-pub fn lines_text(lines: &[u64]) -> String {
+/// Line numbers as a document shows them: the first [`LINES_SHOWN`] of `lines`, then
+/// how many more of `count` (`2, 7, 9 and 4923 more`); every line is in the JSON.
+pub fn lines_text(lines: &[u64], count: usize) -> String {
     let shown: Vec<String> = lines.iter().take(LINES_SHOWN).map(u64::to_string).collect();
     let mut text = shown.join(", ");
-    if lines.len() > LINES_SHOWN {
-        text.push_str(&format!(" and {} more", lines.len() - LINES_SHOWN));
+    if count > shown.len() {
+        text.push_str(&format!(" and {} more", count - shown.len()));
     }
     text
 }
 
 pub const LINES_SHOWN: usize = 20;
+
+/// Appends `n` in decimal, as `write!` would, without the formatting machinery (the JSON
+/// writes a line number for each of a million rows).
+pub fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
@@ -173,6 +189,15 @@ pub fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_written_as_format_writes_them() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, u64::from(u32::MAX), u64::MAX] {
+            let mut out = b"x".to_vec();
+            push_decimal(&mut out, n);
+            assert_eq!(out, format!("x{n}").into_bytes());
+        }
+    }
 
     #[test]
     fn normalise_ignores_case_punctuation_and_invisible_characters() {

@@ -292,7 +292,7 @@ fn a_broken_user_template_fails_before_any_output() {
 #[test]
 fn the_appendix_is_capped_in_documents_and_complete_in_json() {
     let mut csv = String::from("service,account,notes\n");
-    for i in 0..30 {
+    for i in 0..60 {
         csv.push_str(&format!("{},1111,row {i}\n", ["EC2", "S3"][i % 2]));
     }
     let options = onus::inventory::ReadOptions {
@@ -320,7 +320,7 @@ fn the_appendix_is_capped_in_documents_and_complete_in_json() {
             report.inventory.listed(),
             report.inventory.omitted()
         ),
-        (30, 5, 25)
+        (60, 5, 55)
     );
     let renderer = Renderer::new(None, Default::default()).unwrap();
     let text =
@@ -335,10 +335,16 @@ fn the_appendix_is_capped_in_documents_and_complete_in_json() {
         .collect();
     assert_eq!(
         lines,
-        (2..32).collect::<Vec<u64>>(),
+        (2..62).collect::<Vec<u64>>(),
         "the JSON keeps every row"
     );
-    assert_eq!(json["inventory"][29]["service"], "aws.s3");
+    assert_eq!(json["inventory"][59]["service"], "aws.s3");
+    let ec2 = &json["services"].as_array().unwrap()[0];
+    assert_eq!(
+        (ec2["id"].as_str(), ec2["rows"].as_array().unwrap().len()),
+        (Some("aws.ec2"), 30),
+        "the JSON lists every line of a service"
+    );
 
     let md = text(Format::Md);
     let appendix = &md[md.find("Inventory appendix").unwrap()..];
@@ -347,14 +353,16 @@ fn the_appendix_is_capped_in_documents_and_complete_in_json() {
         "{appendix}"
     );
     assert!(
-        appendix.contains("25 more\nrows are not listed here"),
+        appendix.contains("55 more\nrows are not listed here"),
         "{appendix}"
     );
     assert!(appendix.contains("| 6 | EC2 |") && !appendix.contains("| 7 | S3 |"));
-    // 15 EC2 rows: every line shown; a capped list says how many more.
-    assert!(md.contains("inventory lines 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30 ·"));
+    // 30 EC2 rows: the first 20 lines shown, then how many more.
+    let ec2_lines = "inventory lines 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30, 32, 34, 36, 38, 40 and 10 more ·";
+    assert!(md.contains(ec2_lines), "{md}");
     let html = text(Format::Html);
-    assert!(html.contains("25 more rows are not listed here"));
+    assert!(html.contains("55 more rows are not listed here"));
+    assert!(html.contains(ec2_lines));
     let appendix = &html[html.find("id=\"inventory\"").unwrap()..];
     assert_eq!(appendix.matches("<td>1111</td>").count(), 5);
 }
@@ -362,10 +370,13 @@ fn the_appendix_is_capped_in_documents_and_complete_in_json() {
 #[test]
 fn long_line_lists_say_how_many_more() {
     let lines: Vec<u64> = (2..100).collect();
-    let text = onus::text::lines_text(&lines);
+    let text = onus::text::lines_text(&lines, lines.len());
     assert!(text.starts_with("2, 3, 4,"));
     assert!(text.ends_with("21 and 78 more"), "{text}");
-    assert_eq!(onus::text::lines_text(&[7]), "7");
+    // Given the first lines and the count, as the templates are.
+    assert_eq!(onus::text::lines_text(&lines[..20], 98), text);
+    assert_eq!(onus::text::lines_text(&[7], 1), "7");
+    assert_eq!(onus::text::lines_text(&[7, 9], 3), "7, 9 and 1 more");
 }
 
 /// `render_all` (two threads, one template context) gives each format's files, in the
@@ -399,16 +410,10 @@ fn rendering_together_equals_rendering_one_by_one() {
 /// exactly what serde writes for the row, quotes, control characters and all.
 #[test]
 fn json_rows_are_exactly_what_serde_writes() {
-    for fixture in [
-        "hostile.csv",
-        "unknown-service.csv",
-        "billing-lines.csv",
-        "empty-service.csv",
-    ] {
-        let report = common::report_of(&common::fixture(fixture));
+    let check = |name: &str, report: &onus::report::Report| {
         let json = Renderer::new(None, Default::default())
             .unwrap()
-            .render(&report, Format::Json)
+            .render(report, Format::Json)
             .unwrap()
             .bytes();
         let text = String::from_utf8(json).unwrap();
@@ -424,7 +429,86 @@ fn json_rows_are_exactly_what_serde_writes() {
             .iter()
             .map(|r| serde_json::to_string(&r).unwrap())
             .collect();
-        assert_eq!(lines, expected, "{fixture}");
-        assert!(!expected.is_empty(), "{fixture} has rows");
+        assert_eq!(lines, expected, "{name}");
+        assert!(!expected.is_empty(), "{name} has rows");
+        let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            parsed["inventory"].as_array().unwrap().len(),
+            expected.len()
+        );
+    };
+    for fixture in [
+        "hostile.csv",
+        "unknown-service.csv",
+        "billing-lines.csv",
+        "empty-service.csv",
+    ] {
+        check(fixture, &common::report_of(&common::fixture(fixture)));
+    }
+    // Enough rows for the rows to be written in several chunks, on two threads.
+    let mut csv = String::from("service,account,region\n");
+    for i in 0..20_001 {
+        let service = ["EC2", "S3 \"bucket\"", "Nimbus \u{202E}", ""][i % 4];
+        csv.push_str(&format!(
+            "\"{}\",{},eu-{}\n",
+            service.replace('"', "\"\""),
+            i % 7,
+            i % 5
+        ));
+    }
+    let inventory = common::parse(csv.as_bytes()).unwrap();
+    let report = onus::cli::assess(
+        common::catalogue(),
+        &inventory,
+        &Default::default(),
+        &onus::report::ReportOptions {
+            frameworks: Vec::new(),
+            title: None,
+            org: None,
+            date: onus::text::Date::parse("2026-01-01").unwrap(),
+            as_of: None,
+        },
+    );
+    check("20,001 rows", &report);
+}
+
+/// Templates see every field of the JSON report (the inventory and each service's lines
+/// capped, with their counts): the document view keeps up with the report model.
+#[test]
+fn templates_see_every_field_of_the_report() {
+    let report = common::report_of(&common::fixture("seed-inventory.csv"));
+    let json = serde_json::to_value(&report).unwrap();
+    let view = serde_json::to_value(report.document_view()).unwrap();
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        keys
+    };
+    let mut expected = keys(&json);
+    expected.extend(["inventory".into(), "inventory_omitted".into()]);
+    expected.sort();
+    assert_eq!(keys(&view), expected);
+    for key in keys(&json) {
+        if key != "services" {
+            assert_eq!(view[&key], json[&key], "{key}");
+        }
+    }
+    let mut expected = keys(&json["services"][0]);
+    expected.push("row_count".into());
+    expected.sort();
+    assert_eq!(keys(&view["services"][0]), expected);
+    for (s, v) in json["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(view["services"].as_array().unwrap())
+    {
+        let rows = s["rows"].as_array().unwrap();
+        assert_eq!(v["row_count"], rows.len());
+        for key in keys(s) {
+            if key != "rows" {
+                assert_eq!(v[&key], s[&key], "{key}");
+            }
+        }
     }
 }

@@ -454,12 +454,16 @@ fn render_all<'a>(
 ) -> Result<crate::output::Files<'a>> {
     let mut files = Vec::new();
     for (format, rendered) in formats.iter().zip(renderer.render_all(report, formats)?) {
-        for w in &rendered.warnings {
-            eprintln!("warning: {}: {w}", format.file_name());
-        }
+        print_warnings(*format, &rendered.warnings);
         files.extend(rendered.files);
     }
     Ok(files)
+}
+
+fn print_warnings(format: Format, warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {}: {w}", format.file_name());
+    }
 }
 
 fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
@@ -469,15 +473,38 @@ fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<u8> {
     let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
-    let files = render_all(&renderer, &report, &formats)?;
+    let names: Vec<String> = formats
+        .iter()
+        .flat_map(|f| f.file_names().iter().map(|n| n.to_string()))
+        .collect();
     let known: Vec<&str> = Format::all()
         .iter()
         .flat_map(|f| f.file_names().iter().copied())
         .collect();
-    crate::output::write_all(&args.output, &files, args.force, &|name| {
+    let staging = crate::output::Staging::new(&args.output, names.clone(), args.force, &|name| {
         known.contains(&name)
     })?;
-    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    // Each file is written as soon as it is rendered (the JSON while the documents
+    // render); warnings are printed in the order of the formats.
+    let warnings = std::sync::Mutex::new(Vec::new());
+    renderer.render_each(&report, &formats, &|i, rendered| -> Result<()> {
+        for (name, body) in &rendered.files {
+            staging.write(name, body)?;
+        }
+        warnings
+            .lock()
+            .map_err(|_| anyhow!("a renderer failed"))?
+            .push((i, rendered.warnings));
+        Ok(())
+    })?;
+    let mut warnings = warnings
+        .into_inner()
+        .map_err(|_| anyhow!("a renderer failed"))?;
+    warnings.sort_by_key(|(i, _)| *i);
+    for (i, w) in &warnings {
+        print_warnings(formats[*i], w);
+    }
+    staging.finish()?;
     print_outcome(
         &report,
         args.assess.quiet,

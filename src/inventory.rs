@@ -161,7 +161,6 @@ impl Strings {
         self.index.insert(shared, id);
         id
     }
-
     pub fn get(&self, id: u32) -> &str {
         &self.list[id as usize]
     }
@@ -363,7 +362,7 @@ impl Inventory {
             head_full: &head_full,
         };
         // A hash of every row's cells, to find exact repeats once all are read.
-        let mut hashes: Vec<(u64, u32)> = Vec::new();
+        let mut hashes: Vec<Vec<(u64, u32)>> = vec![Vec::new(); 1 << HASH_BUCKET_BITS];
         let header_line = base;
         // What follows the header on its line (a line break at most).
         let rest = shape.rows(&mut reader, &block, base)?;
@@ -374,6 +373,7 @@ impl Inventory {
         let (jobs, job_queue) = std::sync::mpsc::sync_channel::<Job>(2);
         let job_queue = std::sync::Arc::new(std::sync::Mutex::new(job_queue));
         let (results, done) = std::sync::mpsc::channel::<(usize, Result<Parsed, InventoryError>)>();
+        // The cutter and up to four readers (one core reads about 100 MB of CSV a second).
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
         let sha256 = std::thread::scope(|scope| {
             let cutter = scope.spawn(move || {
@@ -442,7 +442,7 @@ impl Inventory {
         &mut self,
         parsed: Parsed,
         shape: &Shape,
-        hashes: &mut Vec<(u64, u32)>,
+        hashes: &mut [Vec<(u64, u32)>],
         diagnostics: &mut Vec<Diagnostic>,
     ) {
         let ids: Vec<u32> = parsed
@@ -451,7 +451,9 @@ impl Inventory {
             .map(|s| self.strings.intern(s))
             .collect();
         let first = self.lines.len() as u32;
-        hashes.extend((first..).zip(parsed.hashes).map(|(row, hash)| (hash, row)));
+        for (row, hash) in (first..).zip(parsed.hashes) {
+            hashes[(hash >> (64 - HASH_BUCKET_BITS)) as usize].push((hash, row));
+        }
         self.cells
             .extend(parsed.cells.iter().map(|&id| ids[id as usize]));
         self.lines.extend(parsed.lines);
@@ -784,31 +786,58 @@ fn line_breaks(bytes: &[u8]) -> u64 {
 impl Inventory {
     /// A warning for every row that repeats an earlier one exactly: rows whose cells
     /// hash alike and whose kept cells are the same (a 64-bit hash leaves the other cells
-    /// a chance of one in billions to be told apart wrongly, and the rows are kept either way).
-    fn report_repeats(&self, mut hashes: Vec<(u64, u32)>, diagnostics: &mut Vec<Diagnostic>) {
-        hashes.sort_unstable();
+    /// a chance of one in billions to be told apart wrongly, and the rows are kept either
+    /// way). The hashes come in buckets by their first bits, sorted a bucket at a time,
+    /// on two threads.
+    fn report_repeats(&self, mut hashes: Vec<Vec<(u64, u32)>>, diagnostics: &mut Vec<Diagnostic>) {
         let kept = |row: u32| {
             let row = row as usize;
             &self.cells[row * self.kept..(row + 1) * self.kept]
         };
-        for run in hashes.chunk_by(|a, b| a.0 == b.0) {
-            let first = run[0].1;
-            for &(_, row) in &run[1..] {
-                if kept(row) == kept(first) {
-                    diagnostics.push(Diagnostic::new(
-                        Level::Warning,
-                        &self.file,
-                        Some(self.lines[row as usize]),
-                        format!(
-                            "the row repeats line {} exactly; both are kept as rows of the same service",
-                            self.lines[first as usize]
-                        ),
-                    ));
+        // (row, the earlier row it repeats)
+        let repeats = |buckets: &mut [Vec<(u64, u32)>]| {
+            let mut found = Vec::new();
+            for bucket in buckets {
+                bucket.sort_unstable();
+                for run in bucket.chunk_by(|a, b| a.0 == b.0) {
+                    let first = run[0].1;
+                    found.extend(
+                        run[1..]
+                            .iter()
+                            .filter(|&&(_, row)| kept(row) == kept(first))
+                            .map(|&(_, row)| (row, first)),
+                    );
                 }
             }
+            found
+        };
+        let (low, high) = hashes.split_at_mut(1 << (HASH_BUCKET_BITS - 1));
+        let mut found = std::thread::scope(|scope| {
+            let high = scope.spawn(|| repeats(high));
+            let mut found = repeats(low);
+            found.extend(
+                high.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+            found
+        });
+        found.sort_unstable();
+        for (row, first) in found {
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                &self.file,
+                Some(self.lines[row as usize]),
+                format!(
+                    "the row repeats line {} exactly; both are kept as rows of the same service",
+                    self.lines[first as usize]
+                ),
+            ));
         }
     }
 }
+
+/// Row hashes are sorted in 2^8 buckets, by their first bits.
+const HASH_BUCKET_BITS: u32 = 8;
 
 /// A hash of a row's cells, padded to the header's width (a short row and the same row
 /// with its empty cells written out are the same row).
@@ -1140,6 +1169,21 @@ mod tests {
     }
 
     proptest! {
+        /// Texts get the same id exactly when they are the same text, and read back as
+        /// written.
+        #[test]
+        fn interned_texts_keep_their_identity(texts in proptest::collection::vec("[ab\u{0}é]{0,18}", 0..40)) {
+            let mut strings = Strings::default();
+            let ids: Vec<u32> = texts.iter().map(|t| strings.intern(t)).collect();
+            for (i, a) in texts.iter().enumerate() {
+                prop_assert_eq!(strings.get(ids[i]), a.as_str());
+                for (j, b) in texts.iter().enumerate() {
+                    prop_assert_eq!(ids[i] == ids[j], a == b);
+                }
+            }
+            prop_assert_eq!(strings.intern(""), 0);
+        }
+
         #[test]
         fn the_quote_scan_agrees_with_the_plain_reading(text in csvish(), semicolon in any::<bool>()) {
             let delimiter = if semicolon { b';' } else { b',' };

@@ -89,46 +89,79 @@ pub fn write_all(
     force: bool,
     known: &dyn Fn(&str) -> bool,
 ) -> Result<()> {
-    // `out/` and `out` are one folder; the trailing slash would make checks follow a link.
-    let dir: PathBuf = dir.components().collect();
-    let previous = previous_files(&dir, force, files, known)?;
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "onus-report".into());
-    let staging = parent.join(format!(".{name}.onus-tmp-{}", std::process::id()));
-    let result = stage_and_move(&dir, &staging, files, &previous);
-    if staging.exists() {
-        let _ = std::fs::remove_dir_all(&staging);
+    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let staging = Staging::new(dir, names, force, known)?;
+    for (name, body) in files {
+        staging.write(name, body)?;
     }
-    result
+    staging.finish()
 }
 
-fn stage_and_move(
-    dir: &Path,
-    staging: &Path,
-    files: &[(String, Body)],
-    previous: &[String],
-) -> Result<()> {
-    std::fs::create_dir(staging)
-        .with_context(|| format!("cannot create a temporary folder {}", staging.display()))?;
-    let mut marker = String::new();
-    // A failure injected by tests (ONUS_TEST_FAIL_AFTER=N): stop after N files, as a full
-    // disk or a killed process would, to prove that nothing partial is left behind.
-    let fail_after: Option<usize> = std::env::var("ONUS_TEST_FAIL_AFTER")
-        .ok()
-        .and_then(|n| n.parse().ok());
-    for (written, (name, body)) in files.iter().enumerate() {
-        if fail_after == Some(written) {
-            anyhow::bail!("stopped after {written} files (ONUS_TEST_FAIL_AFTER)");
+/// A temporary folder beside the output folder, that files are written into (from any
+/// thread, as they are ready) and that is moved into place by [`Staging::finish`]; if
+/// it is dropped unfinished, it is removed and the output folder is left as it was.
+pub struct Staging {
+    dir: PathBuf,
+    staging: PathBuf,
+    /// Every file the run writes, in the order the marker lists them.
+    names: Vec<String>,
+    /// Files of an earlier run, replaced or removed.
+    previous: Vec<String>,
+    written: std::sync::atomic::AtomicUsize,
+    /// A failure injected by tests (`ONUS_TEST_FAIL_AFTER=N`): stop after N files, as a
+    /// full disk or a killed process would, to prove that nothing partial is left behind.
+    fail_after: Option<usize>,
+}
+
+impl Staging {
+    /// Checks `dir` (see [`previous_files`]) for the files named, and creates the
+    /// temporary folder.
+    pub fn new(
+        dir: &Path,
+        names: Vec<String>,
+        force: bool,
+        known: &dyn Fn(&str) -> bool,
+    ) -> Result<Staging> {
+        // `out/` and `out` are one folder; the trailing slash would make checks follow a link.
+        let dir: PathBuf = dir.components().collect();
+        let previous = previous_files(&dir, force, &names, known)?;
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "onus-report".into());
+        let staging = parent.join(format!(".{name}.onus-tmp-{}", std::process::id()));
+        std::fs::create_dir(&staging)
+            .with_context(|| format!("cannot create a temporary folder {}", staging.display()))?;
+        Ok(Staging {
+            dir,
+            staging,
+            names,
+            previous,
+            written: Default::default(),
+            fail_after: std::env::var("ONUS_TEST_FAIL_AFTER")
+                .ok()
+                .and_then(|n| n.parse().ok()),
+        })
+    }
+
+    /// Writes one of the files named.
+    pub fn write(&self, name: &str, body: &Body) -> Result<()> {
+        if !self.names.iter().any(|n| n == name) {
+            bail!("{name} is not among the files to write");
         }
-        let path = staging.join(name);
+        let written = self
+            .written
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if self.fail_after == Some(written) {
+            bail!("stopped after {written} files (ONUS_TEST_FAIL_AFTER)");
+        }
+        let path = self.staging.join(name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -138,30 +171,52 @@ fn stage_and_move(
             body.write_to(&mut file)?;
             std::io::Write::flush(&mut file)
         };
-        write().with_context(|| format!("cannot write {}", path.display()))?;
-        marker.push_str(name);
-        marker.push('\n');
+        write().with_context(|| format!("cannot write {}", path.display()))
     }
-    std::fs::write(staging.join(MARKER), &marker).context("cannot write the output marker")?;
-    if !dir.exists() {
-        return std::fs::rename(staging, dir)
-            .with_context(|| format!("cannot move the report into {}", dir.display()));
+
+    /// Moves every file into the output folder, once all are written.
+    pub fn finish(self) -> Result<()> {
+        let missing: Vec<&str> = self
+            .names
+            .iter()
+            .filter(|n| !self.staging.join(n).is_file())
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            bail!("{} were not written", missing.join(", "));
+        }
+        let marker: String = self.names.iter().map(|n| format!("{n}\n")).collect();
+        std::fs::write(self.staging.join(MARKER), &marker)
+            .context("cannot write the output marker")?;
+        let (dir, staging) = (&self.dir, &self.staging);
+        if !dir.exists() {
+            return std::fs::rename(staging, dir)
+                .with_context(|| format!("cannot move the report into {}", dir.display()));
+        }
+        for old in &self.previous {
+            if !self.names.contains(old) {
+                let _ = std::fs::remove_file(dir.join(old));
+            }
+        }
+        for name in self.names.iter().map(String::as_str).chain([MARKER]) {
+            let target = dir.join(name);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("cannot create {}", parent.display()))?;
+            }
+            std::fs::rename(staging.join(name), &target)
+                .with_context(|| format!("cannot move {name} into {}", dir.display()))?;
+        }
+        Ok(())
     }
-    for old in previous {
-        if !files.iter().any(|(n, _)| n == old) {
-            let _ = std::fs::remove_file(dir.join(old));
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.staging.exists() {
+            let _ = std::fs::remove_dir_all(&self.staging);
         }
     }
-    for name in files.iter().map(|(n, _)| n.as_str()).chain([MARKER]) {
-        let target = dir.join(name);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("cannot create {}", parent.display()))?;
-        }
-        std::fs::rename(staging.join(name), &target)
-            .with_context(|| format!("cannot move {name} into {}", dir.display()))?;
-    }
-    Ok(())
 }
 
 /// The files a previous run of onus wrote into `dir` (listed in its marker and named as
@@ -170,7 +225,7 @@ fn stage_and_move(
 fn previous_files(
     dir: &Path,
     force: bool,
-    files: &[(String, Body)],
+    names: &[String],
     known: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<String>> {
     let meta = match std::fs::symlink_metadata(dir) {
@@ -213,7 +268,7 @@ fn previous_files(
         .filter(|l| inside(l) && known(l) && dir.join(l).is_file())
         .map(String::from)
         .collect();
-    for (name, _) in files {
+    for name in names {
         if dir.join(name).exists() && !ours.contains(name) {
             bail!(
                 "{} holds a {name} that onus did not write (it is not listed in {MARKER}); move it away or name another folder with -o",

@@ -175,14 +175,35 @@ impl Renderer {
         self.render_with(report, format, None)
     }
 
-    /// Every format of `formats`, in order, on two threads: the template formats (MD and
-    /// HTML, sharing one template context, dropped after them) on one, the others (the
-    /// PDF above all) on the other.
+    /// Every format of `formats`, in order: see [`Renderer::render_each`].
     pub fn render_all<'a>(
         &self,
         report: &'a Report,
         formats: &[Format],
     ) -> Result<Vec<Rendered<'a>>, RenderError> {
+        let all = std::sync::Mutex::new(Vec::new());
+        self.render_each(report, formats, &|i, rendered| {
+            all.lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push((i, rendered));
+            Ok::<(), RenderError>(())
+        })?;
+        let mut all = all.into_inner().unwrap_or_else(|p| p.into_inner());
+        all.sort_by_key(|(i, _)| *i);
+        Ok(all.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// Renders every format of `formats` on two threads, the template formats (MD and
+    /// HTML, sharing one template context, dropped after them) on one and the others
+    /// (the PDF, the JSON) on the other, and hands each to `each` with its place in
+    /// `formats`, on the thread that rendered it: a file is written while the next one
+    /// renders. Of two errors, the template formats' is returned.
+    pub fn render_each<'a, E: From<RenderError> + Send>(
+        &self,
+        report: &'a Report,
+        formats: &[Format],
+        each: &(dyn Fn(usize, Rendered<'a>) -> Result<(), E> + Sync),
+    ) -> Result<(), E> {
         // Formats with their place in `formats`.
         type Jobs = Vec<(usize, Format)>;
         let (templated, other): (Jobs, Jobs) = formats
@@ -190,29 +211,25 @@ impl Renderer {
             .copied()
             .enumerate()
             .partition(|(_, f)| f.uses_templates());
-        let run = |jobs: Jobs| -> Result<Vec<(usize, Rendered<'a>)>, RenderError> {
+        let run = |jobs: Jobs| -> Result<(), E> {
             let context = match jobs.first() {
                 Some((_, f)) if f.uses_templates() => Some(self.context(report)?),
                 _ => None,
             };
-            jobs.into_iter()
-                .map(|(i, format)| {
-                    crate::progress::tick("rendering", i, formats.len());
-                    Ok((i, self.render_with(report, format, context.as_ref())?))
-                })
-                .collect()
+            for (i, format) in jobs {
+                crate::progress::tick("rendering", i, formats.len());
+                each(i, self.render_with(report, format, context.as_ref())?)?;
+            }
+            Ok(())
         };
-        let (templated, other) = std::thread::scope(|scope| {
+        std::thread::scope(|scope| {
             let templated = scope.spawn(|| run(templated));
             let other = run(other);
-            let templated = templated
+            templated
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (templated, other)
-        });
-        let mut all: Vec<(usize, Rendered<'a>)> = templated?.into_iter().chain(other?).collect();
-        all.sort_by_key(|(i, _)| *i);
-        Ok(all.into_iter().map(|(_, r)| r).collect())
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                .and(other)
+        })
     }
 
     /// One format; MD and HTML with the template context given, or one of their own.
@@ -513,7 +530,20 @@ fn owner_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value
 
 #[cfg(test)]
 mod tests {
-    use super::escape_markdown;
+    use super::{escape_markdown, lines_filter};
+    use std::collections::HashMap;
+
+    #[test]
+    fn the_lines_filter_says_how_many_more_of_the_count() {
+        let lines = serde_json::json!([2, 7]);
+        let count = |n: serde_json::Value| HashMap::from([("count".to_string(), n)]);
+        let text = |args| lines_filter(&lines, &args).map(|v| v.as_str().unwrap_or("").to_string());
+        assert_eq!(text(HashMap::new()).unwrap(), "2, 7");
+        assert_eq!(text(count(5.into())).unwrap(), "2, 7 and 3 more");
+        // A count below the lines given, or not a count, is a template error.
+        assert!(text(count(1.into())).is_err());
+        assert!(text(count("many".into())).is_err());
+    }
 
     #[test]
     fn markdown_cells_cannot_break_the_table() {

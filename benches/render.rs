@@ -223,6 +223,7 @@ fn main() {
         for _ in 0..runs {
             let output = Command::new(&me)
                 .args(["--scenario", scenario])
+                .stderr(std::process::Stdio::inherit())
                 .output()
                 .unwrap();
             let text = String::from_utf8_lossy(&output.stdout);

@@ -398,7 +398,18 @@ impl Inventory {
                         .map_err(|_| ())
                         .and_then(|q| q.recv().map_err(|_| ()));
                     let Ok((index, job)) = job else { break };
-                    let parsed = job.and_then(|(text, base)| shape.block(text, base));
+                    // A panic becomes this block's error, so the reading stops here
+                    // rather than reading on to the end for a block that never comes.
+                    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        job.and_then(|(text, base)| shape.block(text, base))
+                    }))
+                    .unwrap_or_else(|_| {
+                        Err(InventoryError {
+                            file: shape.file.to_string(),
+                            line: None,
+                            message: "onus failed while reading this file (a bug: please report it with the file, if you can)".into(),
+                        })
+                    });
                     if results.send((index, parsed)).is_err() {
                         break;
                     }

@@ -414,7 +414,7 @@ impl ServiceOut {
             variant_name: self.variant_name.as_deref(),
             assessed: self.assessed,
             written: &self.written,
-            rows: &self.rows[..self.rows.len().min(crate::text::LINES_SHOWN)],
+            first_lines: &self.rows[..self.rows.len().min(crate::text::LINES_SHOWN)],
             row_count: self.rows.len(),
             accounts: &self.accounts,
             environments: &self.environments,
@@ -426,8 +426,10 @@ impl ServiceOut {
     }
 }
 
-/// A [`ServiceOut`] for the templates: `rows` holds the first lines only (the documents
-/// show 20, then how many more), `row_count` counts them all.
+/// A [`ServiceOut`] for the templates: instead of `rows`, every line of the service's
+/// rows, `first_lines` holds the first 20 (what the documents show, then how many more)
+/// and `row_count` counts them all. A template written for `rows` fails loudly rather
+/// than showing 20 lines as if they were all.
 #[derive(Serialize)]
 pub struct ServiceView<'a> {
     pub id: Option<&'a str>,
@@ -438,7 +440,7 @@ pub struct ServiceView<'a> {
     pub variant_name: Option<&'a str>,
     pub assessed: bool,
     pub written: &'a str,
-    pub rows: &'a [u64],
+    pub first_lines: &'a [u64],
     pub row_count: usize,
     pub accounts: &'a [String],
     pub environments: &'a [String],

@@ -493,8 +493,12 @@ fn templates_see_every_field_of_the_report() {
             assert_eq!(view[&key], json[&key], "{key}");
         }
     }
-    let mut expected = keys(&json["services"][0]);
-    expected.push("row_count".into());
+    // A service's `rows` become its first lines and their count.
+    let mut expected: Vec<String> = keys(&json["services"][0])
+        .into_iter()
+        .filter(|k| k != "rows")
+        .chain(["first_lines".into(), "row_count".into()])
+        .collect();
     expected.sort();
     assert_eq!(keys(&view["services"][0]), expected);
     for (s, v) in json["services"]
@@ -505,10 +509,33 @@ fn templates_see_every_field_of_the_report() {
     {
         let rows = s["rows"].as_array().unwrap();
         assert_eq!(v["row_count"], rows.len());
+        assert_eq!(
+            v["first_lines"].as_array().unwrap()[..],
+            rows[..rows.len().min(20)]
+        );
         for key in keys(s) {
             if key != "rows" {
                 assert_eq!(v[&key], s[&key], "{key}");
             }
         }
     }
+}
+
+/// A template written for every line of a service (`s.rows`) fails with a message naming
+/// it, rather than showing the first lines as if they were all.
+#[test]
+fn a_template_that_lists_every_row_of_a_service_fails_loudly() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("responsibility-matrix.md"),
+        "{% for s in services %}{{ s.rows | lines }}\n{% endfor %}",
+    )
+    .unwrap();
+    let renderer = Renderer::new(Some(tmp.path()), Default::default()).unwrap();
+    let report = common::report_of(&common::fixture("seed-inventory.csv"));
+    let error = match renderer.render(&report, Format::Md) {
+        Ok(_) => panic!("a template reading s.rows renders"),
+        Err(e) => e.to_string(),
+    };
+    assert!(error.contains("s.rows"), "{error}");
 }

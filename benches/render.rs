@@ -76,6 +76,23 @@ fn peak_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// CPU time (user and system, all threads) the process has used so far, in seconds
+/// (Linux: /proc/self/stat, at the kernel's 100 ticks a second).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    match (ticks(11), ticks(12)) {
+        (Some(user), Some(system)) => (user + system) / 100.0,
+        _ => f64::NAN,
+    }
+}
+
 fn run(scenario: &str) {
     onus::allocator::tune();
     let t0 = Instant::now();
@@ -128,6 +145,7 @@ fn run(scenario: &str) {
         other => panic!("unknown scenario {other}"),
     };
     // As `onus report` reads it: from the file, a block at a time.
+    let cpu = cpu_seconds();
     let t = Instant::now();
     let inv = Inventory::read(&path, &ReadOptions::default(), &catalogue).unwrap();
     let parse = t.elapsed();
@@ -180,6 +198,7 @@ fn run(scenario: &str) {
         sizes.join(", ")
     ));
     let pipeline = parse + assess + t.elapsed();
+    let cpu = cpu_seconds() - cpu;
     line.push_str(&format!(
         "  TOTAL {:>6.3} s  peak {:>6.1} MB",
         t0.elapsed().as_secs_f64(),
@@ -187,8 +206,12 @@ fn run(scenario: &str) {
     ));
     if let Some(bare) = bare {
         // Reading, classifying, joining, rendering and writing, against the bare parse.
+        // And the CPU time of every thread, against the bare parse's (one thread): with
+        // two cores, the ratio cannot go below half of it.
         line.push_str(&format!(
-            "  ratio {:.2}x",
+            "  cpu {:.0} ms ({:.1}x)  ratio {:.2}x",
+            cpu * 1e3,
+            cpu / bare.as_secs_f64(),
             pipeline.as_secs_f64() / bare.as_secs_f64()
         ));
     }

@@ -302,18 +302,7 @@ fn the_appendix_is_capped_in_documents_and_complete_in_json() {
     let inventory =
         onus::inventory::Inventory::parse(csv.as_bytes(), "big.csv", &options, common::catalogue())
             .unwrap();
-    let report = onus::cli::assess(
-        common::catalogue(),
-        &inventory,
-        &Default::default(),
-        &onus::report::ReportOptions {
-            frameworks: Vec::new(),
-            title: None,
-            org: None,
-            date: onus::text::Date::parse("2026-01-01").unwrap(),
-            as_of: None,
-        },
-    );
+    let report = common::assess(&inventory);
     assert_eq!(
         (
             report.inventory.len(),
@@ -457,18 +446,7 @@ fn json_rows_are_exactly_what_serde_writes() {
         ));
     }
     let inventory = common::parse(csv.as_bytes()).unwrap();
-    let report = onus::cli::assess(
-        common::catalogue(),
-        &inventory,
-        &Default::default(),
-        &onus::report::ReportOptions {
-            frameworks: Vec::new(),
-            title: None,
-            org: None,
-            date: onus::text::Date::parse("2026-01-01").unwrap(),
-            as_of: None,
-        },
-    );
+    let report = common::assess(&inventory);
     check("20,001 rows", &report);
 }
 

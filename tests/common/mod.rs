@@ -51,8 +51,11 @@ pub fn parse(bytes: &[u8]) -> Result<Inventory, onus::inventory::InventoryError>
 }
 
 pub fn report_of(path: &Path) -> Report {
-    let inventory =
-        Inventory::read(path, &ReadOptions::default(), catalogue()).expect("inventory reads");
+    assess(&Inventory::read(path, &ReadOptions::default(), catalogue()).expect("inventory reads"))
+}
+
+/// The report of an inventory, for Example Corp on 2026-01-01, without frameworks.
+pub fn assess(inventory: &Inventory) -> Report {
     let options = ReportOptions {
         frameworks: Vec::new(),
         title: None,
@@ -60,7 +63,7 @@ pub fn report_of(path: &Path) -> Report {
         date: Date::parse("2026-01-01").unwrap(),
         as_of: None,
     };
-    onus::cli::assess(catalogue(), &inventory, &Default::default(), &options)
+    onus::cli::assess(catalogue(), inventory, &Default::default(), &options)
 }
 
 /// Every diagnostic as `check` prints it.

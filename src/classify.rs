@@ -199,20 +199,18 @@ pub fn classify(
         ));
     }
 
-    // Entries in key order; a slot's place in it is its entry index.
-    let mut order: Vec<usize> = (0..slots.len()).collect();
-    order.sort_by(|&a, &b| slots[a].0.cmp(&slots[b].0));
-    let mut index_of = vec![0u32; slots.len()];
-    for (index, &slot) in order.iter().enumerate() {
-        index_of[slot] = index as u32;
+    // Entries in key order; `index_of[slot]` is a slot's entry index.
+    let mut sorted: Vec<(usize, (EntryKey, String, Vec<usize>))> =
+        slots.into_iter().enumerate().collect();
+    sorted.sort_by(|a, b| a.1 .0.cmp(&b.1 .0));
+    let mut index_of = vec![0u32; sorted.len()];
+    for (index, (slot, _)) in sorted.iter().enumerate() {
+        index_of[*slot] = index as u32;
     }
-    let mut taken: Vec<Option<(EntryKey, String, Vec<usize>)>> =
-        slots.into_iter().map(Some).collect();
     let mut overrides = Vec::new();
-    let built: Vec<Entry> = order
-        .iter()
-        .map(|&slot| {
-            let (key, written, rows) = taken[slot].take().expect("each slot once");
+    let built: Vec<Entry> = sorted
+        .into_iter()
+        .map(|(_, (key, written, rows))| {
             match key {
                 EntryKey::Assessed { service, variant } => build_entry(
                     catalogue,

@@ -327,17 +327,11 @@ impl Inventory {
         for column in columns.roles() {
             role[column] = true;
         }
-        let mut kept = 0;
-        let slots: Vec<Option<usize>> = role
-            .iter()
-            .map(|&r| {
-                r.then(|| {
-                    kept += 1;
-                    kept - 1
-                })
-            })
-            .collect();
         let kept_columns: Vec<usize> = (0..headers.len()).filter(|&c| role[c]).collect();
+        let mut slots = vec![None; headers.len()];
+        for (slot, &column) in kept_columns.iter().enumerate() {
+            slots[column] = Some(slot);
+        }
         let mut inventory = Inventory {
             file: file.to_string(),
             sha256: String::new(),
@@ -346,7 +340,7 @@ impl Inventory {
             lines: Vec::new(),
             slots,
             cells: Vec::new(),
-            kept,
+            kept: kept_columns.len(),
             strings: Strings::default(),
             head: Vec::new(),
             diagnostics: Vec::new(),
@@ -635,8 +629,6 @@ struct Blocks<R> {
     line: u64,
     /// Whether the header is still to come: then a block is one line.
     header: bool,
-    /// Bytes read so far.
-    read: u64,
 }
 
 impl<R: std::io::Read> Blocks<R> {
@@ -656,7 +648,6 @@ impl<R: std::io::Read> Blocks<R> {
             delimiter: b',',
             line: 1,
             header: true,
-            read: 0,
         };
         blocks.fill(blocks.block_size)?;
         if blocks.pending.starts_with(&[0xFF, 0xFE]) || blocks.pending.starts_with(&[0xFE, 0xFF]) {
@@ -668,7 +659,7 @@ impl<R: std::io::Read> Blocks<R> {
         }
         blocks.delimiter = options
             .delimiter
-            .unwrap_or_else(|| detect_delimiter(&String::from_utf8_lossy(&blocks.pending)));
+            .unwrap_or_else(|| detect_delimiter(&blocks.pending));
         Ok(blocks)
     }
 
@@ -688,7 +679,6 @@ impl<R: std::io::Read> Blocks<R> {
                 Ok(0) => self.eof = true,
                 Ok(n) => {
                     sha2::Digest::update(&mut self.digest, &chunk[..n]);
-                    self.read += n as u64;
                     self.pending.extend_from_slice(&chunk[..n]);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -1015,16 +1005,17 @@ fn scan_quotes(bytes: &[u8], delimiter: u8, at_end: bool) -> QuoteScan {
 
 /// The delimiter among `,` `;` and tab that occurs most often, outside quotes, on the
 /// header line; `,` when none does.
-fn detect_delimiter(text: &str) -> u8 {
+fn detect_delimiter(text: &[u8]) -> u8 {
     let mut counts = [0usize; 3];
     let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            '\n' if !quoted => break,
-            ',' if !quoted => counts[0] += 1,
-            ';' if !quoted => counts[1] += 1,
-            '\t' if !quoted => counts[2] += 1,
+    // Bytes, not characters: none of these is part of a multi-byte character.
+    for &b in text {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' | b'\r' if !quoted => break,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
             _ => {}
         }
     }
@@ -1272,9 +1263,11 @@ mod tests {
 
     #[test]
     fn delimiter_is_detected_from_the_header_outside_quotes() {
-        assert_eq!(detect_delimiter("service;account\nEC2;1"), b';');
-        assert_eq!(detect_delimiter("service\taccount\n"), b'\t');
-        assert_eq!(detect_delimiter("\"a;b;c\",d\n"), b',');
-        assert_eq!(detect_delimiter("service\n"), b',');
+        assert_eq!(detect_delimiter(b"service;account\nEC2;1"), b';');
+        assert_eq!(detect_delimiter(b"service\taccount\n"), b'\t');
+        assert_eq!(detect_delimiter(b"\"a;b;c\",d\n"), b',');
+        assert_eq!(detect_delimiter(b"service\n"), b',');
+        // The header line ends at a lone `\r` too (old Mac line ends).
+        assert_eq!(detect_delimiter(b"service,account\rEC2;1;2;3\r"), b',');
     }
 }

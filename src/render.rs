@@ -486,9 +486,9 @@ fn toml_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value>
     Ok(Value::String(out))
 }
 
-/// Inventory line numbers, capped: `{{ s.rows | lines }}` gives `2, 7, 9 and 4923 more`.
-/// `{{ s.rows | lines(count=s.row_count) }}`: the lines given, then how many more of
-/// `count` there are (by default, as many as given).
+/// Inventory line numbers, capped: `{{ s.first_lines | lines(count=s.row_count) }}` gives
+/// `2, 7, 9 and 4923 more`: the first lines given, then how many more of `count` there
+/// are (by default, as many as given).
 fn lines_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
     let lines: Vec<u64> = value
         .as_array()

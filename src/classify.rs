@@ -118,7 +118,8 @@ pub fn classify(
     let cols = &inventory.columns;
     let mut diagnostics = Vec::new();
     // Entries in order of first use: key, the name as first written, rows.
-    let mut slots: Vec<(EntryKey, String, Vec<usize>)> = Vec::new();
+    type Slot = (EntryKey, String, Vec<usize>);
+    let mut slots: Vec<Slot> = Vec::new();
     let mut slot_of: BTreeMap<EntryKey, usize> = BTreeMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut group_of: BTreeMap<(Level, String), usize> = BTreeMap::new();
@@ -200,8 +201,7 @@ pub fn classify(
     }
 
     // Entries in key order; `index_of[slot]` is a slot's entry index.
-    let mut sorted: Vec<(usize, (EntryKey, String, Vec<usize>))> =
-        slots.into_iter().enumerate().collect();
+    let mut sorted: Vec<(usize, Slot)> = slots.into_iter().enumerate().collect();
     sorted.sort_by(|a, b| a.1 .0.cmp(&b.1 .0));
     let mut index_of = vec![0u32; sorted.len()];
     for (index, (slot, _)) in sorted.iter().enumerate() {

@@ -7,9 +7,9 @@
 //! is an [`InventoryError`]; everything else is a diagnostic and no row is dropped
 //! without one.
 
-use crate::catalogue::{closest, Catalogue};
+use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Level};
-use crate::text::normalise;
+use crate::text::{closest, normalise};
 
 /// Headers that name the service column, in order of preference (normalised).
 const SERVICE_HEADERS: &[&str] = &[

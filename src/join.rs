@@ -8,8 +8,8 @@
 //! areas; across the inventory it rolls up again over the services (DESIGN.md). An
 //! empty roll-up is `n/a`, never `provider`.
 
+use crate::catalogue::framework::{self, TextPolicy};
 use crate::catalogue::Catalogue;
-use crate::framework::{self, TextPolicy};
 use crate::report::ServiceOut;
 use crate::vocab::Owner;
 use serde::Serialize;
@@ -42,7 +42,7 @@ impl Selection {
                 let ids: Vec<&str> = catalogue.frameworks.iter().map(|f| f.id.as_str()).collect();
                 format!(
                     "unknown framework \"{id}\"{}; the frameworks are: {}, or all",
-                    crate::catalogue::did_you_mean(id, ids.iter().copied()),
+                    crate::text::did_you_mean(id, ids.iter().copied()),
                     ids.join(", ")
                 )
             })?;

@@ -8,15 +8,14 @@
 //! [`cli`] wires the stages to commands.
 
 pub mod allocator;
+pub mod assess;
 pub mod book;
 pub mod catalogue;
 pub mod classify;
 pub mod cli;
-pub mod data;
 pub mod diagnostic;
 pub mod diff;
 pub mod exports;
-pub mod framework;
 pub mod inventory;
 pub mod join;
 pub mod oscal;

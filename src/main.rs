@@ -1,5 +1,6 @@
 use clap::Parser;
 use onus::catalogue::DataError;
+use onus::cli::Exit;
 use onus::inventory::InventoryError;
 use std::io::Write;
 use std::process::ExitCode;
@@ -10,7 +11,12 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            return if e.use_stderr() {
+                Exit::Error
+            } else {
+                Exit::Success
+            }
+            .into();
         }
     };
     let mut out = PipeSafe {
@@ -21,7 +27,7 @@ fn main() -> ExitCode {
     onus::progress::finish();
     let _ = out.flush();
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => exit.into(),
         Err(e) => {
             // Input errors already read `file:line: error: ...`.
             let text = if e.downcast_ref::<InventoryError>().is_some()
@@ -32,7 +38,7 @@ fn main() -> ExitCode {
                 format!("error: {e:#}")
             };
             let _ = writeln!(std::io::stderr(), "{}", onus::text::visible(&text));
-            ExitCode::from(2)
+            Exit::Error.into()
         }
     }
 }

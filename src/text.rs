@@ -47,6 +47,22 @@ pub fn plural(n: usize, word: &str) -> String {
 }
 
 /// Line numbers as a document shows them: the first [`LINES_SHOWN`] of `lines`, then
+/// The option closest to `wrong`, if one is close enough to suggest.
+pub fn closest<'a>(wrong: &str, options: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    options
+        .map(|o| (strsim::jaro_winkler(wrong, o), o))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, o)| o)
+}
+
+/// ` (did you mean "x"?)` when an option is close to `wrong`, else nothing.
+pub fn did_you_mean<'a>(wrong: &str, options: impl Iterator<Item = &'a str>) -> String {
+    closest(wrong, options)
+        .map(|o| format!(" (did you mean \"{o}\"?)"))
+        .unwrap_or_default()
+}
+
 /// how many more of `count` (`2, 7, 9 and 4923 more`); every line is in the JSON.
 pub fn lines_text(lines: &[u64], count: usize) -> String {
     let shown: Vec<String> = lines.iter().take(LINES_SHOWN).map(u64::to_string).collect();

@@ -283,7 +283,7 @@ fn framework_sheets_get_unique_names_whatever_the_ids() {
         date: onus::text::Date::parse("2026-01-01").unwrap(),
         as_of: None,
     };
-    let report = onus::cli::assess(&c, &inventory, &Default::default(), &options);
+    let report = onus::assess::assess(&c, &inventory, &Default::default(), &options);
     let bytes = onus::exports::questionnaire_xlsx(&report).expect("the workbook is written");
     assert!(bytes.starts_with(b"PK"));
     let oscal: serde_json::Value = serde_json::from_slice(&files_of(&report)).unwrap();

@@ -76,7 +76,7 @@ fn every_active_control_maps_to_at_least_one_area_with_a_reason() {
 #[test]
 fn licensed_frameworks_ship_no_text() {
     for fw in &catalogue().frameworks {
-        if fw.text != onus::framework::TextPolicy::Full {
+        if fw.text != onus::catalogue::framework::TextPolicy::Full {
             assert!(
                 fw.controls.iter().all(|c| c.text.is_none()),
                 "{} ships control text",

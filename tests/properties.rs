@@ -90,7 +90,7 @@ proptest! {
             .map(|([_, notes, account], &p)| [names[p].to_string(), notes, account])
             .collect();
         let inventory = common::parse(&write_csv(&rows)).unwrap();
-        let report = onus::cli::assess(common::catalogue(), &inventory, &Default::default(), &onus::report::ReportOptions {
+        let report = onus::assess::assess(common::catalogue(), &inventory, &Default::default(), &onus::report::ReportOptions {
             frameworks: onus::join::Selection::parse_all(common::catalogue(), &["soc2".to_string()]).unwrap(),
             title: None,
             org: None,

@@ -40,7 +40,7 @@ fuzz_target!(|cells: Vec<String>| {
         date: onus::text::Date::from_unix(0),
         as_of: None,
     };
-    let report = onus::cli::assess(c, &inventory, &Default::default(), &options);
+    let report = onus::assess::assess(c, &inventory, &Default::default(), &options);
     for &format in Format::all() {
         let rendered = renderer
             .render(&report, format)

@@ -63,7 +63,7 @@ pub fn assess(inventory: &Inventory) -> Report {
         date: Date::parse("2026-01-01").unwrap(),
         as_of: None,
     };
-    onus::cli::assess(catalogue(), inventory, &Default::default(), &options)
+    onus::assess::assess(catalogue(), inventory, &Default::default(), &options)
 }
 
 /// Every diagnostic as `check` prints it.

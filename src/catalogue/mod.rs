@@ -6,10 +6,13 @@
 //! export writes for it, and say who owns each duty area of that service.
 //! A bad data file is an error naming the file, line and column; nothing is guessed.
 
-use crate::data::is_id;
-pub use crate::data::{data_files, DataError, DataFile};
-use crate::text::{normalise, strip_vendor_prefix};
+pub mod data;
+pub mod framework;
+
+use crate::text::{did_you_mean, normalise, strip_vendor_prefix};
 use crate::vocab::{Basis, Owner};
+use data::is_id;
+pub use data::{data_files, DataError, DataFile};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use toml::Spanned;
@@ -258,8 +261,8 @@ pub struct Catalogue {
     /// Sorted by id.
     pub services: Vec<Service>,
     pub not_services: Vec<NotService>,
-    pub frameworks: Vec<crate::framework::Framework>,
-    pub crosswalks: Vec<crate::framework::Crosswalk>,
+    pub frameworks: Vec<framework::Framework>,
+    pub crosswalks: Vec<framework::Crosswalk>,
     index: Index,
 }
 
@@ -285,7 +288,7 @@ impl Catalogue {
         catalogue.services.sort_by(|a, b| a.id.cmp(&b.id));
         catalogue.build_index(files)?;
         let area_ids: Vec<String> = catalogue.areas.iter().map(|a| a.id.clone()).collect();
-        (catalogue.frameworks, catalogue.crosswalks) = crate::framework::load(files, &area_ids)?;
+        (catalogue.frameworks, catalogue.crosswalks) = framework::load(files, &area_ids)?;
         Ok(catalogue)
     }
 
@@ -296,7 +299,7 @@ impl Catalogue {
             .expect("a service of this catalogue")
     }
 
-    pub fn framework(&self, id: &str) -> Option<&crate::framework::Framework> {
+    pub fn framework(&self, id: &str) -> Option<&framework::Framework> {
         self.frameworks.iter().find(|f| f.id == id)
     }
 
@@ -843,20 +846,4 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         crosswalks: Vec::new(),
         index: Index::default(),
     })
-}
-
-/// The option closest to `wrong`, if one is close enough to suggest.
-pub fn closest<'a>(wrong: &str, options: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    options
-        .map(|o| (strsim::jaro_winkler(wrong, o), o))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, o)| o)
-}
-
-/// ` (did you mean "x"?)` when an option is close to `wrong`, else nothing.
-pub fn did_you_mean<'a>(wrong: &str, options: impl Iterator<Item = &'a str>) -> String {
-    closest(wrong, options)
-        .map(|o| format!(" (did you mean \"{o}\"?)"))
-        .unwrap_or_default()
 }

@@ -6,7 +6,7 @@
 //! [`Crosswalk`]s. A control's owner is never stored: it is derived from the services'
 //! owners on its areas when a report is built (see `report::join`).
 
-use crate::data::{is_id, DataError, DataFile};
+use super::data::{is_id, DataError, DataFile};
 use crate::text::normalise;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -222,10 +222,7 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
                     format!(
                         "{cid}: unknown duty area \"{}\"{}",
                         a.get_ref(),
-                        crate::catalogue::did_you_mean(
-                            a.get_ref(),
-                            areas.iter().map(String::as_str)
-                        )
+                        crate::text::did_you_mean(a.get_ref(), areas.iter().map(String::as_str))
                     ),
                 )
             })?;

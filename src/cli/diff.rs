@@ -1,0 +1,142 @@
+//! `onus diff`: what changed in ownership between two inventories or packs.
+
+use super::shared::{
+    default_variants, load_catalogue, read_inventory, DataArgs, Exit, InventoryArgs,
+};
+use crate::assess::assess;
+use crate::catalogue::Catalogue;
+use crate::join::Selection;
+use crate::render::Format;
+use crate::report::ReportOptions;
+use crate::text::Date;
+use anyhow::{anyhow, bail, Context, Result};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Md,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The old side: an inventory CSV or a pack folder.
+    pub old: PathBuf,
+    /// The new side: an inventory CSV or a pack folder.
+    pub new: PathBuf,
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Frameworks to compare when a side is an inventory, `id` or `id:baseline`
+    /// (repeatable; default: those of the pack on the other side, else soc2).
+    #[arg(short = 'f', long = "framework", value_name = "FW")]
+    pub frameworks: Vec<String>,
+    /// Assume a variant for a service whose rows name none, e.g. aws.eks=fargate (repeatable).
+    #[arg(long = "variant", value_name = "SERVICE=VARIANT")]
+    pub variants: Vec<String>,
+    /// Text for a terminal, or Markdown for a pull-request comment.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 1 when any ownership changed (for CI gates).
+    #[arg(long)]
+    pub fail_on_change: bool,
+}
+
+/// One side of a diff as a report JSON value: a pack's report, or an inventory assessed now.
+fn diff_side(
+    path: &std::path::Path,
+    args: &DiffArgs,
+    frameworks: &[String],
+    catalogue: &Catalogue,
+) -> Result<serde_json::Value> {
+    if path.is_dir() {
+        let report = path.join(Format::Json.file_name());
+        if !path.join(crate::pack::MANIFEST).exists() || !report.exists() {
+            bail!(
+                "{} is a folder but not a pack (no manifest.json and {})",
+                path.display(),
+                Format::Json.file_name()
+            );
+        }
+        let verification = crate::pack::verify(path)?;
+        if !verification.intact {
+            eprintln!(
+                "warning: {} does not match its manifest (onus verify {})",
+                path.display(),
+                path.display()
+            );
+        }
+        let bytes =
+            std::fs::read(&report).with_context(|| format!("cannot read {}", report.display()))?;
+        return serde_json::from_slice(&bytes)
+            .with_context(|| format!("{}: not JSON", report.display()));
+    }
+    let input = InventoryArgs {
+        inventory: path.to_path_buf(),
+        service_column: None,
+        delimiter: None,
+        variants: args.variants.clone(),
+    };
+    // A diff compares services and duties, never the appendix.
+    let inventory = read_inventory(&input, catalogue, 0)?;
+    let options = ReportOptions {
+        frameworks: Selection::parse_all(catalogue, frameworks).map_err(|e| anyhow!(e))?,
+        title: None,
+        org: None,
+        date: Date::from_unix(0),
+        as_of: None,
+    };
+    let variants = default_variants(catalogue, &args.variants)?;
+    Ok(serde_json::to_value(assess(
+        catalogue, &inventory, &variants, &options,
+    ))?)
+}
+
+pub fn diff_command(args: DiffArgs, out: &mut dyn Write) -> Result<Exit> {
+    let catalogue = load_catalogue(&args.data)?;
+    // An inventory is compared on the frameworks asked for, else on those of a pack on the
+    // other side, else on SOC 2.
+    let pack_frameworks = [&args.old, &args.new]
+        .iter()
+        .find(|p| p.is_dir())
+        .and_then(|p| {
+            let bytes = std::fs::read(p.join(Format::Json.file_name())).ok()?;
+            let report: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+            Some(
+                report["meta"]["versions"]["frameworks"]
+                    .as_object()?
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            )
+        });
+    let frameworks = if !args.frameworks.is_empty() {
+        args.frameworks.clone()
+    } else {
+        pack_frameworks.unwrap_or_else(|| vec!["soc2".to_string()])
+    };
+    let snapshot = |path: &std::path::Path| -> Result<crate::diff::Snapshot> {
+        crate::diff::Snapshot::from_report(&diff_side(path, &args, &frameworks, &catalogue)?)
+            .map_err(|e| anyhow!("{}: {e}", path.display()))
+    };
+    let (old, new) = (snapshot(&args.old)?, snapshot(&args.new)?);
+    let d = crate::diff::diff(&old, &new);
+    if args.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&d)?)?;
+    } else {
+        write!(
+            out,
+            "{}",
+            crate::diff::render(&d, args.format == DiffFormat::Md)
+        )?;
+    }
+    Ok(if args.fail_on_change && d.changed() {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
+}

@@ -1,0 +1,96 @@
+//! The command layer: arguments in, text or JSON out, an exit code back. One file a
+//! command; all real work is in the library ([`crate::assess`] runs the pipeline), this
+//! folder only wires it to the terminal.
+
+mod book;
+mod check;
+mod diff;
+mod frameworks;
+mod pack;
+mod report;
+mod services;
+mod shared;
+mod templates;
+mod who;
+
+pub use shared::Exit;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use std::io::Write;
+
+#[derive(Parser)]
+#[command(
+    name = "onus",
+    version,
+    about = "Who carries each security duty of every cloud service you use: the provider, the customer, or both.",
+    after_help = "Example:\n  onus report inventory.csv --org \"Example Corp\" -o onus-report\n  onus who s3 data"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Write the responsibility matrices for an inventory.
+    #[command(
+        after_help = "Example:\n  onus report samples/inventory.csv --org \"Example Corp\" -o onus-report"
+    )]
+    Report(report::ReportArgs),
+    /// Validate an inventory; print diagnostics as file:line: level: message.
+    #[command(after_help = "Example:\n  onus check samples/inventory.csv --strict")]
+    Check(check::CheckArgs),
+    /// Say who is responsible for one service's duties, and why.
+    #[command(
+        after_help = "Examples:\n  onus who s3 data\n  onus who eks --variant fargate\n  onus who \"Amazon EC2\" guest-os --json"
+    )]
+    Who(who::WhoArgs),
+    /// List the service catalogue.
+    #[command(after_help = "Example:\n  onus services --tier container --json")]
+    Services(services::ServicesArgs),
+    /// Write an mdBook source tree of the report (`mdbook build DIR` makes the site).
+    #[command(
+        after_help = "Example:\n  onus book samples/inventory.csv -f soc2 -f iso27001 -o site --site-url /compliance/\n  mdbook build site"
+    )]
+    Book(book::BookArgs),
+    /// Write an evidence pack: every format, the inputs, and a manifest of SHA-256 digests.
+    #[command(
+        after_help = "Example:\n  SOURCE_DATE_EPOCH=1767225600 onus pack samples/inventory.csv -f soc2 -o evidence-2026-q1\n  onus verify evidence-2026-q1"
+    )]
+    Pack(pack::PackArgs),
+    /// Check a pack against its manifest: changed, missing and unexpected files.
+    #[command(after_help = "Example:\n  onus verify evidence-2026-q1")]
+    Verify(pack::VerifyArgs),
+    /// What changed in ownership between two inventories or packs.
+    #[command(
+        after_help = "Examples:\n  onus diff old/inventory.csv inventory.csv --format md\n  onus diff evidence-2026-q1 inventory.csv --fail-on-change"
+    )]
+    Diff(diff::DiffArgs),
+    /// List the built-in templates, or write them out for customisation.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  onus templates list\n  onus templates eject my-templates\n  onus report inventory.csv --templates my-templates"
+    )]
+    Templates(templates::TemplatesCommand),
+    /// List the control frameworks, or one framework's controls and their duty areas.
+    #[command(
+        after_help = "Examples:\n  onus frameworks\n  onus frameworks nist-800-53:moderate --json"
+    )]
+    Frameworks(frameworks::FrameworksArgs),
+}
+
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
+    match cli.command {
+        Command::Report(args) => report::report_command(args, out),
+        Command::Check(args) => check::check_command(args, out),
+        Command::Who(args) => who::who_command(args, out),
+        Command::Services(args) => services::services_command(args, out),
+        Command::Frameworks(args) => frameworks::frameworks_command(args, out),
+        Command::Templates(command) => templates::templates_command(command, out),
+        Command::Book(args) => book::book_command(args, out),
+        Command::Pack(args) => pack::pack_command(args, out),
+        Command::Verify(args) => pack::verify_command(args, out),
+        Command::Diff(args) => diff::diff_command(args, out),
+    }
+}

@@ -364,70 +364,47 @@ impl Inventory {
         // The other blocks: cut, checked and hashed in order on one thread, their rows
         // read on others, and put together in order, so the result (and the first error)
         // is the same whatever the blocks and threads.
-        let (jobs, job_queue) = std::sync::mpsc::sync_channel::<Job>(2);
-        let job_queue = std::sync::Arc::new(std::sync::Mutex::new(job_queue));
-        let (results, done) = std::sync::mpsc::channel::<(usize, Result<Parsed, InventoryError>)>();
         // The cutter and up to four readers (one core reads about 100 MB of CSV a second).
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
-        let sha256 = std::thread::scope(|scope| {
-            let cutter = scope.spawn(move || {
-                for index in 0.. {
+        let mut read = 0;
+        let sha256 = crate::parallel::ordered(
+            workers,
+            move |send| {
+                loop {
                     let job = match blocks.next() {
                         Ok(None) => break,
                         Ok(Some(block)) => Ok(block),
                         Err(e) => Err(e),
                     };
                     let last = job.is_err();
-                    if jobs.send((index, job)).is_err() || last {
+                    if !send(job) || last {
                         break;
                     }
                 }
                 blocks.sha256()
-            });
-            for _ in 0..workers {
-                let (job_queue, results, shape) = (job_queue.clone(), results.clone(), &shape);
-                scope.spawn(move || loop {
-                    let job = job_queue
-                        .lock()
-                        .map_err(|_| ())
-                        .and_then(|q| q.recv().map_err(|_| ()));
-                    let Ok((index, job)) = job else { break };
-                    // A panic becomes this block's error, so the reading stops here
-                    // rather than reading on to the end for a block that never comes.
-                    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        job.and_then(|(text, base)| shape.block(text, base))
-                    }))
-                    .unwrap_or_else(|_| {
-                        Err(InventoryError {
-                            file: shape.file.to_string(),
-                            line: None,
-                            message: "onus failed while reading this file (a bug: please report it with the file, if you can)".into(),
-                        })
-                    });
-                    if results.send((index, parsed)).is_err() {
-                        break;
-                    }
-                });
-            }
-            // Only the workers hold the queue and the senders: when they stop, so does the cutter.
-            drop((job_queue, results));
-            let mut waiting = std::collections::BTreeMap::new();
-            let mut next = 0;
-            let mut read = 0;
-            for (index, parsed) in done {
-                waiting.insert(index, parsed);
-                while let Some(parsed) = waiting.remove(&next) {
-                    let parsed = parsed?;
-                    read += parsed.bytes;
-                    inventory.merge(parsed, &shape, &mut hashes, &mut diagnostics);
-                    crate::progress::tick("reading", read, size as usize);
-                    next += 1;
-                }
-            }
-            Ok(cutter
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-        })?;
+            },
+            |job: Job| {
+                // A panic becomes this block's error, so the reading stops here rather
+                // than reading on to the end for a block that never comes.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    job.and_then(|(text, base)| shape.block(text, base))
+                }))
+                .unwrap_or_else(|_| {
+                    Err(InventoryError {
+                        file: shape.file.to_string(),
+                        line: None,
+                        message: "onus failed while reading this file (a bug: please report it with the file, if you can)".into(),
+                    })
+                })
+            },
+            |parsed| {
+                let parsed = parsed?;
+                read += parsed.bytes;
+                inventory.merge(parsed, &shape, &mut hashes, &mut diagnostics);
+                crate::progress::tick("reading", read, size as usize);
+                Ok::<(), InventoryError>(())
+            },
+        )?;
         inventory.sha256 = sha256;
         inventory.report_repeats(hashes, &mut diagnostics);
         if inventory.is_empty() {
@@ -478,9 +455,8 @@ impl Inventory {
     }
 }
 
-/// A block to read (its text and first line), by its place in the file, or the error
-/// that ends the reading there.
-type Job = (usize, Result<(String, u64), InventoryError>);
+/// A block to read (its text and first line), or the error that ends the reading there.
+type Job = Result<(String, u64), InventoryError>;
 
 /// What every block's rows are read against.
 struct Shape<'a> {
@@ -813,15 +789,10 @@ impl Inventory {
             found
         };
         let (low, high) = hashes.split_at_mut(1 << (HASH_BUCKET_BITS - 1));
-        let mut found = std::thread::scope(|scope| {
-            let high = scope.spawn(|| repeats(high));
-            let mut found = repeats(low);
-            found.extend(
-                high.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-            found
-        });
+        let mut found: Vec<(u32, u32)> = crate::parallel::map(2, [low, high], repeats)
+            .into_iter()
+            .flatten()
+            .collect();
         found.sort_unstable();
         for (row, first) in found {
             diagnostics.push(Diagnostic::new(

@@ -21,6 +21,7 @@ pub mod join;
 pub mod oscal;
 pub mod output;
 pub mod pack;
+pub mod parallel;
 pub mod pdf;
 pub mod progress;
 pub mod render;

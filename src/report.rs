@@ -266,11 +266,11 @@ impl Appendix {
     /// Every row as a line of JSON, byte for byte as serde writes a [`RowOut`] without
     /// cells, but from texts escaped once each rather than once a row: a million rows
     /// name a few dozen services, accounts and regions. Rows go to `out` in chunks, after
-    /// what `buffer` holds, every other chunk made on a second thread; what is left in
-    /// the buffer is returned.
+    /// what `buffer` holds, made on two threads; what is left to write (the buffer, when
+    /// there are no rows) is returned.
     fn write_json_rows(
         &self,
-        mut buffer: Vec<u8>,
+        buffer: Vec<u8>,
         out: &mut dyn std::io::Write,
     ) -> std::io::Result<Vec<u8>> {
         let texts: Vec<Vec<u8>> = self
@@ -319,36 +319,37 @@ impl Appendix {
             }
         };
         const CHUNK: usize = 1 << 13;
-        let chunks = self.rows.chunks(CHUNK);
-        let total = chunks.len();
-        std::thread::scope(|scope| {
-            let (made, done) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
-            let odd = chunks.clone().skip(1).step_by(2);
-            scope.spawn(move || {
-                for rows in odd {
-                    let mut buffer = Vec::with_capacity(rows.len() * 256);
-                    write_rows(rows, &mut buffer);
-                    if made.send(buffer).is_err() {
+        let total = self.rows.len().div_ceil(CHUNK);
+        // What `buffer` holds goes out first, with the first chunk.
+        let mut first = Some(buffer);
+        let mut k = 0;
+        crate::parallel::ordered(
+            2,
+            |send| {
+                for rows in self.rows.chunks(CHUNK) {
+                    if !send(rows) {
                         break;
                     }
                 }
-            });
-            for (k, rows) in chunks.enumerate() {
-                if k % 2 == 0 {
-                    write_rows(rows, &mut buffer);
-                } else {
-                    buffer = done.recv().map_err(std::io::Error::other)?;
+            },
+            |rows: &[RowRecord]| {
+                let mut chunk = Vec::with_capacity(rows.len() * 256);
+                write_rows(rows, &mut chunk);
+                (rows.len(), chunk)
+            },
+            |(len, chunk)| {
+                if let Some(head) = first.take() {
+                    out.write_all(&head)?;
                 }
-                if k + 1 == total {
-                    // No comma after the last row.
-                    buffer.pop();
-                }
-                out.write_all(&buffer)?;
-                buffer.clear();
-                crate::progress::tick("writing JSON", k * CHUNK + rows.len(), self.rows.len());
-            }
-            Ok(buffer)
-        })
+                k += 1;
+                // No comma after the last row.
+                let end = chunk.len() - usize::from(k == total);
+                out.write_all(&chunk[..end])?;
+                crate::progress::tick("writing JSON", (k - 1) * CHUNK + len, self.rows.len());
+                Ok::<(), std::io::Error>(())
+            },
+        )?;
+        Ok(first.unwrap_or_default())
     }
 
     /// The rows the documents list, with their cells.

@@ -231,6 +231,35 @@ fn a_model_without_a_default_for_every_area_is_rejected() {
 }
 
 #[test]
+fn an_area_word_must_name_one_area_only() {
+    let model = data_files(None)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.path == "model.toml")
+        .unwrap();
+    // "Patching" already means guest-os: given to the runtime area too, it is refused.
+    let bad = model.text.replacen(
+        "words = [\"runtimes\",",
+        "words = [\"Patching\", \"runtimes\",",
+        1,
+    );
+    assert_ne!(bad, model.text);
+    let e = common::with_file("model.toml", &bad).unwrap_err();
+    assert!(
+        e.contains("error: area \"runtime\": the word \"Patching\" is empty, repeats the area's id or name, or names another area too"),
+        "{e}"
+    );
+    let c = common::catalogue();
+    let area = |text: &str| c.find_area(text).map(|i| c.areas[i].id.as_str());
+    assert_eq!(area("patching"), Some("guest-os"));
+    assert_eq!(area("OS"), Some("guest-os"));
+    assert_eq!(area("Security groups"), Some("network-controls"));
+    assert_eq!(area("KMS"), Some("encryption"));
+    assert_eq!(area("OS patching and hardening"), Some("guest-os"));
+    assert_eq!(area("patchin"), None);
+}
+
+#[test]
 fn data_overlay_from_a_folder_replaces_and_adds_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("acme")).unwrap();

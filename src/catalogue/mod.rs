@@ -34,6 +34,9 @@ struct RawArea {
     id: Spanned<String>,
     short: String,
     name: String,
+    /// Words people use for the area (`patching`, `firewall`), for `onus who`.
+    #[serde(default)]
+    words: Vec<Spanned<String>>,
     provider: String,
     customer: String,
 }
@@ -134,6 +137,8 @@ pub struct Area {
     /// A few letters for narrow column heads.
     pub short: String,
     pub name: String,
+    /// Words people use for the area, normalised (`patching`, `firewall`).
+    pub words: Vec<String>,
     pub provider: String,
     pub customer: String,
 }
@@ -310,6 +315,15 @@ impl Catalogue {
             .map(|a| a.id.as_str())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// The area a person means: its id, its name or one of its words, written in any
+    /// case and punctuation (`guest-os`, `OS patching and hardening`, `patching`).
+    pub fn find_area(&self, text: &str) -> Option<usize> {
+        let wanted = normalise(text);
+        self.areas.iter().position(|a| {
+            normalise(&a.id) == wanted || normalise(&a.name) == wanted || a.words.contains(&wanted)
+        })
     }
 
     pub fn area_index(&self, id: &str) -> Option<usize> {
@@ -771,10 +785,31 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
                 format!("area id \"{id}\" must be unique, lower-case letters, digits and hyphens"),
             ));
         }
+        let mut words = Vec::new();
+        for word in a.words {
+            let normalised = normalise(word.get_ref());
+            let taken = areas.iter().any(|x| {
+                normalise(&x.id) == normalised
+                    || normalise(&x.name) == normalised
+                    || x.words.contains(&normalised)
+            });
+            let own = normalised == normalise(&id) || normalised == normalise(&a.name);
+            if normalised.is_empty() || own || taken || words.contains(&normalised) {
+                return Err(file.error_at(
+                    Some(word.span().start),
+                    format!(
+                        "area \"{id}\": the word \"{}\" is empty, repeats the area's id or name, or names another area too",
+                        word.get_ref()
+                    ),
+                ));
+            }
+            words.push(normalised);
+        }
         areas.push(Area {
             id,
             short: a.short,
             name: a.name,
+            words,
             provider: a.provider,
             customer: a.customer,
         });

@@ -1,6 +1,7 @@
 //! `onus report`: the responsibility matrices in every format asked for.
 
 use super::shared::{build_report, print_outcome, print_warnings, AssessArgs, Exit};
+use crate::diagnostic::Level;
 use crate::pdf::Paper;
 use crate::render::{Format, Renderer};
 use anyhow::{anyhow, Result};
@@ -27,6 +28,10 @@ pub struct ReportArgs {
     /// Replace the files onus wrote in a non-empty output folder.
     #[arg(long)]
     pub force: bool,
+    /// Exit 1 when the inventory has errors (unknown services among them), after
+    /// writing the report, so that a CI job does not ship an incomplete one unnoticed.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 pub fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<Exit> {
@@ -74,5 +79,10 @@ pub fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<Exit> {
         &format!("wrote {} to {}", names.join(", "), args.output.display()),
         out,
     )?;
-    Ok(Exit::Success)
+    let errors = report.diagnostics.iter().any(|d| d.level == Level::Error);
+    Ok(if args.strict && errors {
+        Exit::Findings
+    } else {
+        Exit::Success
+    })
 }

@@ -41,21 +41,17 @@ pub fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<Exit> {
     let areas: Vec<usize> = match &args.area {
         None => (0..catalogue.areas.len()).collect(),
         Some(text) => {
-            let wanted = normalise(text);
-            let found = catalogue
-                .areas
-                .iter()
-                .position(|a| normalise(&a.id) == wanted || normalise(&a.name) == wanted)
-                .ok_or_else(|| {
-                    anyhow!(
-                        "unknown duty area \"{text}\"{}; the areas are: {}",
-                        crate::text::did_you_mean(
-                            text,
-                            catalogue.areas.iter().map(|a| a.id.as_str())
-                        ),
-                        catalogue.area_ids()
-                    )
-                })?;
+            let found = catalogue.find_area(text).ok_or_else(|| {
+                let words = catalogue
+                    .areas
+                    .iter()
+                    .flat_map(|a| std::iter::once(&a.id).chain(&a.words));
+                anyhow!(
+                    "unknown duty area \"{text}\"{}; the areas are: {}",
+                    crate::text::did_you_mean(&normalise(text), words.map(String::as_str)),
+                    catalogue.area_ids()
+                )
+            })?;
             vec![found]
         }
     };

@@ -308,6 +308,9 @@ impl Inventory {
                 Some(_) => {}
             }
         };
+        if block.starts_with("%PDF-") {
+            return Err(fail(None, "this is a PDF document, not a CSV inventory: give onus the CSV export of your services (or save the spreadsheet as CSV UTF-8)".into()));
+        }
         let delimiter = blocks.delimiter;
         let mut reader = reader_for(block.as_bytes(), delimiter);
         let mut record = csv::ByteRecord::new();
@@ -320,8 +323,16 @@ impl Inventory {
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect();
-        let columns =
-            find_columns(&headers, options, catalogue).map_err(|m| fail(Some(base), m))?;
+        let columns = find_columns(&headers, options, catalogue).map_err(|m| {
+            // A header of one cell with a `|` in it: the file is `|`-separated.
+            let piped = options.delimiter.is_none() && headers.len() == 1 && headers[0].contains('|');
+            let m = if piped {
+                format!("the header \"{}\" reads as one column: the file seems to be separated by \"|\"; pass --delimiter '|'", headers[0])
+            } else {
+                m
+            };
+            fail(Some(base), m)
+        })?;
         // Kept cells are stored in column order.
         let mut role = vec![false; headers.len()];
         for column in columns.roles() {

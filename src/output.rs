@@ -136,8 +136,13 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "onus-report".into());
         let staging = parent.join(format!(".{name}.onus-tmp-{}", std::process::id()));
-        std::fs::create_dir(&staging)
-            .with_context(|| format!("cannot create a temporary folder {}", staging.display()))?;
+        std::fs::create_dir(&staging).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write into the folder {} ({e}): onus writes {} there first and moves it into place when every file is written; choose another output folder with -o, or make this one writable",
+                parent.display(),
+                dir.display()
+            )
+        })?;
         Ok(Staging {
             dir,
             staging,

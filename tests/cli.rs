@@ -329,3 +329,56 @@ fn the_markdown_report_covers_every_control_of_the_selected_frameworks() {
     }
     assert!(md.contains("| Control | Label | Owner | What you must do | Inherited from the provider | Services | Related |"));
 }
+
+#[test]
+fn completions_and_man_pages_cover_every_command() {
+    let commands = [
+        "report",
+        "check",
+        "who",
+        "services",
+        "book",
+        "pack",
+        "verify",
+        "diff",
+        "templates",
+        "frameworks",
+    ];
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = onus().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        for command in commands {
+            assert!(script.contains(command), "{shell} completes {command}");
+        }
+    }
+    // The bash script is valid bash.
+    let script = onus()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap()
+        .stdout;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("onus.bash"), script).unwrap();
+    let syntax = Command::new("bash")
+        .arg("-n")
+        .arg(dir.path().join("onus.bash"))
+        .status()
+        .unwrap();
+    assert!(syntax.success());
+
+    let page = onus().arg("man").output().unwrap();
+    let page = String::from_utf8(page.stdout).unwrap();
+    assert!(page.contains(".TH onus 1"), "{page}");
+    let out = dir.path().join("man");
+    assert!(onus()
+        .args(["man", "-o"])
+        .arg(&out)
+        .status()
+        .unwrap()
+        .success());
+    for command in commands {
+        let page = std::fs::read_to_string(out.join(format!("onus-{command}.1"))).unwrap();
+        assert!(page.contains(&format!(".TH onus-{command} 1")), "{page}");
+    }
+}

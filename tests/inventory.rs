@@ -562,7 +562,9 @@ fn errors_point_at_the_first_problem_in_the_file() {
 
 #[test]
 fn a_pdf_or_a_pipe_separated_file_is_named_for_what_it_is() {
-    let e = parse(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n").unwrap_err().to_string();
+    let e = parse(b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n")
+        .unwrap_err()
+        .to_string();
     assert_eq!(e, "inventory.csv: error: this is a PDF document, not a CSV inventory: give onus the CSV export of your services (or save the spreadsheet as CSV UTF-8)");
     let e = parse(b"service|account\nS3|1\n").unwrap_err().to_string();
     assert_eq!(e, "inventory.csv:1: error: the header \"service|account\" reads as one column: the file seems to be separated by \"|\"; pass --delimiter '|'");

@@ -4,6 +4,7 @@
 
 mod book;
 mod check;
+mod completions;
 mod diff;
 mod frameworks;
 mod pack;
@@ -16,7 +17,7 @@ mod who;
 pub use shared::Exit;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::io::Write;
 
 #[derive(Parser)]
@@ -78,6 +79,16 @@ pub enum Command {
         after_help = "Examples:\n  onus frameworks\n  onus frameworks nist-800-53:moderate --json"
     )]
     Frameworks(frameworks::FrameworksArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  onus completions bash > ~/.local/share/bash-completion/completions/onus\n  onus completions zsh > ~/.zfunc/_onus\n  onus completions fish > ~/.config/fish/completions/onus.fish"
+    )]
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff).
+    #[command(
+        after_help = "Examples:\n  onus man > onus.1 && man ./onus.1\n  onus man -o /usr/local/share/man/man1"
+    )]
+    Man(completions::ManArgs),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
@@ -92,5 +103,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
         Command::Pack(args) => pack::pack_command(args, out),
         Command::Verify(args) => pack::verify_command(args, out),
         Command::Diff(args) => diff::diff_command(args, out),
+        Command::Completions(args) => completions::completions_command(args, Cli::command(), out),
+        Command::Man(args) => completions::man_command(args, Cli::command(), out),
     }
 }

@@ -89,6 +89,9 @@ pub struct FrameworkOut {
     pub baseline_name: Option<String>,
     pub publisher: String,
     pub source: String,
+    /// The published OSCAL profile of the baseline, else the framework's OSCAL catalog;
+    /// `None` where the publisher has none.
+    pub oscal: Option<String>,
     pub licence: String,
     pub text: TextPolicy,
     /// The user's file of licensed titles, if one was given.
@@ -317,19 +320,22 @@ pub fn join(
             for c in &controls {
                 *counts.entry(c.owner).or_insert(0) += 1;
             }
+            let baseline = sel
+                .baseline
+                .as_ref()
+                .and_then(|b| fw.baselines.iter().find(|x| &x.id == b));
             FrameworkOut {
                 id: fw.id.clone(),
                 selection: sel.key(),
                 name: fw.name.clone(),
                 version: fw.version.clone(),
                 baseline: sel.baseline.clone(),
-                baseline_name: sel
-                    .baseline
-                    .as_ref()
-                    .and_then(|b| fw.baselines.iter().find(|x| &x.id == b))
-                    .map(|b| b.name.clone()),
+                baseline_name: baseline.map(|b| b.name.clone()),
                 publisher: fw.publisher.clone(),
                 source: fw.source.clone(),
+                oscal: baseline
+                    .and_then(|b| b.oscal.clone())
+                    .or_else(|| fw.oscal.clone()),
                 licence: fw.licence.clone(),
                 text: fw.text,
                 titles_from: fw.titles_from.clone(),

@@ -6,7 +6,7 @@
 //! each does. UUIDs are version 5, derived from the content's identity, so the same
 //! report gives the same file.
 
-use crate::join::ControlOut;
+use crate::join::{ControlOut, Part};
 use crate::report::Report;
 use crate::vocab::Owner;
 use serde_json::{json, Value};
@@ -81,59 +81,52 @@ fn roles(owner: Owner) -> Vec<Value> {
     }
 }
 
-fn parts(parts: &[crate::join::Part]) -> String {
+/// `area, area` of the parts that concern `key`, or nothing.
+fn areas_of(parts: &[Part], key: &str) -> String {
     parts
         .iter()
-        .map(|p| format!("{}: {}", p.area, p.text))
+        .filter(|p| p.services.iter().any(|s| s == key))
+        .map(|p| p.area.as_str())
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(", ")
 }
 
-fn requirement(framework: &str, c: &ControlOut, service_key: &str, owner: Owner) -> Value {
+/// The requirement of one control for the services of one responsibility profile, named
+/// by `key` (its first service) and `profile` (its identity); `None` where the control
+/// does not apply to them.
+fn requirement(framework: &str, c: &ControlOut, key: &str, profile: &str) -> Option<Value> {
+    let owner = *c.services.get(key)?;
+    if matches!(owner, Owner::NotApplicable | Owner::Unassessed) {
+        return None;
+    }
     let token = control_token(framework, &c.id);
-    let mine = |list: &[crate::join::Part]| -> Vec<crate::join::Part> {
-        list.iter()
-            .filter(|p| p.services.iter().any(|s| s == service_key))
-            .map(|p| crate::join::Part {
-                area: p.area.clone(),
-                text: p.text.clone(),
-                services: Vec::new(),
-                all: false,
-            })
-            .collect()
-    };
-    let (provider, customer) = (mine(&c.provider), mine(&c.customer));
-    let mut statements = Vec::new();
-    if !provider.is_empty() {
-        statements.push(json!({
-            "statement-id": format!("{token}_smt.provider"),
-            "uuid": uuid(&format!("{framework}/{}/{service_key}/provider", c.id)),
-            "description": format!("Provided by the cloud provider: {} The customer monitors this through the provider's attestations.", parts(&provider)),
-            "responsible-roles": [{"role-id": "provider"}],
-        }));
-    }
-    if !customer.is_empty() {
-        statements.push(json!({
-            "statement-id": format!("{token}_smt.customer"),
-            "uuid": uuid(&format!("{framework}/{}/{service_key}/customer", c.id)),
-            "description": format!("The customer's responsibility: {}", parts(&customer)),
-            "responsible-roles": [{"role-id": "customer"}],
-        }));
-    }
+    let name = format!("{framework}/{}/{profile}", c.id);
     let mut req = json!({
-        "uuid": uuid(&format!("{framework}/{}/{service_key}", c.id)),
+        "uuid": uuid(&name),
         "control-id": token,
-        "description": format!("{} {}: {} ({}).", c.id, c.label, owner.display(), c.areas.join(", ")),
-        "props": [{"name": "responsibility", "ns": "urn:onus", "value": owner.id()}],
+        "description": format!("{} {}: {}.", c.id, one_line(&c.label), owner.display()),
+        "responsible-roles": roles(owner),
     });
-    let r = roles(owner);
-    if !r.is_empty() {
-        req["responsible-roles"] = Value::Array(r);
+    // A shared control says which areas are whose; the areas' texts are in the
+    // back-matter once.
+    if owner == Owner::Shared {
+        let (provider, customer) = (areas_of(&c.provider, key), areas_of(&c.customer, key));
+        req["statements"] = json!([
+            {
+                "statement-id": format!("{token}_smt.provider"),
+                "uuid": uuid(&format!("{name}/provider")),
+                "description": format!("Performed by the provider: {provider}. The customer monitors it through the provider's attestations."),
+                "responsible-roles": [{"role-id": "provider"}],
+            },
+            {
+                "statement-id": format!("{token}_smt.customer"),
+                "uuid": uuid(&format!("{name}/customer")),
+                "description": format!("The customer's: {customer}."),
+                "responsible-roles": [{"role-id": "customer"}],
+            },
+        ]);
     }
-    if !statements.is_empty() {
-        req["statements"] = Value::Array(statements);
-    }
-    req
+    Some(req)
 }
 
 /// A single-line string with no edge spaces, as OSCAL requires of titles and names.
@@ -141,6 +134,15 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Where onus's own props live.
+const NS: &str = "https://github.com/onus-compliance/onus/ns/oscal";
+
+/// `oscal-component-definition.json`: one component per assessed service, and one
+/// capability per responsibility profile (the services whose every duty area has the
+/// same owner) that incorporates those services and carries the control
+/// implementations once for all of them. Each control implementation's `source` is the
+/// framework's published OSCAL profile or catalog; a framework that has none points to a
+/// back-matter resource that says so.
 pub fn render(report: &Report) -> Vec<u8> {
     let m = &report.meta;
     let title = Some(one_line(&m.title))
@@ -148,42 +150,109 @@ pub fn render(report: &Report) -> Vec<u8> {
         .unwrap_or_else(|| "Shared responsibility matrix".into());
     let org = m.org.as_deref().map(one_line).filter(|o| !o.is_empty());
     let timestamp = format!("{}T00:00:00Z", m.date);
-    let components: Vec<Value> = report
-        .services
+    let assessed: Vec<_> = report.services.iter().filter(|s| s.assessed).collect();
+    // Responsibility profiles, in the order of their first service.
+    let mut profiles: Vec<(Vec<(&str, Owner)>, Vec<usize>)> = Vec::new();
+    for (i, s) in assessed.iter().enumerate() {
+        let owners: Vec<(&str, Owner)> = s
+            .duties
+            .iter()
+            .map(|(a, d)| (a.as_str(), d.owner))
+            .collect();
+        match profiles.iter_mut().find(|(o, _)| *o == owners) {
+            Some((_, members)) => members.push(i),
+            None => profiles.push((owners, vec![i])),
+        }
+    }
+    let keys: Vec<String> = assessed
         .iter()
-        .filter(|s| s.assessed)
-        .map(|s| {
-            let key = crate::join::service_key(s);
-            let implementations: Vec<Value> = report
-                .frameworks
-                .iter()
-                .map(|f| {
-                    let requirements: Vec<Value> = f
-                        .controls
-                        .iter()
-                        .filter_map(|c| c.services.get(&key).map(|o| requirement(&f.id, c, &key, *o)))
-                        .collect();
-                    json!({
-                        "uuid": uuid(&format!("{key}/{}", f.selection)),
-                        "source": f.source,
-                        "description": format!("{} {}{} as it applies to {}.", f.name, f.version, f.baseline_name.as_ref().map(|b| format!(", {b} baseline")).unwrap_or_default(), s.name),
-                        "implemented-requirements": requirements,
-                    })
-                })
-                .filter(|ci| ci["implemented-requirements"].as_array().is_some_and(|r| !r.is_empty()))
-                .collect();
-            let mut component = json!({
+        .map(|s| crate::join::service_key(s))
+        .collect();
+    let components: Vec<Value> = assessed
+        .iter()
+        .zip(&keys)
+        .enumerate()
+        .map(|(i, (s, key))| {
+            let profile = profiles.iter().position(|(_, m)| m.contains(&i)).unwrap_or_default();
+            json!({
                 "uuid": uuid(&format!("component/{key}")),
                 "type": "service",
                 "title": one_line(&match &s.variant_name { Some(v) => format!("{} ({v})", s.name), None => s.name.clone() }),
-                "description": format!("{} ({}), tier {}, inventory lines {}.", s.name, key, s.tier.as_deref().unwrap_or(""), crate::text::lines_text(&s.rows, s.rows.len())),
+                "description": format!("{} ({key}), tier {}, inventory lines {}.", s.name, s.tier.as_deref().unwrap_or(""), crate::text::lines_text(&s.rows, s.rows.len())),
                 "purpose": "A cloud service the organisation uses; who carries each security duty for it.",
+                "props": [{"name": "responsibility-profile", "ns": NS, "value": format!("profile-{}", profile + 1)}],
                 "responsible-roles": [{"role-id": "provider"}, {"role-id": "customer"}],
+            })
+        })
+        .collect();
+    // Frameworks without a published OSCAL catalog: a back-matter resource each.
+    let resource = |f: &crate::join::FrameworkOut| uuid(&format!("resource/{}", f.selection));
+    let mut resources: Vec<Value> = report
+        .frameworks
+        .iter()
+        .filter(|f| f.oscal.is_none())
+        .map(|f| {
+            let mut r = json!({
+                "uuid": resource(f),
+                "title": one_line(&format!("{} {}", f.name, f.version)),
+                "description": format!("{} publishes no OSCAL catalog of this framework: its controls are named here by their ids, with onus's own short labels.", one_line(&f.publisher)),
+                "props": [{"name": "oscal-catalog", "ns": NS, "value": "none-published"}],
+            });
+            if f.source.starts_with("https://") && !f.source.contains(' ') {
+                r["rlinks"] = json!([{"href": f.source}]);
+            }
+            r
+        })
+        .collect();
+    // The duty areas, once: what the provider and the customer each do.
+    resources.extend(report.areas.iter().map(|a| {
+        json!({
+            "uuid": uuid(&format!("area/{}", a.id)),
+            "title": one_line(&format!("Duty area {}: {}", a.id, a.name)),
+            "description": format!("The provider: {} The customer: {}", a.provider, a.customer),
+        })
+    }));
+    let capabilities: Vec<Value> = profiles
+        .iter()
+        .enumerate()
+        .map(|(n, (owners, members))| {
+            let member_keys: Vec<&str> = members.iter().map(|&i| keys[i].as_str()).collect();
+            let identity = member_keys.join("+");
+            let implementations: Vec<Value> = report
+                .frameworks
+                .iter()
+                .filter_map(|f| {
+                    let requirements: Vec<Value> = f
+                        .controls
+                        .iter()
+                        .filter_map(|c| requirement(&f.id, c, member_keys[0], &identity))
+                        .collect();
+                    if requirements.is_empty() {
+                        return None;
+                    }
+                    let source = f.oscal.clone().unwrap_or_else(|| format!("#{}", resource(f)));
+                    Some(json!({
+                        "uuid": uuid(&format!("{}/{identity}", f.selection)),
+                        "source": source,
+                        "description": one_line(&format!("{} {}{}.", f.name, f.version, f.baseline_name.as_ref().map(|b| format!(", {b} baseline")).unwrap_or_default())),
+                        "implemented-requirements": requirements,
+                    }))
+                })
+                .collect();
+            let split: Vec<String> = owners.iter().map(|(a, o)| format!("{a} {}", o.id())).collect();
+            let mut capability = json!({
+                "uuid": uuid(&format!("capability/{identity}")),
+                "name": format!("Responsibility profile {}", n + 1),
+                "description": format!("The services whose duty areas are split alike ({}): {}.", member_keys.join(", "), split.join(", ")),
+                "incorporates-components": members.iter().map(|&i| json!({
+                    "component-uuid": uuid(&format!("component/{}", keys[i])),
+                    "description": one_line(&assessed[i].name),
+                })).collect::<Vec<_>>(),
             });
             if !implementations.is_empty() {
-                component["control-implementations"] = Value::Array(implementations);
+                capability["control-implementations"] = Value::Array(implementations);
             }
-            component
+            capability
         })
         .collect();
     let mut metadata = json!({
@@ -207,10 +276,14 @@ pub fn render(report: &Report) -> Vec<u8> {
             "metadata": metadata,
         }
     });
+    let definition = &mut doc["component-definition"];
     if !components.is_empty() {
-        doc["component-definition"]["components"] = Value::Array(components);
+        definition["components"] = Value::Array(components);
+        definition["capabilities"] = Value::Array(capabilities);
     }
-    let mut bytes = serde_json::to_vec_pretty(&doc).expect("JSON values serialise");
+    definition["back-matter"] = json!({"resources": resources});
+    // Compact: tens of thousands of requirements, for tools rather than eyes.
+    let mut bytes = serde_json::to_vec(&doc).expect("JSON values serialise");
     bytes.push(b'\n');
     bytes
 }

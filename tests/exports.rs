@@ -191,36 +191,79 @@ fn oscal_is_deterministic_and_read_by_compliance_trestle() {
         .find(|c| c["title"] == "Amazon EC2")
         .unwrap();
     assert_eq!(ec2["type"], "service");
-    let nist = ec2["control-implementations"]
+    // EC2's requirements are those of the capability (responsibility profile) that
+    // incorporates it.
+    let capabilities = def["capabilities"].as_array().unwrap();
+    let incorporating = |component: &serde_json::Value| -> Vec<&serde_json::Value> {
+        capabilities
+            .iter()
+            .filter(|cap| {
+                cap["incorporates-components"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|i| i["component-uuid"] == component["uuid"])
+            })
+            .collect()
+    };
+    for c in components {
+        assert_eq!(incorporating(c).len(), 1, "each service in one profile: {c}");
+    }
+    let nist = incorporating(ec2)[0]["control-implementations"]
         .as_array()
         .unwrap()
         .iter()
         .find(|ci| ci["description"].as_str().unwrap().contains("800-53"))
         .unwrap();
-    let ac2 = nist["implemented-requirements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["control-id"] == "ac-2")
-        .unwrap();
     assert_eq!(
-        ac2["responsible-roles"],
+        nist["source"],
+        "https://raw.githubusercontent.com/usnistgov/oscal-content/88bb8deeaa815f8914d68ea7e31a622ebbc1719d/nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_LOW-baseline_profile.json"
+    );
+    let requirement = |id: &str| {
+        nist["implemented-requirements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["control-id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        requirement("ac-2")["responsible-roles"],
         serde_json::json!([{"role-id": "customer"}])
     );
-    let pe3 = nist["implemented-requirements"]
+    assert_eq!(
+        requirement("pe-3")["responsible-roles"],
+        serde_json::json!([{"role-id": "provider"}])
+    );
+    // A shared control says which areas are whose, and that the provider's part is
+    // monitored through its attestations.
+    let shared = nist["implemented-requirements"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["control-id"] == "pe-3")
-        .unwrap();
-    assert_eq!(
-        pe3["responsible-roles"],
-        serde_json::json!([{"role-id": "provider"}])
-    );
-    assert!(pe3["statements"][0]["description"]
+        .find(|r| r["statements"].is_array())
+        .expect("a shared control");
+    assert!(shared["statements"][0]["description"]
         .as_str()
         .unwrap()
         .contains("attestations"));
+    // SOC 2 has no published OSCAL catalog: its source is a back-matter resource that
+    // says so.
+    let soc2 = incorporating(ec2)[0]["control-implementations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|ci| ci["description"].as_str().unwrap().starts_with("SOC 2"))
+        .unwrap();
+    let href = soc2["source"].as_str().unwrap();
+    let resource = def["back-matter"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| Some(r["uuid"].as_str().unwrap()) == href.strip_prefix('#'))
+        .expect("the source resolves in the back-matter");
+    assert_eq!(resource["props"][0]["value"], "none-published");
 
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("oscal-component-definition.json");
@@ -229,12 +272,12 @@ fn oscal_is_deterministic_and_read_by_compliance_trestle() {
 import sys, pathlib
 from trestle.oscal.component import ComponentDefinition
 cd = ComponentDefinition.oscal_read(pathlib.Path(sys.argv[1]))
-print(len(cd.components), sum(len(ci.implemented_requirements) for c in cd.components for ci in c.control_implementations or []))
+print(len(cd.components), len(cd.capabilities), sum(len(ci.implemented_requirements) for c in cd.capabilities for ci in c.control_implementations or []))
 "#;
     let Some(out) = python("trestle", script, &path) else {
         return;
     };
-    let expected: usize = components
+    let expected: usize = capabilities
         .iter()
         .flat_map(|c| {
             c["control-implementations"]
@@ -244,7 +287,7 @@ print(len(cd.components), sum(len(ci.implemented_requirements) for c in cd.compo
         })
         .map(|ci| ci["implemented-requirements"].as_array().unwrap().len())
         .sum();
-    assert_eq!(out.trim(), format!("10 {expected}"));
+    assert_eq!(out.trim(), format!("10 {} {expected}", capabilities.len()));
 }
 
 #[test]

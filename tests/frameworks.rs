@@ -332,3 +332,22 @@ fn licensed_titles_from_a_users_csv_replace_the_labels() {
         "data/controls/pci-dss.csv:2:1: error: \"99.99\" is not a control of pci-dss"
     );
 }
+
+#[test]
+fn an_oscal_href_must_be_an_https_address() {
+    let fw = |href: &str| {
+        format!(
+            "[framework]\nid = \"own\"\nname = \"X\"\nversion = \"1\"\npublisher = \"us\"\nsource = \"here\"\noscal = \"{href}\"\nlicence = \"ours\"\ntext = \"full\"\n\n[[control]]\nid = \"X-1\"\nlabel = \"A control\"\nareas = [\"data\"]\nwhy = \"Data.\"\n"
+        )
+    };
+    let e = common::with_file("controls/own.toml", &fw("catalog.json")).unwrap_err();
+    assert!(
+        e.contains("controls/own.toml:7:10: error: framework \"own\": oscal = \"catalog.json\" must be the https:// address of a published OSCAL catalog or profile"),
+        "{e}"
+    );
+    let c = common::with_file("controls/own.toml", &fw("https://example.org/own.json")).unwrap();
+    assert_eq!(
+        c.framework("own").unwrap().oscal.as_deref(),
+        Some("https://example.org/own.json")
+    );
+}

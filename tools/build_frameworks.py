@@ -95,6 +95,10 @@ PUBLIC_DOMAIN = (
 )
 
 OSCAL_CONTENT = "https://github.com/usnistgov/oscal-content"
+# The OSCAL catalogs and profiles themselves, at the commits the files are built from: the
+# `oscal` hrefs of the frameworks and baselines (OSCAL exports import them).
+RAW_OSCAL_CONTENT = "https://raw.githubusercontent.com/usnistgov/oscal-content"
+NIST_53_CATALOG = f"{RAW_OSCAL_CONTENT}/a849dbca4649e0cc626fefdd46cf5232c8308f4c/nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json"
 FEDRAMP_AUTOMATION = "https://github.com/GSA/fedramp-automation"
 
 
@@ -946,11 +950,13 @@ def build_800_53(ref: Path, out: Path):
         ("publisher", "NIST"),
         ("source", f"{OSCAL_CONTENT} (nist.gov/SP800-53/rev5; catalogue @a849dbca4649e0cc626fefdd46cf5232c8308f4c, "
                    "5.1.1 titles and SP 800-53B baselines @88bb8deeaa815f8914d68ea7e31a622ebbc1719d)"),
+        ("oscal", NIST_53_CATALOG),
         ("licence", PUBLIC_DOMAIN),
         ("text", "full"),
     ], array=False)
     for bid, name in (("low", "Low"), ("moderate", "Moderate"), ("high", "High"), ("privacy", "Privacy")):
-        doc.table("baseline", [("id", bid), ("name", name)])
+        profile = f"{RAW_OSCAL_CONTENT}/88bb8deeaa815f8914d68ea7e31a622ebbc1719d/nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_{bid.upper()}-baseline_profile.json"
+        doc.table("baseline", [("id", bid), ("name", name), ("oscal", profile)])
     for fid, title in families.items():
         doc.table("group", [("id", fid), ("title", title)])
 
@@ -998,12 +1004,16 @@ def build_fedramp(ref: Path, out: Path, entries):
         ("version", "Rev. 5 (fedramp-automation, December 2024)"),
         ("publisher", "GSA FedRAMP PMO"),
         ("source", f"{FEDRAMP_AUTOMATION} (dist/content/rev5/baselines @c784140bc6d1ac9fa159aabc0e8a29e9aa2c63a9)"),
+        ("oscal", NIST_53_CATALOG),
         ("licence", "US Government work, public domain in the United States; CC0 1.0 worldwide."),
         ("text", "full"),
         ("based_on", "nist-800-53"),
     ], array=False)
     for key in ("li_saas", "low", "moderate", "high"):
-        doc.table("baseline", [("id", names[key][0]), ("name", names[key][1])])
+        stem = {"li_saas": "LI-SaaS"}.get(key, key.upper())
+        profile = ("https://raw.githubusercontent.com/GSA/fedramp-automation/c784140bc6d1ac9fa159aabc0e8a29e9aa2c63a9"
+                   f"/dist/content/rev5/baselines/json/FedRAMP_rev5_{stem}-baseline_profile.json")
+        doc.table("baseline", [("id", names[key][0]), ("name", names[key][1]), ("oscal", profile)])
     for c in entries:
         if c["fedramp_rev5"]:
             if c["withdrawn"]:
@@ -1041,6 +1051,7 @@ def build_800_171(ref: Path, out: Path, sp53_by_label):
         ("version", "Rev. 3 (May 2024)"),
         ("publisher", "NIST"),
         ("source", f"{OSCAL_CONTENT} (src/nist.gov/SP800-171/rev3 @3b3cdee8f9f9f3e9f18dd70d89a58d6287ae433f)"),
+        ("oscal", f"{RAW_OSCAL_CONTENT}/3b3cdee8f9f9f3e9f18dd70d89a58d6287ae433f/src/nist.gov/SP800-171/rev3/xml/NIST_SP800-171_rev3_catalog.xml"),
         ("licence", PUBLIC_DOMAIN),
         ("text", "full"),
     ], array=False)
@@ -1092,6 +1103,7 @@ def build_csf(ref: Path, out: Path):
         ("version", "2.0"),
         ("publisher", "NIST"),
         ("source", f"{OSCAL_CONTENT} (src/nist.gov/CSF/v2.0 @3b3cdee8f9f9f3e9f18dd70d89a58d6287ae433f)"),
+        ("oscal", f"{RAW_OSCAL_CONTENT}/3b3cdee8f9f9f3e9f18dd70d89a58d6287ae433f/src/nist.gov/CSF/v2.0/xml/NIST_CSF_v2.0_catalog.xml"),
         ("licence", PUBLIC_DOMAIN),
         ("text", "full"),
     ], array=False)

@@ -43,6 +43,9 @@ struct RawHead {
     version: String,
     publisher: String,
     source: String,
+    /// The published OSCAL catalog of the framework, if there is one.
+    #[serde(default)]
+    oscal: Option<String>,
     licence: String,
     text: TextPolicy,
     #[serde(default)]
@@ -76,6 +79,9 @@ struct RawControl {
 pub struct Baseline {
     pub id: String,
     pub name: String,
+    /// The published OSCAL profile of the baseline, if there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oscal: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -106,6 +112,8 @@ pub struct Framework {
     pub version: String,
     pub publisher: String,
     pub source: String,
+    /// The published OSCAL catalog (an `https://` address), if there is one.
+    pub oscal: Option<String>,
     pub licence: String,
     pub text: TextPolicy,
     pub based_on: Option<String>,
@@ -284,12 +292,24 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
             }
         }
     }
+    let hrefs = raw
+        .framework
+        .oscal
+        .iter()
+        .chain(raw.baseline.iter().flat_map(|b| &b.oscal));
+    if let Some(bad) = hrefs.into_iter().find(|h| !h.starts_with("https://")) {
+        return Err(file.error_near(
+            bad,
+            format!("framework \"{id}\": oscal = \"{bad}\" must be the https:// address of a published OSCAL catalog or profile"),
+        ));
+    }
     Ok(Framework {
         id,
         name: raw.framework.name,
         version: raw.framework.version,
         publisher: raw.framework.publisher,
         source: raw.framework.source,
+        oscal: raw.framework.oscal,
         licence: raw.framework.licence,
         text: raw.framework.text,
         based_on: raw.framework.based_on.map(Spanned::into_inner),

@@ -108,7 +108,7 @@ fn requirement(framework: &str, c: &ControlOut, service_key: &str, owner: Owner)
         statements.push(json!({
             "statement-id": format!("{token}_smt.provider"),
             "uuid": uuid(&format!("{framework}/{}/{service_key}/provider", c.id)),
-            "description": format!("Provided by the cloud provider: {} The customer monitors this through the provider's attestations.", parts(&provider)),
+            "description": format!("Provided by the cloud provider: {} {}", parts(&provider), crate::report::MONITOR_NOTE),
             "responsible-roles": [{"role-id": "provider"}],
         }));
     }
@@ -186,16 +186,24 @@ pub fn render(report: &Report) -> Vec<u8> {
             component
         })
         .collect();
+    // The title block, as every format words it, then the provider note.
+    let mut remarks: String = report
+        .facts()
+        .iter()
+        .map(|f| format!("- {}: {}\n", f.label, f.value))
+        .collect();
+    remarks.push('\n');
+    remarks.push_str(&report.provider_note);
     let mut metadata = json!({
         "title": title,
         "last-modified": timestamp,
         "version": format!("{} ({})", m.date, m.inventory.sha256),
         "oscal-version": OSCAL_VERSION,
         "roles": [
-            {"id": "provider", "title": "Cloud service provider", "description": "Performs the duties the report shows as the provider's; the customer monitors it through its attestations."},
+            {"id": "provider", "title": "Cloud service provider", "description": format!("Performs the duties the report shows as the provider's. {}", crate::report::MONITOR_NOTE)},
             {"id": "customer", "title": "Customer", "description": "The organisation that uses the cloud services."},
         ],
-        "remarks": report.provider_note,
+        "remarks": remarks,
     });
     if let Some(org) = &org {
         metadata["parties"] =

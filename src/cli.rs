@@ -6,7 +6,7 @@ use crate::classify::DefaultVariants;
 use crate::diagnostic::Level;
 use crate::inventory::{Inventory, ReadOptions};
 use crate::join::Selection;
-use crate::pdf::Paper;
+use crate::render::pdf::Paper;
 use crate::render::{Format, Renderer};
 use crate::report::{self, Report, ReportOptions};
 use crate::text::{normalise, plural, Date};

@@ -277,9 +277,8 @@ impl Renderer {
             (None, true) => Some(self.markdown(report)?),
             _ => None,
         };
-        let markdown = || -> Result<&str, RenderError> {
-            Ok(markdown.or(own.as_deref()).unwrap_or_default())
-        };
+        let markdown =
+            || -> Result<&str, RenderError> { Ok(markdown.or(own.as_deref()).unwrap_or_default()) };
         let contents: Vec<Vec<u8>> = match format {
             Format::Json => {
                 return Ok(Rendered {
@@ -360,7 +359,10 @@ impl Renderer {
     }
 
     fn source(&self, name: &str) -> &str {
-        self.sources.get(name).map(String::as_str).unwrap_or_default()
+        self.sources
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
     }
 
     /// The report as a template context: every field of the report, with the inventory

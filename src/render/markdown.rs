@@ -12,7 +12,10 @@ use serde::Serialize;
 
 /// The parser every format uses: GitHub-flavoured tables and strikethrough.
 pub fn parser(markdown: &str) -> Parser<'_> {
-    Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
+    Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    )
 }
 
 /// The HTML comment a template writes where a printed document starts a new page.
@@ -224,7 +227,10 @@ mod tests {
     fn the_html_body_classes_owner_cells_and_escapes_user_text() {
         let md = "# T\n\n## A b\n\n| S | x |\n|---|---|\n| &lt;script&gt;alert(1)&lt;/script&gt; | Shared* |\n\n## A b\n";
         let (body, headings) = html(md);
-        assert!(body.contains("<td class=\"owner-shared\">Shared*</td>"), "{body}");
+        assert!(
+            body.contains("<td class=\"owner-shared\">Shared*</td>"),
+            "{body}"
+        );
         assert!(body.contains("&lt;script&gt;"), "{body}");
         assert!(!body.contains("<script>"), "{body}");
         let ids: Vec<&str> = headings.iter().map(|h| h.id.as_str()).collect();

@@ -294,7 +294,11 @@ mod tests {
                     marker,
                     quote,
                     ..
-                } => format!("p{quote} {}{}", marker.as_deref().unwrap_or(""), plain(text)),
+                } => format!(
+                    "p{quote} {}{}",
+                    marker.as_deref().unwrap_or(""),
+                    plain(text)
+                ),
                 Block::Table { rows, .. } => format!("table {}", plain(&rows[0][0])),
                 Block::Rule => "rule".into(),
                 Block::PageBreak => "break".into(),

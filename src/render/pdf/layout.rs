@@ -373,7 +373,14 @@ impl Layout {
                 INK
             };
             if frag.style.code && !frag.text.trim().is_empty() {
-                self.rect(x - 0.5, y - size * 0.25, frag.w + 1.0, size * 1.1, Some(CODE_FILL), false);
+                self.rect(
+                    x - 0.5,
+                    y - size * 0.25,
+                    frag.w + 1.0,
+                    size * 1.1,
+                    Some(CODE_FILL),
+                    false,
+                );
             }
             if let Some(link) = frag.style.link {
                 let target = self.links.get(link as usize).cloned().unwrap_or_default();
@@ -426,7 +433,10 @@ impl Layout {
             .iter()
             .map(|s| super::blocks::Span {
                 text: s.text.clone(),
-                style: Style { bold: true, ..s.style },
+                style: Style {
+                    bold: true,
+                    ..s.style
+                },
             })
             .collect();
         self.headings.push(Placed {
@@ -445,7 +455,14 @@ impl Layout {
 
     /// A paragraph or list item: `indent` list levels in, with its marker, and `quote`
     /// block quotes deep (a bar on the left).
-    pub fn paragraph(&mut self, text: &Rich, size: f32, indent: u8, marker: Option<&str>, quote: u8) {
+    pub fn paragraph(
+        &mut self,
+        text: &Rich,
+        size: f32,
+        indent: u8,
+        marker: Option<&str>,
+        quote: u8,
+    ) {
         let quote_x = MARGIN + f32::from(quote) * 10.0;
         let x = quote_x + f32::from(indent) * 14.0;
         let max = self.content_width() - (x - MARGIN);
@@ -557,7 +574,11 @@ impl Layout {
                     break;
                 }
                 let page_height = self.pages.last().map_or(0.0, |p| p.height);
-                let page_room = ((page_height - self.top_gap() - self.bottom() - header_h - 2.0 * PAD)
+                let page_room = ((page_height
+                    - self.top_gap()
+                    - self.bottom()
+                    - header_h
+                    - 2.0 * PAD)
                     / line_h)
                     .max(1.0) as usize;
                 if needed > page_room && room >= 3 {
@@ -604,7 +625,13 @@ impl Layout {
     }
 
     /// One row: cell fills, the rules around it, and the text.
-    fn draw_row(&mut self, widths: &[f32], lines: &[Vec<Line>], fills: &[Option<Color>], size: f32) {
+    fn draw_row(
+        &mut self,
+        widths: &[f32],
+        lines: &[Vec<Line>],
+        fills: &[Option<Color>],
+        size: f32,
+    ) {
         let line_h = size * LEADING;
         let height = rows_needed(lines) as f32 * line_h + 2.0 * PAD;
         let top = self.y;
@@ -691,7 +718,10 @@ fn bolded(rich: &Rich) -> Rich {
     rich.iter()
         .map(|s| super::blocks::Span {
             text: s.text.clone(),
-            style: Style { bold: true, ..s.style },
+            style: Style {
+                bold: true,
+                ..s.style
+            },
         })
         .collect()
 }
@@ -724,7 +754,13 @@ pub(super) fn column_widths(min: &[f32], max: &[f32], width: f32) -> Vec<f32> {
         let extra = width - sum_max;
         return max
             .iter()
-            .map(|m| m + if sum_max > 0.0 { extra * m / sum_max } else { extra / n })
+            .map(|m| {
+                m + if sum_max > 0.0 {
+                    extra * m / sum_max
+                } else {
+                    extra / n
+                }
+            })
             .collect();
     }
     let share = (width - sum_min) / (sum_max - sum_min).max(0.001);

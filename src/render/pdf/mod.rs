@@ -79,7 +79,12 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
             title = plain(text);
             cover_title(&mut l, text);
         }
-        lay_out(&mut l, &blocks[1..cover_end], &measures[1..cover_end], false);
+        lay_out(
+            &mut l,
+            &blocks[1..cover_end],
+            &measures[1..cover_end],
+            false,
+        );
     }
     let body_start = l.pages.len();
     let first_body_heading = l.headings.len();
@@ -127,7 +132,11 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
     if cover_end > 0 {
         let height = l.pages[0].height;
         bookmarks.push(Bookmark {
-            title: if title.is_empty() { "Title".into() } else { title.clone() },
+            title: if title.is_empty() {
+                "Title".into()
+            } else {
+                title.clone()
+            },
             depth: 0,
             page: 0,
             y: height,
@@ -156,16 +165,41 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
         l.current = i;
         let (w, h) = (l.pages[i].width, l.pages[i].height);
         if i >= body_start.min(1) && !(cover_end > 0 && i == 0) && !header.is_empty() {
-            l.text_at(MARGIN, h - MARGIN + 2.0, &header, Style::default(), 7.0, MUTED);
-            l.rect(MARGIN, h - MARGIN - 1.5, w - 2.0 * MARGIN, 0.3, Some(MUTED), false);
+            l.text_at(
+                MARGIN,
+                h - MARGIN + 2.0,
+                &header,
+                Style::default(),
+                7.0,
+                MUTED,
+            );
+            l.rect(
+                MARGIN,
+                h - MARGIN - 1.5,
+                w - 2.0 * MARGIN,
+                0.3,
+                Some(MUTED),
+                false,
+            );
         }
         let number = format!("{} / {total}", i + 1);
         let nw = l.width(&number, Style::default(), 7.0);
-        l.text_at((w - nw) / 2.0, MARGIN - 8.0, &number, Style::default(), 7.0, MUTED);
+        l.text_at(
+            (w - nw) / 2.0,
+            MARGIN - 8.0,
+            &number,
+            Style::default(),
+            7.0,
+            MUTED,
+        );
         l.pages[i].seal();
     }
     let info = Info {
-        title: if title.is_empty() { &setup.header } else { &title },
+        title: if title.is_empty() {
+            &setup.header
+        } else {
+            &title
+        },
         author: setup.author.as_deref(),
         date: setup.date,
     };
@@ -208,7 +242,10 @@ fn cover_title(l: &mut Layout, text: &Rich) {
         .iter()
         .map(|s| blocks::Span {
             text: s.text.clone(),
-            style: Style { bold: true, ..s.style },
+            style: Style {
+                bold: true,
+                ..s.style
+            },
         })
         .collect();
     l.headings.push(layout::Placed {

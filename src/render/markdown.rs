@@ -121,89 +121,125 @@ const MATRIX_COLUMNS: usize = 8;
 
 /// The HTML body of the rendered Markdown, and its headings in order.
 pub fn html(markdown: &str) -> (String, Vec<Heading>) {
-    let events: Vec<Event> = parser(markdown).collect();
-    let mut out: Vec<Event> = Vec::with_capacity(events.len() + 64);
-    let mut headings = Vec::new();
-    let mut slugs = Slugs::default();
-    let mut in_head = false;
-    let mut i = 0;
-    // The index of the event that ends the element opened at `i`.
-    let end_of = |i: usize, end: &dyn Fn(&Event) -> bool| {
-        (i + 1..events.len())
-            .find(|&j| end(&events[j]))
-            .unwrap_or(events.len())
+    let mut adaptor = Adaptor {
+        events: parser(markdown),
+        queue: std::collections::VecDeque::new(),
+        in_head: false,
+        slugs: Slugs::default(),
+        headings: Vec::new(),
     };
-    while i < events.len() {
-        match &events[i] {
+    let mut body = String::with_capacity(markdown.len() + markdown.len() / 2);
+    pulldown_cmark::html::push_html(&mut body, &mut adaptor);
+    (body, adaptor.headings)
+}
+
+/// The events between the parser and the HTML writer: a heading gets its anchor, a
+/// table its box, an owner's cell its class, a page break a mark for print. Events
+/// stream through; only a heading, a table's header row or a cell is held at a time.
+struct Adaptor<'a> {
+    events: Parser<'a>,
+    queue: std::collections::VecDeque<Event<'a>>,
+    in_head: bool,
+    slugs: Slugs,
+    headings: Vec<Heading>,
+}
+
+impl<'a> Adaptor<'a> {
+    /// The events up to and including the first that `end` matches.
+    fn until(&mut self, end: impl Fn(&Event) -> bool) -> Vec<Event<'a>> {
+        let mut held = Vec::new();
+        for e in self.events.by_ref() {
+            let last = end(&e);
+            held.push(e);
+            if last {
+                break;
+            }
+        }
+        held
+    }
+}
+
+impl<'a> Iterator for Adaptor<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(e) = self.queue.pop_front() {
+            return Some(e);
+        }
+        let event = self.events.next()?;
+        match event {
             Event::Start(Tag::Heading {
                 level,
                 id: None,
                 classes,
                 attrs,
             }) => {
-                let end = end_of(i, &|e| matches!(e, Event::End(TagEnd::Heading(_))));
-                let text = plain_text(&events[i + 1..end]);
-                let id = slugs.slug(&text);
-                headings.push(Heading {
-                    level: *level as u8,
+                let inner = self.until(|e| matches!(e, Event::End(TagEnd::Heading(_))));
+                let text = plain_text(&inner);
+                let id = self.slugs.slug(&text);
+                self.headings.push(Heading {
+                    level: level as u8,
                     text,
                     id: id.clone(),
                 });
-                out.push(Event::Start(Tag::Heading {
-                    level: *level,
+                self.queue.extend(inner);
+                Some(Event::Start(Tag::Heading {
+                    level,
                     id: Some(CowStr::from(id)),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
+                    classes,
+                    attrs,
+                }))
             }
             Event::Start(Tag::Table(alignments)) => {
-                let class = if alignments.len() > MATRIX_COLUMNS {
+                let head = self.until(|e| matches!(e, Event::End(TagEnd::TableHead)));
+                let class = if plain_text(&head).trim().is_empty() {
+                    // No header: a key/value table, like the title block.
+                    "wide keyed"
+                } else if alignments.len() > MATRIX_COLUMNS {
                     "wide matrix"
                 } else {
                     "wide"
                 };
-                out.push(Event::Html(format!("<div class=\"{class}\">").into()));
-                out.push(events[i].clone());
+                self.queue.push_back(Event::Start(Tag::Table(alignments)));
+                self.queue.extend(head);
+                Some(Event::Html(format!("<div class=\"{class}\">").into()))
             }
             Event::End(TagEnd::Table) => {
-                out.push(events[i].clone());
-                out.push(Event::Html("</div>\n".into()));
+                self.queue.push_back(Event::Html("</div>\n".into()));
+                Some(event)
             }
-            Event::Start(Tag::TableHead) => {
-                in_head = true;
-                out.push(events[i].clone());
-            }
-            Event::End(TagEnd::TableHead) => {
-                in_head = false;
-                out.push(events[i].clone());
-            }
-            Event::Start(Tag::TableCell) if !in_head => {
-                let end = end_of(i, &|e| matches!(e, Event::End(TagEnd::TableCell)));
-                let inner = &events[i + 1..end];
-                match owner_word(&plain_text(inner)) {
+            Event::Start(Tag::TableCell) => {
+                let inner = self.until(|e| matches!(e, Event::End(TagEnd::TableCell)));
+                match owner_word(&plain_text(&inner)).filter(|_| !self.in_head) {
                     Some(owner) => {
                         // The writer's own cell tags carry no class: written here instead.
-                        out.push(Event::Html(
+                        let n = inner.len().saturating_sub(1);
+                        self.queue.extend(inner.into_iter().take(n));
+                        self.queue.push_back(Event::Html("</td>".into()));
+                        Some(Event::Html(
                             format!("<td class=\"{}\">", owner_class(owner)).into(),
-                        ));
-                        out.extend(inner.iter().cloned());
-                        out.push(Event::Html("</td>".into()));
-                        i = end + 1;
-                        continue;
+                        ))
                     }
-                    None => out.push(events[i].clone()),
+                    None => {
+                        self.queue.extend(inner);
+                        Some(event)
+                    }
                 }
             }
-            Event::Html(html) if is_page_break(html) => {
-                out.push(Event::Html("<div class=\"pagebreak\"></div>\n".into()));
+            Event::Start(Tag::TableHead) => {
+                self.in_head = true;
+                Some(event)
             }
-            other => out.push(other.clone()),
+            Event::End(TagEnd::TableHead) => {
+                self.in_head = false;
+                Some(event)
+            }
+            Event::Html(html) if is_page_break(&html) => {
+                Some(Event::Html("<div class=\"pagebreak\"></div>\n".into()))
+            }
+            other => Some(other),
         }
-        i += 1;
     }
-    let mut body = String::with_capacity(markdown.len() + markdown.len() / 2);
-    pulldown_cmark::html::push_html(&mut body, out.into_iter());
-    (body, headings)
 }
 
 #[cfg(test)]

@@ -22,6 +22,9 @@ const PAD: f32 = 2.0;
 /// Body text and table text, in points: no text is set smaller than 7 points.
 pub(super) const BODY: f32 = 9.0;
 pub(super) const TABLE: f32 = 7.0;
+/// A hyphenated word up to this many ems wide is not broken at its hyphens to make a
+/// column narrower.
+const KEEP_WHOLE: f32 = 9.0;
 
 const LINK: Color = Color([29, 78, 216]);
 const CODE: Color = Color([55, 65, 81]);
@@ -171,25 +174,31 @@ impl Layout {
             / 1000.0
     }
 
-    /// The longest word and the longest line of some text, in points.
+    /// The narrowest some text can be set and its longest line, in points. The
+    /// narrowest is its longest word, or for a long hyphenated word, its longest part.
     fn measure(&mut self, rich: &Rich, size: f32) -> (f32, f32) {
         let (mut word, mut line, mut min, mut max) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        // The whole word, hyphens included, up to the width kept whole.
+        let mut whole = 0.0f32;
         for span in rich {
-            let text = self.printable(&span.text).into_owned();
+            let text = self.printable(&span.text);
             for c in text.chars() {
                 if c == '\n' {
                     max = max.max(line);
                     line = 0.0;
                     word = 0.0;
+                    whole = 0.0;
                     continue;
                 }
                 let w = self.advance(c, span.style, size);
                 line += w;
                 if c == ' ' {
                     word = 0.0;
+                    whole = 0.0;
                 } else {
                     word += w;
-                    min = min.max(word);
+                    whole += w;
+                    min = min.max(word).max(whole.min(KEEP_WHOLE * size));
                     if c == '-' {
                         word = 0.0;
                     }
@@ -206,12 +215,16 @@ impl Layout {
         if let [span] = rich.as_slice() {
             let text = self.printable(&span.text);
             if !text.contains('\n') && !text.contains("  ") && text.trim() == text {
-                let text = text.into_owned();
                 let w = self.width(&text, span.style, size);
                 if w <= max {
                     let mut line = Line::default();
                     if !text.is_empty() {
-                        line.push(&text, span.style, w);
+                        line.frags.push(Frag {
+                            text: text.into_owned(),
+                            style: span.style,
+                            w,
+                        });
+                        line.w = w;
                     }
                     return vec![line];
                 }
@@ -645,7 +658,15 @@ impl Layout {
         let mut x = MARGIN;
         for ((w, cell_lines), fill) in widths.iter().zip(lines).zip(fills) {
             if fill.is_some() {
-                self.rect(x, top - height, *w, height, *fill, false);
+                // Inside the rules, which the next row's fill would otherwise cover.
+                self.rect(
+                    x + 0.2,
+                    top - height + 0.2,
+                    w - 0.4,
+                    height - 0.4,
+                    *fill,
+                    false,
+                );
             }
             let mut y = top - PAD;
             for line in cell_lines {

@@ -61,7 +61,8 @@ fn parts_text(parts: &[Part]) -> String {
 fn provider_text(c: &ControlOut) -> String {
     let mut text = parts_text(&c.provider);
     if c.monitor_provider {
-        text.push_str("\nMonitored through the provider's attestations.");
+        text.push('\n');
+        text.push_str(crate::report::MONITOR_NOTE);
     }
     text
 }
@@ -260,27 +261,9 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let sheet = book.add_worksheet();
     sheet.set_name("Summary")?;
     let m = &report.meta;
-    let facts = [
-        ("Title", m.title.clone()),
-        ("Organisation", m.org.clone().unwrap_or_default()),
-        ("Report date", m.date.clone()),
-        ("Inventory as of", m.as_of.clone()),
-        (
-            "Inventory",
-            format!("{} ({} rows)", m.inventory.path, m.inventory.rows),
-        ),
-        ("Inventory SHA-256", m.inventory.sha256.clone()),
-        (
-            "Services",
-            format!(
-                "{} assessed, {} unassessed",
-                m.counts.assessed, m.counts.unassessed
-            ),
-        ),
-        ("Catalogue", m.versions.catalogue.clone()),
-        ("onus", m.versions.onus.to_string()),
-        ("Note", report.provider_note.clone()),
-    ];
+    let mut facts = vec![("Title", m.title.clone())];
+    facts.extend(report.facts().into_iter().map(|f| (f.label, f.value)));
+    facts.push(("Note", report.provider_note.clone()));
     for (i, (k, v)) in facts.iter().enumerate() {
         put(sheet, i as u32, 0, k, &styles.header)?;
         put(sheet, i as u32, 1, v, &styles.wrap)?;

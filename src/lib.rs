@@ -22,7 +22,6 @@ pub mod oscal;
 pub mod output;
 pub mod pack;
 pub mod parallel;
-pub mod pdf;
 pub mod progress;
 pub mod render;
 pub mod report;

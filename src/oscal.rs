@@ -115,7 +115,7 @@ fn requirement(framework: &str, c: &ControlOut, key: &str, profile: &str) -> Opt
             {
                 "statement-id": format!("{token}_smt.provider"),
                 "uuid": uuid(&format!("{name}/provider")),
-                "description": format!("Performed by the provider: {provider}. The customer monitors it through the provider's attestations."),
+                "description": format!("Performed by the provider: {provider}. {}", crate::report::MONITOR_NOTE),
                 "responsible-roles": [{"role-id": "provider"}],
             },
             {
@@ -133,6 +133,9 @@ fn requirement(framework: &str, c: &ControlOut, key: &str, profile: &str) -> Opt
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A responsibility profile: every area's owner, and the services (indexes) that have them.
+type Profile<'a> = (Vec<(&'a str, Owner)>, Vec<usize>);
 
 /// Where onus's own props live.
 const NS: &str = "https://github.com/onus-compliance/onus/ns/oscal";
@@ -152,7 +155,7 @@ pub fn render(report: &Report) -> Vec<u8> {
     let timestamp = format!("{}T00:00:00Z", m.date);
     let assessed: Vec<_> = report.services.iter().filter(|s| s.assessed).collect();
     // Responsibility profiles, in the order of their first service.
-    let mut profiles: Vec<(Vec<(&str, Owner)>, Vec<usize>)> = Vec::new();
+    let mut profiles: Vec<Profile> = Vec::new();
     for (i, s) in assessed.iter().enumerate() {
         let owners: Vec<(&str, Owner)> = s
             .duties
@@ -255,16 +258,24 @@ pub fn render(report: &Report) -> Vec<u8> {
             capability
         })
         .collect();
+    // The title block, as every format words it, then the provider note.
+    let mut remarks: String = report
+        .facts()
+        .iter()
+        .map(|f| format!("- {}: {}\n", f.label, f.value))
+        .collect();
+    remarks.push('\n');
+    remarks.push_str(&report.provider_note);
     let mut metadata = json!({
         "title": title,
         "last-modified": timestamp,
         "version": format!("{} ({})", m.date, m.inventory.sha256),
         "oscal-version": OSCAL_VERSION,
         "roles": [
-            {"id": "provider", "title": "Cloud service provider", "description": "Performs the duties the report shows as the provider's; the customer monitors it through its attestations."},
+            {"id": "provider", "title": "Cloud service provider", "description": format!("Performs the duties the report shows as the provider's. {}", crate::report::MONITOR_NOTE)},
             {"id": "customer", "title": "Customer", "description": "The organisation that uses the cloud services."},
         ],
-        "remarks": report.provider_note,
+        "remarks": remarks,
     });
     if let Some(org) = &org {
         metadata["parties"] =

@@ -1,10 +1,16 @@
 //! Renderers: the report model in, the bytes of one output file out. One place
 //! ([`crate::output`]) writes files; renderers never touch the disk.
 //!
-//! Text formats come from Tera templates in `templates/`, embedded at build time; a
-//! user's `--templates DIR` replaces them file by file. Tera escapes HTML (with the
-//! invisible characters of the input made visible), and nothing in Markdown, so the
-//! `md` filter escapes every cell of user text. The PDF is laid out in [`crate::pdf`].
+//! The documents come from one template, `templates/responsibility-matrix.md`: the
+//! Markdown it renders is the Markdown report, and, parsed ([`markdown`]), the body of
+//! the HTML page (`templates/responsibility-matrix.html` holds only the page around it)
+//! and the content of the PDF ([`pdf`]). Templates are embedded at build time; a user's
+//! `--templates DIR` replaces them file by file. Tera escapes HTML (with the invisible
+//! characters of the input made visible), and nothing in Markdown, so the `md` filter
+//! escapes every cell of user text.
+
+pub mod markdown;
+pub mod pdf;
 
 use crate::report::Report;
 use crate::vocab::Owner;
@@ -85,9 +91,10 @@ impl Format {
         }
     }
 
-    /// Whether the format is rendered from the report's template context.
+    /// Whether the format is made from the Markdown template: the Markdown, the HTML
+    /// and the PDF.
     pub fn uses_templates(self) -> bool {
-        matches!(self, Format::Md | Format::Html)
+        matches!(self, Format::Md | Format::Html | Format::Pdf)
     }
 
     /// The first (for most formats, the only) file a format writes.
@@ -127,7 +134,7 @@ impl Rendered<'_> {
 
 pub struct Renderer {
     tera: Tera,
-    paper: crate::pdf::Paper,
+    paper: pdf::Paper,
     /// Start CSV files with a UTF-8 byte-order mark (for spreadsheet programs).
     pub csv_bom: bool,
     /// Template sources by name, to point errors at a line.
@@ -136,7 +143,7 @@ pub struct Renderer {
 
 impl Renderer {
     /// The built-in templates, each replaced by the file of the same name in `user`.
-    pub fn new(user: Option<&Path>, paper: crate::pdf::Paper) -> Result<Renderer, RenderError> {
+    pub fn new(user: Option<&Path>, paper: pdf::Paper) -> Result<Renderer, RenderError> {
         let mut sources: HashMap<String, String> = TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -193,11 +200,12 @@ impl Renderer {
         Ok(all.into_iter().map(|(_, r)| r).collect())
     }
 
-    /// Renders every format of `formats` on two threads, the template formats (MD and
-    /// HTML, sharing one template context, dropped after them) on one and the others
-    /// (the PDF, the JSON) on the other, and hands each to `each` with its place in
+    /// Renders every format of `formats` and hands each to `each` with its place in
     /// `formats`, on the thread that rendered it: a file is written while the next one
-    /// renders. Of two errors, the template formats' is returned.
+    /// renders. The formats made from the Markdown template (MD, HTML, PDF) share one
+    /// rendering of it, even when only the PDF is asked for; the others (the JSON, the
+    /// exports) render on a thread of their own meanwhile, and so does the PDF once the
+    /// Markdown is there. Of two errors, the documents' is returned.
     pub fn render_each<'a, E: From<RenderError> + Send>(
         &self,
         report: &'a Report,
@@ -206,40 +214,71 @@ impl Renderer {
     ) -> Result<(), E> {
         // Formats with their place in `formats`.
         type Jobs = Vec<(usize, Format)>;
-        let (templated, other): (Jobs, Jobs) = formats
+        let (documents, other): (Jobs, Jobs) = formats
             .iter()
             .copied()
             .enumerate()
             .partition(|(_, f)| f.uses_templates());
-        let run = |jobs: Jobs| -> Result<(), E> {
-            let context = match jobs.first() {
-                Some((_, f)) if f.uses_templates() => Some(self.context(report)?),
-                _ => None,
-            };
-            for (i, format) in jobs {
-                crate::progress::tick("rendering", i, formats.len());
-                each(i, self.render_with(report, format, context.as_ref())?)?;
-            }
-            Ok(())
-        };
         std::thread::scope(|scope| {
-            let templated = scope.spawn(|| run(templated));
-            let other = run(other);
-            templated
+            let other = scope.spawn(|| -> Result<(), E> {
+                for (i, format) in other {
+                    crate::progress::tick("rendering", i, formats.len());
+                    each(i, self.render_with(report, format, None)?)?;
+                }
+                Ok(())
+            });
+            let documents = (|| -> Result<(), E> {
+                if documents.is_empty() {
+                    return Ok(());
+                }
+                let markdown = std::sync::Arc::new(self.markdown(report)?);
+                let pdf = documents
+                    .iter()
+                    .find(|(_, f)| *f == Format::Pdf)
+                    .map(|&(i, format)| {
+                        let markdown = std::sync::Arc::clone(&markdown);
+                        scope.spawn(move || -> Result<(), E> {
+                            each(i, self.render_with(report, format, Some(&markdown))?)
+                        })
+                    });
+                let mut result = Ok(());
+                for &(i, format) in documents.iter().filter(|(_, f)| *f != Format::Pdf) {
+                    crate::progress::tick("rendering", i, formats.len());
+                    result = self
+                        .render_with(report, format, Some(&markdown))
+                        .map_err(E::from)
+                        .and_then(|r| each(i, r));
+                    if result.is_err() {
+                        break;
+                    }
+                }
+                let pdf = pdf.map_or(Ok(()), |pdf| {
+                    pdf.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                });
+                result.and(pdf)
+            })();
+            let other = other
                 .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                .and(other)
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            documents.and(other)
         })
     }
 
-    /// One format; MD and HTML with the template context given, or one of their own.
+    /// One format; the documents from the Markdown given, or from one of their own.
     fn render_with<'a>(
         &self,
         report: &'a Report,
         format: Format,
-        context: Option<&tera::Context>,
+        markdown: Option<&str>,
     ) -> Result<Rendered<'a>, RenderError> {
         let mut warnings = Vec::new();
+        let own = match (markdown, format.uses_templates()) {
+            (None, true) => Some(self.markdown(report)?),
+            _ => None,
+        };
+        let markdown =
+            || -> Result<&str, RenderError> { Ok(markdown.or(own.as_deref()).unwrap_or_default()) };
         let contents: Vec<Vec<u8>> = match format {
             Format::Json => {
                 return Ok(Rendered {
@@ -250,19 +289,10 @@ impl Renderer {
                     warnings,
                 })
             }
-            Format::Md | Format::Html => {
-                let own;
-                let context = match context {
-                    Some(shared) => shared,
-                    None => {
-                        own = self.context(report)?;
-                        &own
-                    }
-                };
-                vec![self.render_template(format.file_name(), context)?]
-            }
+            Format::Md => vec![markdown()?.as_bytes().to_vec()],
+            Format::Html => vec![self.html(report, markdown()?)?],
             Format::Pdf => {
-                let pdf = crate::pdf::render(report, self.paper);
+                let pdf = pdf::render(markdown()?, &self.page_setup(report));
                 if !pdf.missing.is_empty() {
                     warnings.push(format!(
                         "the PDF font has no glyph for {}; shown as U+FFFD (use the HTML or Markdown report for this text)",
@@ -290,6 +320,51 @@ impl Renderer {
         })
     }
 
+    /// The report through the Markdown template: the Markdown report, and the source of
+    /// the HTML and the PDF.
+    pub fn markdown(&self, report: &Report) -> Result<String, RenderError> {
+        let name = Format::Md.file_name();
+        let context = self.context(report)?;
+        self.tera
+            .render(name, &context)
+            .map_err(|e| template_error(name, self.source(name), &e))
+    }
+
+    /// The HTML page: the page template (`templates/responsibility-matrix.html`) around
+    /// the Markdown's body. The page template sees `meta` (the report's title block
+    /// data), `body` (the HTML of the Markdown) and `headings` (each with `level`,
+    /// `text` and `id`, the body's anchor).
+    pub fn html(&self, report: &Report, markdown: &str) -> Result<Vec<u8>, RenderError> {
+        let (body, headings) = markdown::html(markdown);
+        let mut context = tera::Context::new();
+        context.insert("meta", &report.meta);
+        context.insert("body", &body);
+        context.insert("headings", &headings);
+        self.render_template(Format::Html.file_name(), &context)
+    }
+
+    /// What the PDF takes besides the Markdown: the paper, and the running header (the
+    /// title, and the organisation where there is one).
+    pub fn page_setup(&self, report: &Report) -> pdf::PageSetup {
+        let m = &report.meta;
+        pdf::PageSetup {
+            paper: self.paper,
+            header: match &m.org {
+                Some(org) => format!("{} — {org}", m.title),
+                None => m.title.clone(),
+            },
+            author: m.org.clone(),
+            date: crate::text::Date::parse(&m.date),
+        }
+    }
+
+    fn source(&self, name: &str) -> &str {
+        self.sources
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
     /// The report as a template context: every field of the report, with the inventory
     /// capped to the rows the documents list ([`Report::document_view`]).
     pub fn context(&self, report: &Report) -> Result<tera::Context, RenderError> {
@@ -302,15 +377,10 @@ impl Renderer {
         name: &str,
         context: &tera::Context,
     ) -> Result<Vec<u8>, RenderError> {
-        let source = self
-            .sources
-            .get(name)
-            .map(String::as_str)
-            .unwrap_or_default();
         self.tera
             .render(name, context)
             .map(String::into_bytes)
-            .map_err(|e| template_error(name, source, &e))
+            .map_err(|e| template_error(name, self.source(name), &e))
     }
 }
 

@@ -16,6 +16,16 @@ use std::collections::BTreeMap;
 
 pub const SCHEMA: &str = "onus/report/v1";
 
+/// What every format says about the provider's part of a duty, in one wording.
+pub const MONITOR_NOTE: &str = "Where the provider has a part, you monitor it through the provider's attestations (SOC 2 CC9.2, ISO/IEC 27001 A.5.19–A.5.23).";
+
+/// A row of the title block: a label and its value, worded here once for every format.
+#[derive(Debug, Serialize)]
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
     /// The frameworks to join with (`-f`).
@@ -381,14 +391,58 @@ impl Report {
         out.write_all(&buffer)
     }
 
+    /// The title block, in order: organisation, dates, inventory, scope, counts,
+    /// versions. A fact the report does not have (no `--org`, no account column, no
+    /// framework selected) is left out rather than worded as missing.
+    pub fn facts(&self) -> Vec<Fact> {
+        let m = &self.meta;
+        let mut facts = Vec::with_capacity(12);
+        let mut fact = |label, value: String| {
+            if !value.is_empty() {
+                facts.push(Fact { label, value });
+            }
+        };
+        fact("Organisation", m.org.clone().unwrap_or_default());
+        fact("Report date", m.date.clone());
+        fact("Inventory as of", m.as_of.clone());
+        fact(
+            "Inventory",
+            format!("{} ({} rows)", m.inventory.path, m.inventory.rows),
+        );
+        fact("Inventory SHA-256", m.inventory.sha256.clone());
+        fact("Accounts", m.scope.accounts.join(", "));
+        fact("Regions", m.scope.regions.join(", "));
+        fact("Environments", m.scope.environments.join(", "));
+        let mut services = format!("{} assessed", m.counts.assessed);
+        if m.counts.unassessed > 0 {
+            services.push_str(&format!(", {} unassessed", m.counts.unassessed));
+        }
+        fact("Services", services);
+        fact("Catalogue", m.versions.catalogue.clone());
+        fact(
+            "Frameworks",
+            m.versions
+                .frameworks
+                .iter()
+                .map(|(id, version)| format!("{id} {version}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        fact("onus", m.versions.onus.to_string());
+        facts
+    }
+
     /// The report as the document templates see it: every field, with the inventory
     /// capped to the rows the documents list and each service's lines to those the
-    /// documents show.
+    /// documents show, plus the words every format shares ([`Report::facts`],
+    /// [`MONITOR_NOTE`]).
     pub fn document_view(&self) -> DocumentView<'_> {
         DocumentView {
             schema: self.schema,
             meta: &self.meta,
+            facts: self.facts(),
             provider_note: &self.provider_note,
+            monitor_note: MONITOR_NOTE,
             areas: &self.areas,
             tiers: &self.tiers,
             services: self.services.iter().map(ServiceOut::view).collect(),
@@ -456,7 +510,11 @@ pub struct ServiceView<'a> {
 pub struct DocumentView<'a> {
     schema: &'a str,
     meta: &'a Meta,
+    /// The title block: see [`Report::facts`].
+    facts: Vec<Fact>,
     provider_note: &'a str,
+    /// See [`MONITOR_NOTE`].
+    monitor_note: &'static str,
     areas: &'a [AreaOut],
     tiers: &'a [TierOut],
     services: Vec<ServiceView<'a>>,

@@ -207,7 +207,11 @@ fn oscal_is_deterministic_and_read_by_compliance_trestle() {
             .collect()
     };
     for c in components {
-        assert_eq!(incorporating(c).len(), 1, "each service in one profile: {c}");
+        assert_eq!(
+            incorporating(c).len(),
+            1,
+            "each service in one profile: {c}"
+        );
     }
     let nist = incorporating(ec2)[0]["control-implementations"]
         .as_array()

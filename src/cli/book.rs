@@ -1,7 +1,7 @@
 //! `onus book`: the report as an mdBook source tree.
 
 use super::shared::{build_report, print_outcome, AssessArgs, Exit};
-use crate::pdf::Paper;
+use crate::render::pdf::Paper;
 use crate::render::Renderer;
 use anyhow::Result;
 use clap::Args;

@@ -1,7 +1,7 @@
 //! `onus pack` and `onus verify`: evidence packs and their check.
 
 use super::shared::{build_report, print_outcome, render_all, AssessArgs, Exit};
-use crate::pdf::Paper;
+use crate::render::pdf::Paper;
 use crate::render::{Format, Renderer};
 use anyhow::{bail, Context, Result};
 use clap::Args;

@@ -2,7 +2,7 @@
 
 use super::shared::{build_report, print_outcome, print_warnings, AssessArgs, Exit};
 use crate::diagnostic::Level;
-use crate::pdf::Paper;
+use crate::render::pdf::Paper;
 use crate::render::{Format, Renderer};
 use anyhow::{anyhow, Result};
 use clap::Args;

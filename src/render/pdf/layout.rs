@@ -1,0 +1,843 @@
+//! The layout engine: styled text measured with the embedded fonts, wrapped into lines,
+//! and placed on pages: paragraphs, list items, block quotes, headings, and tables whose
+//! column widths follow their content and whose header row repeats on every page they
+//! run over. Knows nothing of the report: it lays out what [`super::blocks`] hands it.
+
+use super::blocks::{plain, Rich, Style};
+use super::font::Face;
+use super::writer::{num, Color, Link, Page, Target, INK};
+use super::Paper;
+use crate::render::markdown::owner_word;
+use crate::vocab::Owner;
+use std::collections::BTreeSet;
+use std::io::Write;
+
+pub(super) const MARGIN: f32 = 34.0;
+/// Room above the text for the running header, and under it for the page number.
+pub(super) const HEADER: f32 = 14.0;
+pub(super) const FOOTER: f32 = 20.0;
+pub(super) const LEADING: f32 = 1.25;
+/// Cell padding.
+const PAD: f32 = 2.0;
+/// Body text and table text, in points: no text is set smaller than 7 points.
+pub(super) const BODY: f32 = 9.0;
+pub(super) const TABLE: f32 = 7.0;
+/// A hyphenated word up to this many ems wide is not broken at its hyphens to make a
+/// column narrower.
+const KEEP_WHOLE: f32 = 9.0;
+
+const LINK: Color = Color([29, 78, 216]);
+const CODE: Color = Color([55, 65, 81]);
+const CODE_FILL: Color = Color([238, 240, 243]);
+const HEADER_FILL: Color = Color([229, 231, 235]);
+const KEY_FILL: Color = Color([249, 250, 251]);
+const QUOTE_BAR: Color = Color([124, 58, 237]);
+pub(super) const MUTED: Color = Color([107, 114, 128]);
+
+fn owner_fill(owner: Owner) -> Color {
+    match owner {
+        Owner::Provider => Color([219, 234, 254]),
+        Owner::Customer => Color([253, 226, 225]),
+        Owner::Shared => Color([254, 243, 199]),
+        Owner::NotApplicable => Color([243, 244, 246]),
+        Owner::Unassessed => Color([233, 213, 255]),
+    }
+}
+
+/// Text in one style on a line, with its width.
+#[derive(Debug, Clone)]
+pub(super) struct Frag {
+    pub text: String,
+    pub style: Style,
+    pub w: f32,
+}
+
+/// One line of wrapped text.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Line {
+    pub frags: Vec<Frag>,
+    pub w: f32,
+}
+
+impl Line {
+    fn push(&mut self, text: &str, style: Style, w: f32) {
+        match self.frags.last_mut() {
+            Some(last) if last.style == style => {
+                last.text.push_str(text);
+                last.w += w;
+            }
+            _ => self.frags.push(Frag {
+                text: text.to_string(),
+                style,
+                w,
+            }),
+        }
+        self.w += w;
+    }
+}
+
+/// A heading as placed: for the outline and the contents.
+pub(super) struct Placed {
+    pub level: u8,
+    pub text: String,
+    pub page: usize,
+    pub y: f32,
+}
+
+/// A table's columns as measured: the narrowest each can be (its longest word) and
+/// the width of its longest line, padding included.
+pub(super) struct Measure {
+    min: Vec<f32>,
+    max: Vec<f32>,
+}
+
+impl Measure {
+    /// Whether the table needs a landscape page: its columns at their natural width,
+    /// each capped at 150 points, do not fit across a portrait page.
+    pub fn wide(&self, portrait_width: f32) -> bool {
+        let comfortable: f32 = self
+            .min
+            .iter()
+            .zip(&self.max)
+            .map(|(&min, &max)| max.min(150.0).max(min))
+            .sum();
+        comfortable > portrait_width
+    }
+}
+
+/// The vertical rules of the table being drawn: drawn once per page segment rather
+/// than around every cell, which keeps content streams small.
+struct Grid {
+    xs: Vec<f32>,
+    top: Option<f32>,
+}
+
+pub(super) struct Layout {
+    pub paper: Paper,
+    /// Regular, then bold.
+    pub faces: [Face; 2],
+    pub pages: Vec<Page>,
+    /// The page drawn on (the last one, but for running headers and page numbers).
+    pub current: usize,
+    pub y: f32,
+    pub missing: BTreeSet<char>,
+    /// Link targets, by [`Style::link`].
+    pub links: Vec<String>,
+    pub headings: Vec<Placed>,
+    grid: Option<Grid>,
+}
+
+impl Layout {
+    pub fn new(paper: Paper, links: Vec<String>) -> Layout {
+        Layout {
+            paper,
+            faces: [Face::regular(), Face::bold()],
+            pages: Vec::new(),
+            current: 0,
+            y: 0.0,
+            missing: BTreeSet::new(),
+            links,
+            headings: Vec::new(),
+            grid: None,
+        }
+    }
+
+    /// Text the font can show: invisible characters made visible, tabs as spaces,
+    /// missing glyphs replaced by U+FFFD and recorded.
+    pub fn printable<'t>(&mut self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        let visible = crate::text::visible(text);
+        if visible.is_ascii() && !visible.contains('\t') {
+            return visible;
+        }
+        let mut out = String::with_capacity(visible.len());
+        for c in visible.chars() {
+            let c = if c == '\t' { ' ' } else { c };
+            if c == '\n' || self.faces[0].advance(c).is_some() {
+                out.push(c);
+            } else {
+                self.missing.insert(c);
+                out.push('\u{FFFD}');
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
+    pub fn width(&mut self, text: &str, style: Style, size: f32) -> f32 {
+        self.faces[usize::from(style.bold)].width(text, size)
+    }
+
+    fn advance(&mut self, c: char, style: Style, size: f32) -> f32 {
+        self.faces[usize::from(style.bold)]
+            .advance(c)
+            .unwrap_or(500.0)
+            * size
+            / 1000.0
+    }
+
+    /// The narrowest some text can be set and its longest line, in points. The
+    /// narrowest is its longest word, or for a long hyphenated word, its longest part.
+    fn measure(&mut self, rich: &Rich, size: f32) -> (f32, f32) {
+        let (mut word, mut line, mut min, mut max) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        // The whole word, hyphens included, up to the width kept whole.
+        let mut whole = 0.0f32;
+        for span in rich {
+            let text = self.printable(&span.text);
+            for c in text.chars() {
+                if c == '\n' {
+                    max = max.max(line);
+                    line = 0.0;
+                    word = 0.0;
+                    whole = 0.0;
+                    continue;
+                }
+                let w = self.advance(c, span.style, size);
+                line += w;
+                if c == ' ' {
+                    word = 0.0;
+                    whole = 0.0;
+                } else {
+                    word += w;
+                    whole += w;
+                    min = min.max(word).max(whole.min(KEEP_WHOLE * size));
+                    if c == '-' {
+                        word = 0.0;
+                    }
+                }
+            }
+        }
+        (min, max.max(line))
+    }
+
+    /// Greedy word wrap to `max` points. Lines break at spaces, at `\n`, and after a
+    /// hyphen; a word longer than a line is cut.
+    pub fn wrap(&mut self, rich: &Rich, size: f32, max: f32) -> Vec<Line> {
+        // Most cells are one short run: one line, if it fits.
+        if let [span] = rich.as_slice() {
+            let text = self.printable(&span.text);
+            if !text.contains('\n') && !text.contains("  ") && text.trim() == text {
+                let w = self.width(&text, span.style, size);
+                if w <= max {
+                    let mut line = Line::default();
+                    if !text.is_empty() {
+                        line.frags.push(Frag {
+                            text: text.into_owned(),
+                            style: span.style,
+                            w,
+                        });
+                        line.w = w;
+                    }
+                    return vec![line];
+                }
+            }
+        }
+        let mut wrap = Wrap {
+            max,
+            lines: Vec::new(),
+            line: Line::default(),
+            word: Line::default(),
+            space: None,
+        };
+        for span in rich {
+            let text = self.printable(&span.text).into_owned();
+            let mut buf = [0u8; 4];
+            for c in text.chars() {
+                match c {
+                    '\n' => {
+                        wrap.end_word(self, size);
+                        wrap.lines.push(std::mem::take(&mut wrap.line));
+                        wrap.space = None;
+                    }
+                    ' ' => {
+                        wrap.end_word(self, size);
+                        if !wrap.line.frags.is_empty() {
+                            wrap.space = Some(Style {
+                                code: false,
+                                ..span.style
+                            });
+                        }
+                    }
+                    c => {
+                        let w = self.advance(c, span.style, size);
+                        wrap.word.push(c.encode_utf8(&mut buf), span.style, w);
+                        if c == '-' && wrap.word.w > w {
+                            wrap.end_word(self, size);
+                        }
+                    }
+                }
+            }
+        }
+        wrap.end_word(self, size);
+        wrap.lines.push(wrap.line);
+        wrap.lines
+    }
+
+    pub fn page(&mut self) -> &mut Page {
+        &mut self.pages[self.current]
+    }
+
+    fn is_blank(page: &Page) -> bool {
+        page.shapes.is_empty() && page.text.is_empty() && page.links.is_empty()
+    }
+
+    /// Starts a page, unless the current one is still blank (it then only turns).
+    pub fn new_page(&mut self, landscape: bool) {
+        let (w, h) = self.paper.size_pt();
+        let (width, height) = if landscape { (h, w) } else { (w, h) };
+        let blank = self
+            .pages
+            .last()
+            .is_some_and(|p| Self::is_blank(p) && self.y >= p.height - self.top_gap() - 0.5);
+        if blank {
+            let page = self.pages.last_mut().expect("a page");
+            page.width = width;
+            page.height = height;
+        } else {
+            if let Some(last) = self.pages.last_mut() {
+                last.seal();
+            }
+            self.pages.push(Page::new(width, height));
+        }
+        self.current = self.pages.len() - 1;
+        self.y = height - self.top_gap();
+    }
+
+    fn top_gap(&self) -> f32 {
+        MARGIN + HEADER
+    }
+
+    pub fn landscape(&self) -> bool {
+        self.pages.last().is_some_and(|p| p.width > p.height)
+    }
+
+    /// Whether nothing has been drawn on the current page.
+    pub fn at_top(&self) -> bool {
+        self.pages
+            .last()
+            .is_none_or(|p| self.y >= p.height - self.top_gap() - 0.5)
+    }
+
+    pub fn content_width(&self) -> f32 {
+        self.pages.last().map_or(0.0, |p| p.width) - 2.0 * MARGIN
+    }
+
+    pub fn portrait_width(&self) -> f32 {
+        self.paper.size_pt().0 - 2.0 * MARGIN
+    }
+
+    fn bottom(&self) -> f32 {
+        MARGIN + FOOTER
+    }
+
+    /// Room for `height` points on this page, or a new page of the same orientation.
+    fn ensure(&mut self, height: f32) {
+        if self.y - height < self.bottom() && !self.at_top() {
+            let landscape = self.landscape();
+            self.new_page(landscape);
+        }
+    }
+
+    /// Places one run of (already printable) text with its baseline at `y`.
+    pub fn text_at(&mut self, x: f32, y: f32, text: &str, style: Style, size: f32, color: Color) {
+        if text.is_empty() {
+            return;
+        }
+        let face = usize::from(style.bold);
+        let mut hex = Vec::with_capacity(text.len() * 4 + 2);
+        let mut lacking = Vec::new();
+        self.faces[face].encode(text, &mut hex, &mut lacking);
+        // `printable` has replaced what the regular face lacks; what the bold face lacks
+        // besides shows as .notdef, and is reported.
+        self.missing.extend(lacking);
+        let id = self.faces[face].id;
+        let page = &mut self.pages[self.current];
+        let out = &mut page.text;
+        if page.font != Some((face, size)) {
+            let _ = write!(out, "/{id} ");
+            num(out, size);
+            out.extend_from_slice(b"Tf\n");
+            page.font = Some((face, size));
+        }
+        if page.color.unwrap_or(INK) != color {
+            color.set(out, "rg");
+            page.color = Some(color);
+        }
+        // Italic: the regular face slanted.
+        out.extend_from_slice(if style.italic {
+            b"1 0 0.2 1 "
+        } else {
+            b"1 0 0 1 "
+        });
+        num(out, x);
+        num(out, y);
+        out.extend_from_slice(b"Tm ");
+        out.extend_from_slice(&hex);
+        out.extend_from_slice(b" Tj\n");
+    }
+
+    /// Draws a wrapped line with its left end at `x` and baseline at `y`.
+    fn draw_line(&mut self, x: f32, y: f32, line: &Line, size: f32) {
+        let mut x = x;
+        for frag in &line.frags {
+            let color = if frag.style.link.is_some() {
+                LINK
+            } else if frag.style.code {
+                CODE
+            } else {
+                INK
+            };
+            if frag.style.code && !frag.text.trim().is_empty() {
+                self.rect(
+                    x - 0.5,
+                    y - size * 0.25,
+                    frag.w + 1.0,
+                    size * 1.1,
+                    Some(CODE_FILL),
+                    false,
+                );
+            }
+            if let Some(link) = frag.style.link {
+                let target = self.links.get(link as usize).cloned().unwrap_or_default();
+                if !target.is_empty() && !target.starts_with('#') {
+                    let rect = [x, y - size * 0.25, x + frag.w, y + size * 0.85];
+                    self.page().links.push(Link {
+                        rect,
+                        target: Target::Uri(target),
+                    });
+                }
+            }
+            self.text_at(x, y, &frag.text, frag.style, size, color);
+            x += frag.w;
+        }
+    }
+
+    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32) {
+        let out = &mut self.page().shapes;
+        num(out, x1);
+        num(out, y1);
+        out.extend_from_slice(b"m ");
+        num(out, x2);
+        num(out, y2);
+        out.extend_from_slice(b"l S\n");
+    }
+
+    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, fill: Option<Color>, stroke: bool) {
+        let out = &mut self.page().shapes;
+        if let Some(col) = fill {
+            col.set(out, "rg");
+        }
+        for v in [x, y, w, h] {
+            num(out, v);
+        }
+        out.extend_from_slice(match (fill.is_some(), stroke) {
+            (true, true) => b"re B\n",
+            (true, false) => b"re f\n",
+            _ => b"re S\n",
+        });
+    }
+
+    /// A heading, kept with what follows it; recorded for the outline and contents.
+    pub fn heading(&mut self, level: u8, text: &Rich) {
+        let size = heading_size(level);
+        self.ensure(size * 2.0 * LEADING + 4.0 * BODY * LEADING);
+        if !self.at_top() {
+            self.y -= size * 0.7;
+        }
+        let bold: Rich = text
+            .iter()
+            .map(|s| super::blocks::Span {
+                text: s.text.clone(),
+                style: Style {
+                    bold: true,
+                    ..s.style
+                },
+            })
+            .collect();
+        self.headings.push(Placed {
+            level,
+            text: plain(text),
+            page: self.current,
+            y: self.y,
+        });
+        let max = self.content_width();
+        for line in self.wrap(&bold, size, max) {
+            self.y -= size * LEADING;
+            self.draw_line(MARGIN, self.y + size * 0.2, &line, size);
+        }
+        self.y -= size * 0.45;
+    }
+
+    /// A paragraph or list item: `indent` list levels in, with its marker, and `quote`
+    /// block quotes deep (a bar on the left).
+    pub fn paragraph(
+        &mut self,
+        text: &Rich,
+        size: f32,
+        indent: u8,
+        marker: Option<&str>,
+        quote: u8,
+    ) {
+        let quote_x = MARGIN + f32::from(quote) * 10.0;
+        let x = quote_x + f32::from(indent) * 14.0;
+        let max = self.content_width() - (x - MARGIN);
+        let line_h = size * LEADING;
+        let lines = self.wrap(text, size, max.max(20.0));
+        for (i, line) in lines.iter().enumerate() {
+            self.ensure(line_h);
+            self.y -= line_h;
+            let baseline = self.y + size * 0.25;
+            for q in 0..quote {
+                let bar = MARGIN + f32::from(q) * 10.0;
+                self.rect(bar, self.y - 1.0, 2.5, line_h + 1.0, Some(QUOTE_BAR), false);
+            }
+            if i == 0 {
+                if let Some(marker) = marker {
+                    let marker = marker.to_string();
+                    let w = self.width(&marker, Style::default(), size);
+                    self.text_at(x - w - 4.0, baseline, &marker, Style::default(), size, INK);
+                }
+            }
+            self.draw_line(x, baseline, line, size);
+        }
+        self.y -= size * 0.6;
+    }
+
+    pub fn rule(&mut self) {
+        self.ensure(10.0);
+        self.y -= 5.0;
+        let right = MARGIN + self.content_width();
+        self.line(MARGIN, self.y, right, self.y);
+        self.y -= 5.0;
+    }
+
+    /// A table's column measures at `size` points.
+    pub fn measure_table(&mut self, header: &[Rich], rows: &[Vec<Rich>], size: f32) -> Measure {
+        let n = header.len();
+        let mut m = Measure {
+            min: vec![0.0; n],
+            max: vec![0.0; n],
+        };
+        let header_style: Vec<Rich> = header.iter().map(|c| bolded(c)).collect();
+        for row in std::iter::once(&header_style).chain(rows) {
+            for (i, cell) in row.iter().enumerate().take(n) {
+                let (min, max) = self.measure(cell, size);
+                m.min[i] = m.min[i].max(min + 2.0 * PAD + 0.5);
+                m.max[i] = m.max[i].max(max + 2.0 * PAD + 0.5);
+            }
+        }
+        m
+    }
+
+    /// A table whose header repeats on every page it runs over, its columns as wide as
+    /// their content allows (the narrowest a column gets is its longest word). Rows
+    /// taller than a page are split between pages; no text is ever cut off. A table
+    /// whose header is empty is a key/value table: no header, the keys shaded.
+    pub fn table(&mut self, header: &[Rich], rows: &[Vec<Rich>], m: &Measure, size: f32) {
+        let n = header.len();
+        if n == 0 {
+            return;
+        }
+        let keyed = header.iter().all(|c| plain(c).trim().is_empty());
+        let width = self.content_width();
+        let widths = column_widths(&m.min, &m.max, width);
+        let line_h = size * LEADING;
+        let header_rich: Vec<Rich> = header.iter().map(|c| bolded(c)).collect();
+        let header_lines: Vec<Vec<Line>> = header_rich
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| self.wrap(c, size, w - 2.0 * PAD))
+            .collect();
+        let header_h = if keyed {
+            0.0
+        } else {
+            rows_needed(&header_lines) as f32 * line_h + 2.0 * PAD
+        };
+        let mut xs = vec![MARGIN];
+        xs.extend(widths.iter().scan(MARGIN, |x, w| {
+            *x += w;
+            Some(*x)
+        }));
+        self.grid = Some(Grid { xs, top: None });
+        self.ensure(header_h + line_h + 2.0 * PAD);
+        let header_fill = vec![Some(HEADER_FILL); n];
+        if !keyed {
+            self.draw_row(&widths, &header_lines, &header_fill, size);
+        }
+        let mut fills: Vec<Option<Color>> = Vec::with_capacity(n);
+        for row in rows {
+            fills.clear();
+            fills.extend(row.iter().enumerate().map(|(i, c)| {
+                if keyed && i == 0 {
+                    Some(KEY_FILL)
+                } else {
+                    owner_cell(c).map(owner_fill)
+                }
+            }));
+            let mut lines: Vec<Vec<Line>> = row
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| self.wrap(c, size, w - 2.0 * PAD))
+                .collect();
+            loop {
+                let needed = rows_needed(&lines);
+                let room = ((self.y - self.bottom() - 2.0 * PAD) / line_h)
+                    .floor()
+                    .max(0.0) as usize;
+                if needed <= room {
+                    self.draw_row(&widths, &lines, &fills, size);
+                    break;
+                }
+                let page_height = self.pages.last().map_or(0.0, |p| p.height);
+                let page_room = ((page_height
+                    - self.top_gap()
+                    - self.bottom()
+                    - header_h
+                    - 2.0 * PAD)
+                    / line_h)
+                    .max(1.0) as usize;
+                if needed > page_room && room >= 3 {
+                    // A row taller than a page: what fits here, the rest on the next page.
+                    let rest: Vec<Vec<Line>> = lines
+                        .iter_mut()
+                        .map(|l| l.split_off(room.min(l.len())))
+                        .collect();
+                    self.draw_row(&widths, &lines, &fills, size);
+                    lines = rest;
+                }
+                // The (rest of the) row goes to the next page, under a repeated header.
+                self.close_grid();
+                let landscape = self.landscape();
+                if self.at_top() {
+                    // Not even a fresh page holds a line of it: draw it anyway.
+                    self.draw_row(&widths, &lines, &fills, size);
+                    break;
+                }
+                self.new_page(landscape);
+                if !keyed {
+                    self.draw_row(&widths, &header_lines, &header_fill, size);
+                }
+            }
+        }
+        self.close_grid();
+        self.grid = None;
+        self.y -= 8.0;
+    }
+
+    /// Draws the vertical rules of the current table segment down to the current row.
+    fn close_grid(&mut self) {
+        let Some((xs, top)) = self
+            .grid
+            .as_mut()
+            .and_then(|g| g.top.take().map(|t| (g.xs.clone(), t)))
+        else {
+            return;
+        };
+        let bottom = self.y;
+        for x in xs {
+            self.line(x, top, x, bottom);
+        }
+    }
+
+    /// One row: cell fills, the rules around it, and the text.
+    fn draw_row(
+        &mut self,
+        widths: &[f32],
+        lines: &[Vec<Line>],
+        fills: &[Option<Color>],
+        size: f32,
+    ) {
+        let line_h = size * LEADING;
+        let height = rows_needed(lines) as f32 * line_h + 2.0 * PAD;
+        let top = self.y;
+        let right = MARGIN + widths.iter().sum::<f32>();
+        if let Some(grid) = self.grid.as_mut() {
+            if grid.top.is_none() {
+                grid.top = Some(top);
+                self.line(MARGIN, top, right, top);
+            }
+        }
+        let mut x = MARGIN;
+        for ((w, cell_lines), fill) in widths.iter().zip(lines).zip(fills) {
+            if fill.is_some() {
+                // Inside the rules, which the next row's fill would otherwise cover.
+                self.rect(
+                    x + 0.2,
+                    top - height + 0.2,
+                    w - 0.4,
+                    height - 0.4,
+                    *fill,
+                    false,
+                );
+            }
+            let mut y = top - PAD;
+            for line in cell_lines {
+                y -= line_h;
+                self.draw_line(x + PAD, y + size * 0.25, line, size);
+            }
+            x += w;
+        }
+        self.line(MARGIN, top - height, right, top - height);
+        self.y = top - height;
+    }
+}
+
+/// The state of one wrap: the finished lines, the line being filled, the word being
+/// read, and the style of a space owed before the next word.
+struct Wrap {
+    max: f32,
+    lines: Vec<Line>,
+    line: Line,
+    word: Line,
+    space: Option<Style>,
+}
+
+impl Wrap {
+    /// Puts the word read onto the line, or onto the next, or cuts it.
+    fn end_word(&mut self, l: &mut Layout, size: f32) {
+        if self.word.frags.is_empty() {
+            return;
+        }
+        let word = std::mem::take(&mut self.word);
+        let space = match self.space.take() {
+            Some(style) if !self.line.frags.is_empty() => Some((style, l.width(" ", style, size))),
+            _ => None,
+        };
+        let space_w = space.map_or(0.0, |(_, w)| w);
+        if self.line.w + space_w + word.w <= self.max {
+            if let Some((style, w)) = space {
+                self.line.push(" ", style, w);
+            }
+            append(&mut self.line, word);
+            return;
+        }
+        if !self.line.frags.is_empty() {
+            self.lines.push(std::mem::take(&mut self.line));
+        }
+        if word.w <= self.max {
+            self.line = word;
+            return;
+        }
+        // Longer than a line: cut at the last character that fits, again and again.
+        for frag in word.frags {
+            for c in frag.text.chars() {
+                let w = l.advance(c, frag.style, size);
+                if self.line.w + w > self.max && !self.line.frags.is_empty() {
+                    self.lines.push(std::mem::take(&mut self.line));
+                }
+                self.line.push(c.encode_utf8(&mut [0; 4]), frag.style, w);
+            }
+        }
+    }
+}
+
+fn append(line: &mut Line, word: Line) {
+    for frag in word.frags {
+        line.push(&frag.text, frag.style, frag.w);
+    }
+}
+
+fn bolded(rich: &Rich) -> Rich {
+    rich.iter()
+        .map(|s| super::blocks::Span {
+            text: s.text.clone(),
+            style: Style {
+                bold: true,
+                ..s.style
+            },
+        })
+        .collect()
+}
+
+/// The owner a cell names, if its whole text is an owner word.
+fn owner_cell(cell: &Rich) -> Option<Owner> {
+    match cell.as_slice() {
+        [] => None,
+        [span] => owner_word(&span.text),
+        _ => owner_word(&plain(cell)),
+    }
+}
+
+fn rows_needed(lines: &[Vec<Line>]) -> usize {
+    lines.iter().map(Vec::len).max().unwrap_or(1).max(1)
+}
+
+/// Column widths filling `width`, as a browser sizes an automatic table: every column
+/// at least its longest word; the room left shared in proportion to how much more
+/// each column's longest line needs; what is still left shared by longest lines.
+pub(super) fn column_widths(min: &[f32], max: &[f32], width: f32) -> Vec<f32> {
+    let n = min.len().max(1) as f32;
+    let sum_min: f32 = min.iter().sum();
+    let sum_max: f32 = max.iter().sum();
+    if sum_min >= width {
+        // Even the longest words do not fit: shrink them all alike (words get cut).
+        return min.iter().map(|m| m / sum_min.max(1.0) * width).collect();
+    }
+    if sum_max <= width {
+        let extra = width - sum_max;
+        return max
+            .iter()
+            .map(|m| {
+                m + if sum_max > 0.0 {
+                    extra * m / sum_max
+                } else {
+                    extra / n
+                }
+            })
+            .collect();
+    }
+    let share = (width - sum_min) / (sum_max - sum_min).max(0.001);
+    min.iter()
+        .zip(max)
+        .map(|(lo, hi)| lo + (hi - lo).max(0.0) * share)
+        .collect()
+}
+
+pub(super) fn heading_size(level: u8) -> f32 {
+    match level {
+        1 => 18.0,
+        2 => 14.0,
+        3 => 11.0,
+        _ => 9.5,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_fill_the_width_and_never_go_under_their_longest_word() {
+        let w = column_widths(&[10.0, 20.0], &[50.0, 400.0], 200.0);
+        assert!((w.iter().sum::<f32>() - 200.0).abs() < 0.01);
+        assert!(w[0] >= 10.0 && w[1] >= 20.0 && w[1] > w[0]);
+        let w = column_widths(&[10.0, 20.0], &[30.0, 30.0], 120.0);
+        assert!((w.iter().sum::<f32>() - 120.0).abs() < 0.01);
+        let w = column_widths(&[300.0, 300.0], &[400.0, 400.0], 200.0);
+        assert!((w.iter().sum::<f32>() - 200.0).abs() < 0.01);
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_hyphens_and_cuts_long_words() {
+        let mut l = Layout::new(Paper::A4, Vec::new());
+        let rich = |t: &str| {
+            vec![super::super::blocks::Span {
+                text: t.into(),
+                style: Style::default(),
+            }]
+        };
+        let text = |lines: &[Line]| -> Vec<String> {
+            lines
+                .iter()
+                .map(|l| l.frags.iter().map(|f| f.text.as_str()).collect())
+                .collect()
+        };
+        let one = l.width("identity-", Style::default(), 7.0);
+        let lines = l.wrap(&rich("identity-access"), 7.0, one + 1.0);
+        assert_eq!(text(&lines), ["identity-", "access"]);
+        let lines = l.wrap(&rich("a b\nc"), 7.0, 500.0);
+        assert_eq!(text(&lines), ["a b", "c"]);
+        let long = "x".repeat(200);
+        let lines = l.wrap(&rich(&long), 7.0, 50.0);
+        assert!(lines.len() > 3 && lines.iter().all(|l| l.w <= 50.0 + 0.01));
+        assert_eq!(text(&lines).concat(), long);
+    }
+}

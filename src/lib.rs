@@ -9,16 +9,13 @@
 
 pub mod allocator;
 pub mod assess;
-pub mod book;
 pub mod catalogue;
 pub mod classify;
 pub mod cli;
 pub mod diagnostic;
 pub mod diff;
-pub mod exports;
 pub mod inventory;
 pub mod join;
-pub mod oscal;
 pub mod output;
 pub mod pack;
 pub mod parallel;

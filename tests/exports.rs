@@ -58,10 +58,10 @@ fn python(module: &str, script: &str, file: &std::path::Path) -> Option<String> 
 
 #[test]
 fn csv_cells_that_could_run_as_formulas_are_neutralised() {
-    assert_eq!(onus::exports::csv_safe("=1+1"), "'=1+1");
-    assert_eq!(onus::exports::csv_safe("-2"), "'-2");
-    assert_eq!(onus::exports::csv_safe("\tx"), "'\tx");
-    assert_eq!(onus::exports::csv_safe("EC2"), "EC2");
+    assert_eq!(onus::render::exports::csv_safe("=1+1"), "'=1+1");
+    assert_eq!(onus::render::exports::csv_safe("-2"), "'-2");
+    assert_eq!(onus::render::exports::csv_safe("\tx"), "'\tx");
+    assert_eq!(onus::render::exports::csv_safe("EC2"), "EC2");
     let r = report("formula.csv", &["soc2"]);
     let all = files(&r, Format::Csv);
     let matrix = String::from_utf8(all[0].1.clone()).unwrap();
@@ -94,7 +94,10 @@ fn csv_round_trips_every_control_and_every_cell() {
         .unwrap();
     assert_eq!(&cc61[3], control.owner.id());
     assert_eq!(&cc61[4], control.summary);
-    assert_eq!(&cc61[9], onus::exports::caiq_ownership(control.owner));
+    assert_eq!(
+        &cc61[9],
+        onus::render::exports::caiq_ownership(control.owner)
+    );
     let mut matrix = csv::Reader::from_reader(all[0].1.as_slice());
     assert_eq!(matrix.records().count(), r.services.len() * r.areas.len());
     let mut bom = Renderer::new(None, Default::default()).unwrap();
@@ -109,13 +112,16 @@ fn csv_round_trips_every_control_and_every_cell() {
 #[test]
 fn caiq_ownership_sees_the_organisation_as_the_provider_of_its_own_service() {
     use onus::vocab::Owner;
-    assert_eq!(onus::exports::caiq_ownership(Owner::Customer), "CSP-owned");
     assert_eq!(
-        onus::exports::caiq_ownership(Owner::Provider),
+        onus::render::exports::caiq_ownership(Owner::Customer),
+        "CSP-owned"
+    );
+    assert_eq!(
+        onus::render::exports::caiq_ownership(Owner::Provider),
         "Third-party outsourced"
     );
     assert_eq!(
-        onus::exports::caiq_ownership(Owner::Shared),
+        onus::render::exports::caiq_ownership(Owner::Shared),
         "Shared CSP and 3rd-party"
     );
 }
@@ -331,7 +337,8 @@ fn framework_sheets_get_unique_names_whatever_the_ids() {
         as_of: None,
     };
     let report = onus::assess::assess(&c, &inventory, &Default::default(), &options);
-    let bytes = onus::exports::questionnaire_xlsx(&report).expect("the workbook is written");
+    let bytes =
+        onus::render::exports::questionnaire_xlsx(&report).expect("the workbook is written");
     assert!(bytes.starts_with(b"PK"));
     let oscal: serde_json::Value = serde_json::from_slice(&files_of(&report)).unwrap();
     assert_eq!(

@@ -123,7 +123,7 @@ proptest! {
     /// neutralised by a leading quote and nothing else changed.
     #[test]
     fn csv_cells_read_back(text in cell()) {
-        let safe = onus::exports::csv_safe(&text);
+        let safe = onus::render::exports::csv_safe(&text);
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record([&safe]).unwrap();
         let bytes = w.into_inner().unwrap();

@@ -26,7 +26,7 @@ pub struct BookArgs {
 pub fn book_command(args: BookArgs, out: &mut dyn Write) -> Result<Exit> {
     let (_, report) = build_report(&args.assess)?;
     let renderer = Renderer::new(args.assess.templates.as_deref(), Paper::default())?;
-    let files = crate::book::render(&renderer, &report, args.site_url.as_deref())?;
+    let files = crate::render::book::render(&renderer, &report, args.site_url.as_deref())?;
     let known =
         |name: &str| name == "book.toml" || (name.starts_with("src/") && name.ends_with(".md"));
     crate::output::write_all(&args.output, &files, args.force, &known)?;

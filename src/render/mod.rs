@@ -9,7 +9,10 @@
 //! characters of the input made visible), and nothing in Markdown, so the `md` filter
 //! escapes every cell of user text.
 
+pub mod book;
+pub mod exports;
 pub mod markdown;
+pub mod oscal;
 pub mod pdf;
 
 use crate::report::Report;
@@ -22,44 +25,44 @@ use tera::{Tera, Value};
 pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "responsibility-matrix.md",
-        include_str!("../templates/responsibility-matrix.md"),
+        include_str!("../../templates/responsibility-matrix.md"),
     ),
     (
         "responsibility-matrix.html",
-        include_str!("../templates/responsibility-matrix.html"),
+        include_str!("../../templates/responsibility-matrix.html"),
     ),
     (
         "book/book.toml",
-        include_str!("../templates/book/book.toml"),
+        include_str!("../../templates/book/book.toml"),
     ),
     (
         "book/SUMMARY.md",
-        include_str!("../templates/book/SUMMARY.md"),
+        include_str!("../../templates/book/SUMMARY.md"),
     ),
     (
         "book/introduction.md",
-        include_str!("../templates/book/introduction.md"),
+        include_str!("../../templates/book/introduction.md"),
     ),
     (
         "book/summary.md",
-        include_str!("../templates/book/summary.md"),
+        include_str!("../../templates/book/summary.md"),
     ),
-    ("book/tier.md", include_str!("../templates/book/tier.md")),
+    ("book/tier.md", include_str!("../../templates/book/tier.md")),
     (
         "book/service.md",
-        include_str!("../templates/book/service.md"),
+        include_str!("../../templates/book/service.md"),
     ),
     (
         "book/unassessed.md",
-        include_str!("../templates/book/unassessed.md"),
+        include_str!("../../templates/book/unassessed.md"),
     ),
     (
         "book/framework.md",
-        include_str!("../templates/book/framework.md"),
+        include_str!("../../templates/book/framework.md"),
     ),
     (
         "book/diagnostics.md",
-        include_str!("../templates/book/diagnostics.md"),
+        include_str!("../../templates/book/diagnostics.md"),
     ),
 ];
 
@@ -302,12 +305,12 @@ impl Renderer {
                 vec![pdf.bytes]
             }
             Format::Csv => vec![
-                crate::exports::matrix_csv(report, self.csv_bom),
-                crate::exports::questionnaire_csv(report, self.csv_bom),
+                crate::render::exports::matrix_csv(report, self.csv_bom),
+                crate::render::exports::questionnaire_csv(report, self.csv_bom),
             ],
-            Format::Xlsx => vec![crate::exports::questionnaire_xlsx(report)
+            Format::Xlsx => vec![crate::render::exports::questionnaire_xlsx(report)
                 .map_err(|e| RenderError::Templates(format!("questionnaire.xlsx: {e}")))?],
-            Format::Oscal => vec![crate::oscal::render(report)],
+            Format::Oscal => vec![crate::render::oscal::render(report)],
         };
         Ok(Rendered {
             files: format

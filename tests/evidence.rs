@@ -154,7 +154,7 @@ fn a_signed_pack_verifies_with_the_standard_tools_and_with_onus() {
     for part in [
         "| `responsibility-matrix.pdf` |",
         "- onus version: ",
-        "- command: `onus pack samples/inventory.csv -o pack --sign onus.key -q --zip`",
+        "- command: `onus pack samples/inventory.csv --sign onus.key --zip`",
         "sha256sum -c SHA256SUMS",
         "minisign -V -p onus.pub -m manifest.json",
         "onus verify PACK --key onus.pub",
@@ -253,8 +253,7 @@ fn the_zip_is_byte_identical_across_runs() {
     assert_eq!((time.year(), time.month(), time.day()), (2026, 1, 1));
     assert_eq!(first.unix_mode().map(|m| m & 0o777), Some(0o644));
     drop(first);
-    // Again over an existing zip: refused without --force, replaced with it (the same
-    // command line, which the README records).
+    // Again over an existing zip: refused without --force, replaced with it.
     let pack = t.path().join("a").join("evidence");
     let again = onus(&[
         "pack",

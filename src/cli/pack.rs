@@ -109,7 +109,6 @@ pub fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<Exit> {
     let mut listed: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
     listed.push(crate::pack::README.to_string());
     listed.sort();
-    let zip_name = zip_path.as_ref().map(|(_, n)| format!("{n}.zip"));
     let readme = crate::pack::readme::write(
         &crate::pack::readme::Made {
             title: &m.title,
@@ -126,7 +125,7 @@ pub fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<Exit> {
             inventory_sha256: &m.inventory.sha256,
             command: &crate::pack::readme::command_line(std::env::args()),
             signed: key.is_some(),
-            zip: zip_name.as_deref(),
+            zip: args.zip,
         },
         &listed,
     );

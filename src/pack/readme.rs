@@ -21,11 +21,11 @@ pub struct Made<'a> {
     /// The inventory's path in the pack, and its SHA-256.
     pub inventory: &'a str,
     pub inventory_sha256: &'a str,
-    /// The command line, paths as given but absolute ones cut to their file name.
+    /// The command line (see [`command_line`]).
     pub command: &'a str,
     pub signed: bool,
-    /// The zip written beside the folder, if any.
-    pub zip: Option<&'a str>,
+    /// A zip was written beside the folder.
+    pub zip: bool,
 }
 
 /// What one file of a pack is.
@@ -81,10 +81,10 @@ pub fn write(made: &Made, files: &[String]) -> String {
             "| `{SIGNATURE}` | the maker's signature of `{MANIFEST}`, in minisign's format |"
         );
     }
-    if let Some(zip) = made.zip {
+    if made.zip {
         let _ = writeln!(
             s,
-            "\nThe pack was also written as one zip, `{zip}`, holding these files under one folder."
+            "\nThe pack was also written as one zip, named after this folder (`FOLDER.zip`), holding these files under one folder."
         );
     }
     let _ = writeln!(s, "\n## How it was made\n");
@@ -145,18 +145,16 @@ pub fn write(made: &Made, files: &[String]) -> String {
     let _ = writeln!(
         s,
         "PACK is this folder{}.",
-        if made.zip.is_some() {
-            ", or the zip"
-        } else {
-            ""
-        }
+        if made.zip { ", or the zip" } else { "" }
     );
     s
 }
 
-/// The command line for the README: the program as `onus`, and every absolute path cut
-/// to its file name (an option's `=value` too), so that it names no folder of the
-/// machine that made the pack.
+/// The command line for the README: the program as `onus`, every absolute path cut to
+/// its file name (an option's `=value` too), so that it names no folder of the machine
+/// that made the pack; without the options that change no file of the pack (the output
+/// folder, `--force`, `--quiet`), so that a pack rebuilt elsewhere from its inputs has
+/// the same digest.
 pub fn command_line(args: impl Iterator<Item = String>) -> String {
     let short = |a: &str| -> String {
         let path = std::path::Path::new(a);
@@ -179,7 +177,17 @@ pub fn command_line(args: impl Iterator<Item = String>) -> String {
         }
     };
     let mut words = vec!["onus".to_string()];
-    for arg in args.skip(1) {
+    let mut args = args.skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "-o" | "--output" => {
+                args.next();
+                continue;
+            }
+            "--force" | "-q" | "--quiet" => continue,
+            a if a.starts_with("--output=") || (a.starts_with("-o") && a.len() > 2) => continue,
+            _ => {}
+        }
         let word = match arg.split_once('=') {
             Some((option, value)) if option.starts_with("--") => {
                 format!("{option}={}", short(value))
@@ -203,15 +211,14 @@ mod tests {
                 "--data=/home/a/data",
                 "-o",
                 "/tmp/x/evidence",
+                "--force",
                 "--org",
                 "Example Corp",
+                "-q",
             ]
             .into_iter()
             .map(String::from),
         );
-        assert_eq!(
-            line,
-            "onus pack inv.csv --data=data -o evidence --org 'Example Corp'"
-        );
+        assert_eq!(line, "onus pack inv.csv --data=data --org 'Example Corp'");
     }
 }

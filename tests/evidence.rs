@@ -385,7 +385,7 @@ fn without_a_key_or_digest_verify_says_the_pack_is_only_self_consistent() {
     let (code, text) = verify(&pack, &["--expect", &digest]);
     assert_eq!(code, Some(1), "{text}");
     assert!(
-        text.contains(&format!("digest: BAD: manifest.json SHA-256 is ")),
+        text.contains("digest: BAD: manifest.json SHA-256 is "),
         "{text}"
     );
     assert!(text.contains(&format!("expected {digest}")), "{text}");

@@ -123,7 +123,9 @@ pub fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<Exit> {
             data_overlay: args.assess.data.data.is_some(),
             inventory: &inventory_path,
             inventory_sha256: &m.inventory.sha256,
-            command: &crate::pack::readme::command_line(std::env::args()),
+            command: &crate::pack::readme::command_line(
+                std::env::args_os().map(|a| a.to_string_lossy().into_owned()),
+            ),
             signed: key.is_some(),
             zip: args.zip,
         },

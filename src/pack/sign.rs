@@ -132,7 +132,12 @@ pub fn read_secret_key(path: &Path) -> Result<SecretKey> {
         SecretKeyBox::from_string(&text).map_err(|e| anyhow!("{}: {e}", path.display()))?;
     let key = match &raw[2..4] {
         [0, 0] => SecretKey::from_unencrypted_box(sk_box)
-            .map_err(|e| anyhow!("{}: {e}; the key is damaged", path.display()))?,
+            .map_err(|_| {
+                anyhow!(
+                    "{}: its checksum does not match: the key is damaged (a key that `minisign -G -W` wrote is not read; make one with `onus keygen --unencrypted`)",
+                    path.display()
+                )
+            })?,
         b"Sc" => {
             let password = password(&format!("Password for {}: ", path.display()), false)?
                 .ok_or_else(|| {

@@ -8,9 +8,11 @@ use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use zip::write::SimpleFileOptions;
 
-/// A file in a zip larger than this is refused: a pack is reports and an inventory, and
-/// `verify` holds each file in memory.
-const LARGEST_FILE: u64 = 4 << 30;
+/// A file in a zip larger than this, or files larger than `LARGEST_TOTAL` together, are
+/// refused: a pack is reports and an inventory, and `verify` holds the files in memory
+/// (a zip's sizes are read as the entries inflate, never trusted from its header).
+const LARGEST_FILE: u64 = 1 << 30;
+const LARGEST_TOTAL: u64 = 4 << 30;
 
 /// The zip of `files` (path, contents), each under `top/`, dated `date` (YYYY-MM-DD) at
 /// midnight, clamped to the years a zip can hold (1980 to 2107).
@@ -59,6 +61,7 @@ pub fn read(path: &std::path::Path) -> Result<BTreeMap<String, Entry>> {
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
         .with_context(|| format!("{} is not a readable zip", path.display()))?;
     let mut entries = BTreeMap::new();
+    let mut total = 0u64;
     for i in 0..archive.len() {
         let mut entry = archive
             .by_index(i)
@@ -86,6 +89,13 @@ pub fn read(path: &std::path::Path) -> Result<BTreeMap<String, Entry>> {
             .take(LARGEST_FILE + 1)
             .read_to_end(&mut bytes)
             .with_context(|| format!("{}: {name} cannot be read", path.display()))?;
+        total += bytes.len() as u64;
+        if bytes.len() as u64 > LARGEST_FILE || total > LARGEST_TOTAL {
+            bail!(
+                "{}: {name} inflates to more than a pack holds; it is not a zip onus wrote",
+                path.display()
+            );
+        }
         if entries.insert(name.clone(), Entry::File(bytes)).is_some() {
             bail!(
                 "{}: {name} is in the zip twice; it is not a zip onus wrote",

@@ -157,6 +157,15 @@ impl Staging {
 
     /// Writes one of the files named.
     pub fn write(&self, name: &str, body: &Body) -> Result<()> {
+        self.write_with(name, body, false)
+    }
+
+    /// Writes one of the files named, readable by its owner only (a secret key).
+    pub fn write_private(&self, name: &str, body: &Body) -> Result<()> {
+        self.write_with(name, body, true)
+    }
+
+    fn write_with(&self, name: &str, body: &Body, private: bool) -> Result<()> {
         if !self.names.iter().any(|n| n == name) {
             bail!("{name} is not among the files to write");
         }
@@ -172,7 +181,15 @@ impl Staging {
                 .with_context(|| format!("cannot create {}", parent.display()))?;
         }
         let write = || -> std::io::Result<()> {
-            let mut file = std::io::BufWriter::new(std::fs::File::create(&path)?);
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            if private {
+                std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            }
+            #[cfg(not(unix))]
+            let _ = private;
+            let mut file = std::io::BufWriter::new(options.open(&path)?);
             body.write_to(&mut file)?;
             std::io::Write::flush(&mut file)
         };
@@ -221,6 +238,57 @@ impl Drop for Staging {
         if self.staging.exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
+    }
+}
+
+/// One file written beside an output folder (a pack's zip): to a temporary name first,
+/// moved into place by [`Pending::finish`]; dropped unfinished, the temporary file is
+/// removed.
+pub struct Pending {
+    temporary: PathBuf,
+    target: PathBuf,
+}
+
+/// Writes `bytes` to a temporary file beside `target`, to be moved into place by
+/// [`Pending::finish`]. An existing `target` is refused unless `force`, and a link or a
+/// folder always.
+pub fn stage_file(target: &Path, bytes: &[u8], force: bool) -> Result<Pending> {
+    match std::fs::symlink_metadata(target) {
+        Ok(m) if !m.file_type().is_file() => bail!(
+            "{} exists and is not a file; move it away",
+            target.display()
+        ),
+        Ok(_) if !force => bail!("{} exists; pass --force to replace it", target.display()),
+        _ => {}
+    }
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = target.with_file_name(format!(".{name}.onus-tmp-{}", std::process::id()));
+    if let Some(parent) = temporary.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    let pending = Pending {
+        temporary,
+        target: target.to_path_buf(),
+    };
+    std::fs::write(&pending.temporary, bytes)
+        .with_context(|| format!("cannot write {}", pending.temporary.display()))?;
+    Ok(pending)
+}
+
+impl Pending {
+    pub fn finish(self) -> Result<()> {
+        std::fs::rename(&self.temporary, &self.target)
+            .with_context(|| format!("cannot move {} into place", self.target.display()))
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.temporary);
     }
 }
 

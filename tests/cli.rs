@@ -11,7 +11,8 @@ use std::process::Command;
 fn onus() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_onus"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("SOURCE_DATE_EPOCH");
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("ONUS_KEY_PASSWORD");
     cmd
 }
 

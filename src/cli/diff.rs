@@ -62,7 +62,7 @@ fn diff_side(
                 Format::Json.file_name()
             );
         }
-        let verification = crate::pack::verify(path)?;
+        let verification = crate::pack::verify(path, None, None)?;
         if !verification.intact {
             eprintln!(
                 "warning: {} does not match its manifest (onus verify {})",

@@ -55,14 +55,22 @@ pub enum Command {
         after_help = "Example:\n  onus book samples/inventory.csv -f soc2 -f iso27001 -o site --site-url /compliance/\n  mdbook build site"
     )]
     Book(book::BookArgs),
-    /// Write an evidence pack: every format, the inputs, and a manifest of SHA-256 digests.
+    /// Write an evidence pack: every format, the inputs, a manifest of SHA-256 digests,
+    /// SHA256SUMS and a README for the auditor; signed and zipped when asked.
     #[command(
-        after_help = "Example:\n  SOURCE_DATE_EPOCH=1767225600 onus pack samples/inventory.csv -f soc2 -o evidence-2026-q1\n  onus verify evidence-2026-q1"
+        after_help = "Examples:\n  SOURCE_DATE_EPOCH=1767225600 onus pack samples/inventory.csv -f soc2 -o evidence-2026-q1\n  onus pack samples/inventory.csv -o evidence-2026-q1 --sign keys/onus.key --zip"
     )]
     Pack(pack::PackArgs),
-    /// Check a pack against its manifest: changed, missing and unexpected files.
-    #[command(after_help = "Example:\n  onus verify evidence-2026-q1")]
+    /// Check a pack (folder or zip) against its manifest, and the manifest against a key or a digest.
+    #[command(
+        after_help = "Examples:\n  onus verify evidence-2026-q1 --key onus.pub\n  onus verify evidence-2026-q1.zip --expect 5f0c…(the manifest's SHA-256)"
+    )]
     Verify(pack::VerifyArgs),
+    /// Write a key pair for signing packs, onus.key and onus.pub, in minisign's format.
+    #[command(
+        after_help = "Examples:\n  ONUS_KEY_PASSWORD=... onus keygen -o keys\n  onus keygen -o ci-keys --unencrypted"
+    )]
+    Keygen(pack::KeygenArgs),
     /// What changed in ownership between two inventories or packs.
     #[command(
         after_help = "Examples:\n  onus diff old/inventory.csv inventory.csv --format md\n  onus diff evidence-2026-q1 inventory.csv --fail-on-change"
@@ -102,6 +110,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
         Command::Book(args) => book::book_command(args, out),
         Command::Pack(args) => pack::pack_command(args, out),
         Command::Verify(args) => pack::verify_command(args, out),
+        Command::Keygen(args) => pack::keygen_command(args, out),
         Command::Diff(args) => diff::diff_command(args, out),
         Command::Completions(args) => completions::completions_command(args, Cli::command(), out),
         Command::Man(args) => completions::man_command(args, Cli::command(), out),

@@ -1,9 +1,10 @@
-//! `onus pack` and `onus verify`: evidence packs and their check.
+//! `onus pack`, `onus verify` and `onus keygen`: evidence packs, their check, and the
+//! key pair that signs them.
 
 use super::shared::{build_report, print_outcome, render_all, AssessArgs, Exit};
 use crate::render::pdf::Paper;
 use crate::render::{Format, Renderer};
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,18 +19,53 @@ pub struct PackArgs {
     /// Paper size of the PDF.
     #[arg(long, value_enum, default_value_t = Paper::A4)]
     pub paper: Paper,
-    /// Replace the files onus wrote in a non-empty output folder.
+    /// Replace the files onus wrote in a non-empty output folder (and DIR.zip).
     #[arg(long)]
     pub force: bool,
+    /// Sign manifest.json with this secret key (`onus keygen`): writes manifest.json.minisig.
+    /// An encrypted key's password comes from ONUS_KEY_PASSWORD, or the terminal.
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<PathBuf>,
+    /// Also write the pack as one zip, DIR.zip beside the folder.
+    #[arg(long)]
+    pub zip: bool,
 }
 
 #[derive(Args)]
 pub struct VerifyArgs {
-    /// The pack folder (holding manifest.json).
+    /// The pack: its folder (holding manifest.json), or its zip.
     pub pack: PathBuf,
+    /// Check manifest.json's signature with this public key (onus.pub, from the pack's maker).
+    #[arg(long, value_name = "PUB")]
+    pub key: Option<PathBuf>,
+    /// Fail unless manifest.json has this SHA-256 (the digest `onus pack` printed).
+    #[arg(long, value_name = "SHA256", value_parser = parse_sha256)]
+    pub expect: Option<String>,
     /// Print JSON for scripts.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args)]
+pub struct KeygenArgs {
+    /// The folder to write onus.key and onus.pub into.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+    /// Write the secret key without a password (for a CI secret store).
+    #[arg(long)]
+    pub unencrypted: bool,
+    /// Replace a key pair that onus wrote in the folder before.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn parse_sha256(text: &str) -> std::result::Result<String, String> {
+    let digest = text.trim().to_ascii_lowercase();
+    if digest.len() == 64 && digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(digest)
+    } else {
+        Err("expected a SHA-256 digest: 64 hexadecimal digits".into())
+    }
 }
 
 pub fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<Exit> {
@@ -51,23 +87,83 @@ pub fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<Exit> {
         files.extend(crate::pack::read_tree(dir, "inputs/templates/")?);
     }
     let m = &report.meta;
+    let data = crate::catalogue::data_files(args.assess.data.data.as_deref())?;
+    let data_sha256 = crate::pack::data_digest(&data);
+    let zip_path = if args.zip {
+        let dir: PathBuf = args.output.components().collect();
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| anyhow!("--zip needs a pack folder with a name; -o names none"))?;
+        Some((dir.with_file_name(format!("{name}.zip")), name))
+    } else {
+        None
+    };
+    // The key is read, and its password asked for, before any work is written.
+    let key = match &args.sign {
+        Some(path) => Some(crate::pack::sign::read_secret_key(path)?),
+        None => None,
+    };
+    let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let inventory_path = format!("inputs/{name}");
+    let mut listed: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+    listed.push(crate::pack::README.to_string());
+    listed.sort();
+    let readme = crate::pack::readme::write(
+        &crate::pack::readme::Made {
+            title: &m.title,
+            org: m.org.as_deref(),
+            onus: m.versions.onus,
+            date: &m.date,
+            source_date_epoch: source_date_epoch.as_deref(),
+            catalogue: &m.versions.catalogue,
+            frameworks: &m.versions.frameworks,
+            data_sha256: &data_sha256,
+            data_files: data.len(),
+            data_overlay: args.assess.data.data.is_some(),
+            inventory: &inventory_path,
+            inventory_sha256: &m.inventory.sha256,
+            command: &crate::pack::readme::command_line(
+                std::env::args_os().map(|a| a.to_string_lossy().into_owned()),
+            ),
+            signed: key.is_some(),
+            zip: args.zip,
+        },
+        &listed,
+    );
+    files.push((crate::pack::README.to_string(), readme.into_bytes().into()));
     let head = crate::pack::Manifest {
         schema: crate::pack::SCHEMA.to_string(),
         onus: m.versions.onus.to_string(),
-        source_date_epoch: std::env::var("SOURCE_DATE_EPOCH").ok(),
+        source_date_epoch,
         date: m.date.clone(),
         catalogue: m.versions.catalogue.clone(),
         frameworks: m.versions.frameworks.clone(),
+        data_sha256: Some(data_sha256),
         inventory: crate::pack::ManifestInventory {
-            path: format!("inputs/{name}"),
+            path: inventory_path,
             sha256: m.inventory.sha256.clone(),
         },
         files: Vec::new(),
     };
-    let (files, digest) = crate::pack::seal(files, head)?;
+    let (mut files, manifest, digest) = crate::pack::seal(files, head)?;
+    if let Some(key) = &key {
+        let trusted = format!(
+            "onus {} evidence pack, report date {}, manifest.json SHA-256 {digest}",
+            m.versions.onus, m.date
+        );
+        let signature = crate::pack::sign::sign(key, &manifest, &trusted)?;
+        files.push((crate::pack::sign::SIGNATURE.to_string(), signature.into()));
+    }
     let known: Vec<&str> = Format::all()
         .iter()
         .flat_map(|f| f.file_names().iter().copied())
+        .chain([
+            crate::pack::MANIFEST,
+            crate::pack::SUMS,
+            crate::pack::README,
+            crate::pack::sign::SIGNATURE,
+        ])
         .collect();
     let foreign = crate::pack::foreign_files(&args.output)?;
     if !foreign.is_empty() {
@@ -77,25 +173,41 @@ pub fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<Exit> {
             foreign.join(", ")
         );
     }
+    let zip = match &zip_path {
+        Some((path, top)) => {
+            let bytes = crate::pack::zip::write(top, &files, &m.date)?;
+            Some(crate::output::stage_file(path, &bytes, args.force)?)
+        }
+        None => None,
+    };
     crate::output::write_all(&args.output, &files, args.force, &|path| {
-        path == crate::pack::MANIFEST || path.starts_with("inputs/") || known.contains(&path)
+        path.starts_with("inputs/") || known.contains(&path)
     })?;
-    print_outcome(
-        &report,
-        args.assess.quiet,
-        &format!(
-            "wrote a pack of {} files to {}",
-            files.len(),
-            args.output.display()
-        ),
-        out,
-    )?;
+    if let Some(zip) = zip {
+        zip.finish()?;
+    }
+    let mut wrote = format!(
+        "wrote a pack of {} files to {}",
+        files.len(),
+        args.output.display()
+    );
+    if let Some((path, _)) = &zip_path {
+        wrote.push_str(&format!(" and {}", path.display()));
+    }
+    if key.is_some() {
+        wrote.push_str(", signed");
+    }
+    print_outcome(&report, args.assess.quiet, &wrote, out)?;
     writeln!(out, "manifest.json SHA-256: {digest}")?;
     Ok(Exit::Success)
 }
 
 pub fn verify_command(args: VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
-    let v = crate::pack::verify(&args.pack)?;
+    let key = match &args.key {
+        Some(path) => Some(crate::pack::sign::read_public_key(path)?),
+        None => None,
+    };
+    let v = crate::pack::verify(&args.pack, key.as_ref(), args.expect.as_deref())?;
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
     } else {
@@ -120,11 +232,85 @@ pub fn verify_command(args: VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
                 v.files
             )?;
         }
+        match &v.signature {
+            Some(s) if s.good => writeln!(
+                out,
+                "signature: good, by key {}: {}",
+                s.key_id.as_deref().unwrap_or_default(),
+                crate::text::visible(&s.message)
+            )?,
+            Some(s) => writeln!(out, "signature: BAD: {}", crate::text::visible(&s.message))?,
+            None => {}
+        }
+        if let (Some(expected), Some(matches)) = (&v.expected_sha256, v.expected_matches) {
+            if matches {
+                writeln!(out, "digest: manifest.json has the expected SHA-256")?;
+            } else {
+                writeln!(
+                    out,
+                    "digest: BAD: manifest.json SHA-256 is {}, expected {expected}",
+                    v.manifest_sha256
+                )?;
+            }
+        }
+        if v.signature.is_none() && v.expected_sha256.is_none() {
+            let signed = if v.signed {
+                " (it holds a signature: check it with --key onus.pub)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "not authenticated: the pack is only self-consistent; whoever edits a file can rewrite manifest.json to match. Pass --key PUB or --expect SHA256 to check it is the maker's{signed}"
+            )?;
+        }
         writeln!(out, "manifest.json SHA-256: {}", v.manifest_sha256)?;
     }
-    Ok(if v.intact {
+    Ok(if v.verified {
         Exit::Success
     } else {
         Exit::Findings
     })
+}
+
+pub fn keygen_command(args: KeygenArgs, out: &mut dyn Write) -> Result<Exit> {
+    use crate::pack::sign::{PASSWORD_VAR, PUBLIC_KEY_FILE, SECRET_KEY_FILE};
+    let password = if args.unencrypted {
+        None
+    } else {
+        Some(
+            crate::pack::sign::password("Password for the new secret key: ", true)?.ok_or_else(
+                || {
+                    anyhow!(
+                        "the secret key needs a password: set {PASSWORD_VAR}, or pass --unencrypted for a key kept in a CI secret store (onus asks for a password only on a terminal)"
+                    )
+                },
+            )?,
+        )
+    };
+    let encrypted = password.is_some();
+    // Checked before the (slow) key derivation.
+    let names = vec![SECRET_KEY_FILE.to_string(), PUBLIC_KEY_FILE.to_string()];
+    let known = |p: &str| p == SECRET_KEY_FILE || p == PUBLIC_KEY_FILE;
+    let staging = crate::output::Staging::new(&args.output, names, args.force, &known)?;
+    let keys = crate::pack::sign::generate(password)?;
+    staging.write_private(SECRET_KEY_FILE, &keys.secret.into())?;
+    staging.write(PUBLIC_KEY_FILE, &keys.public.into())?;
+    staging.finish()?;
+    let dir = args.output.display();
+    writeln!(
+        out,
+        "wrote {dir}/{SECRET_KEY_FILE} (secret, {}) and {dir}/{PUBLIC_KEY_FILE} (public, key ID {})",
+        if encrypted {
+            "encrypted with the password"
+        } else {
+            "NOT encrypted"
+        },
+        keys.key_id
+    )?;
+    writeln!(
+        out,
+        "Sign with `onus pack --sign {dir}/{SECRET_KEY_FILE}`; give {PUBLIC_KEY_FILE} to the auditors by a channel other than the pack."
+    )?;
+    Ok(Exit::Success)
 }

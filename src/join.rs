@@ -125,6 +125,18 @@ pub struct ControlOut {
     pub monitor_provider: bool,
     /// Related controls in the other selected frameworks, by framework id.
     pub related: BTreeMap<String, Vec<String>>,
+    /// What the customer does for this control: its statement with the inventory's
+    /// services filled in, or (without one) the areas' texts; `None` when the customer
+    /// has no part.
+    pub customer_text: Option<String>,
+    /// What the provider does for it, relied on through its attestations; `None` when
+    /// the provider has no part.
+    pub provider_text: Option<String>,
+    /// The texts come from the control's own statements, not from its areas.
+    pub statement: bool,
+    /// Entirely the customer's, with no part in the cloud (board oversight, HR, risk
+    /// assessment): documents list such controls compactly, not as full rows.
+    pub organisational: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -134,6 +146,22 @@ pub struct Part {
     pub services: Vec<String>,
     /// Every assessed service is concerned.
     pub all: bool,
+}
+
+/// "aws.s3", "aws.s3 and aws.rds", "aws.ec2, aws.s3 and aws.rds"; beyond six, the first
+/// five and how many more; every service of the inventory is "every service in scope".
+pub fn service_list(services: &[String], total: usize) -> String {
+    match services {
+        [] => "no service in scope".to_string(),
+        [one] if total > 1 => one.clone(),
+        _ if services.len() == total => "every service in scope".to_string(),
+        [rest @ .., last] if services.len() <= 6 => format!("{} and {last}", rest.join(", ")),
+        _ => format!(
+            "{} and {} more",
+            services[..5].join(", "),
+            services.len() - 5
+        ),
+    }
 }
 
 impl Part {
@@ -269,12 +297,45 @@ pub fn join(
                             })
                             .collect()
                     };
-                    let customer = part(&|o| matches!(o, Owner::Customer | Owner::Shared), &|a| {
-                        catalogue.areas[a].customer.clone()
+                    let is_customer = |o: Owner| matches!(o, Owner::Customer | Owner::Shared);
+                    let is_provider = |o: Owner| matches!(o, Owner::Provider | Owner::Shared);
+                    let customer = part(&is_customer, &|a| catalogue.areas[a].customer.clone());
+                    let provider = part(&is_provider, &|a| catalogue.areas[a].provider.clone());
+                    // A statement's placeholder: the services on which `wanted` has a
+                    // part in the control's areas, or in the one area named.
+                    let fill = |statement: &framework::Statement,
+                                wanted: &dyn Fn(Owner) -> bool| {
+                        statement.fill(&|area| {
+                            let list: Vec<String> = assessed
+                                .iter()
+                                .filter(|s| {
+                                    c.areas
+                                        .iter()
+                                        .filter(|&&a| area.is_none_or(|x| x == a))
+                                        .any(|&a| wanted(s.duties[&catalogue.areas[a].id].owner))
+                                })
+                                .map(|s| service_key(s))
+                                .collect();
+                            service_list(&list, assessed.len())
+                        })
+                    };
+                    let described = |parts: &[Part]| {
+                        parts
+                            .iter()
+                            .map(Part::describe)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    };
+                    let customer_text = (!customer.is_empty()).then(|| match &c.customer_text {
+                        Some(st) => fill(st, &is_customer),
+                        None => described(&customer),
                     });
-                    let provider = part(&|o| matches!(o, Owner::Provider | Owner::Shared), &|a| {
-                        catalogue.areas[a].provider.clone()
+                    let provider_text = (!provider.is_empty()).then(|| match &c.provider_text {
+                        Some(st) => fill(st, &is_provider),
+                        None => described(&provider),
                     });
+                    let organisational = owner == Owner::Customer
+                        && c.areas.iter().all(|&a| !catalogue.areas[a].cloud);
                     ControlOut {
                         id: c.id.clone(),
                         label: c.label.clone(),
@@ -288,6 +349,10 @@ pub fn join(
                         counts,
                         services: per_service,
                         monitor_provider: !provider.is_empty(),
+                        customer_text,
+                        provider_text,
+                        statement: c.customer_text.is_some(),
+                        organisational,
                         customer,
                         provider,
                         related: related

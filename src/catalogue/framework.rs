@@ -69,6 +69,10 @@ struct RawControl {
     areas: Vec<Spanned<String>>,
     #[serde(default)]
     why: Option<String>,
+    #[serde(default)]
+    customer_text: Option<Spanned<String>>,
+    #[serde(default)]
+    provider_text: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -97,6 +101,106 @@ pub struct Control {
     /// Duty areas, as indexes into the catalogue's areas, in area order.
     pub areas: Vec<usize>,
     pub why: String,
+    /// What the customer does for this control, in onus's words; may hold placeholders
+    /// (see [`Statement`]). Without one, the areas' customer texts stand in.
+    pub customer_text: Option<Statement>,
+    /// What the provider does for it, and that the customer relies on its attestations.
+    pub provider_text: Option<Statement>,
+}
+
+/// A control's statement: text with `{services}` or `{services:AREA}` placeholders,
+/// filled when a report is built with the inventory's services concerned (all the
+/// control's areas, or the one named).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    /// `{services}` (None) or `{services:AREA}` (the area's index).
+    Services(Option<usize>),
+}
+
+impl Statement {
+    /// Parses a statement; `areas` are the model's area ids, `own` the control's areas.
+    /// The error is a message and the byte offset in `text` where the problem is.
+    pub fn parse(
+        text: &str,
+        areas: &[String],
+        own: &[usize],
+    ) -> Result<Statement, (usize, String)> {
+        if text.trim().is_empty() {
+            return Err((0, "a statement must not be empty".into()));
+        }
+        if text.trim() != text || text.contains('\n') {
+            return Err((
+                0,
+                "a statement is one line without leading or trailing spaces".into(),
+            ));
+        }
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        let mut at = 0;
+        while let Some(open) = rest.find(['{', '}']) {
+            if rest[open..].starts_with('}') {
+                return Err((
+                    at + open,
+                    "a '}' without its '{'; placeholders are {services} and {services:AREA}".into(),
+                ));
+            }
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| (at + open, "a '{' without its '}'".to_string()))?
+                + open;
+            if open > 0 {
+                pieces.push(Piece::Text(rest[..open].to_string()));
+            }
+            let name = &rest[open + 1..close];
+            let piece = match name.split_once(':') {
+                None if name == "services" => Piece::Services(None),
+                Some(("services", area)) => {
+                    let i = areas.iter().position(|a| a == area).filter(|i| own.contains(i)).ok_or_else(|| {
+                        (at + open, format!("{{services:{area}}}: \"{area}\" is not one of this control's areas"))
+                    })?;
+                    Piece::Services(Some(i))
+                }
+                _ => {
+                    return Err((
+                        at + open,
+                        format!("unknown placeholder {{{name}}}; placeholders are {{services}} and {{services:AREA}}"),
+                    ))
+                }
+            };
+            pieces.push(piece);
+            at += close + 1;
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Text(rest.to_string()));
+        }
+        Ok(Statement { pieces })
+    }
+
+    /// The text with each placeholder replaced by `services(area)`.
+    pub fn fill(&self, services: &dyn Fn(Option<usize>) -> String) -> String {
+        self.pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.clone(),
+                Piece::Services(area) => services(*area),
+            })
+            .collect()
+    }
+
+    /// The text as written, placeholders included (for listings and comparisons).
+    pub fn source(&self, areas: &[String]) -> String {
+        self.fill(&|a| match a {
+            None => "{services}".to_string(),
+            Some(i) => format!("{{services:{}}}", areas[i]),
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -236,6 +340,8 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
                 || !rc.areas.is_empty()
                 || rc.why.is_some()
                 || rc.parent.is_some()
+                || rc.customer_text.is_some()
+                || rc.provider_text.is_some()
             {
                 return Err(file.error_at(
                     Some(at),
@@ -262,6 +368,19 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
                 ));
             }
         }
+        let statement = |given: Option<Spanned<String>>| -> Result<Option<Statement>, DataError> {
+            let Some(given) = given else { return Ok(None) };
+            let start = given.span().start;
+            // The span covers the quotes: an error points inside the string.
+            let quote = file.text[start..].chars().take_while(|c| *c == '"').count();
+            Statement::parse(given.get_ref(), areas, &area_indexes)
+                .map(Some)
+                .map_err(|(offset, message)| {
+                    file.error_at(Some(start + quote + offset), format!("{cid}: {message}"))
+                })
+        };
+        let customer_text = statement(rc.customer_text)?;
+        let provider_text = statement(rc.provider_text)?;
         controls.push(Control {
             id: cid,
             group: rc.group,
@@ -272,6 +391,8 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
             withdrawn: rc.withdrawn,
             areas: area_indexes,
             why: rc.why.unwrap_or_default(),
+            customer_text,
+            provider_text,
         });
     }
     for c in &controls {
@@ -334,6 +455,8 @@ fn resolve_profiles(frameworks: &mut [Framework], files: &[DataFile]) -> Result<
             c.parent = b.parent.clone();
             c.areas = b.areas.clone();
             c.why = b.why.clone();
+            c.customer_text = b.customer_text.clone();
+            c.provider_text = b.provider_text.clone();
             c.group = c.group.take().or_else(|| b.group.clone());
             c.withdrawn |= b.withdrawn;
         }

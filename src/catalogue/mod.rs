@@ -36,6 +36,12 @@ struct RawArea {
     name: String,
     provider: String,
     customer: String,
+    #[serde(default = "yes")]
+    cloud: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -136,6 +142,9 @@ pub struct Area {
     pub name: String,
     pub provider: String,
     pub customer: String,
+    /// False for the organisation's own areas (governance, its offices): a control
+    /// that touches only those has no part in the cloud.
+    pub cloud: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -777,6 +786,7 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
             name: a.name,
             provider: a.provider,
             customer: a.customer,
+            cloud: a.cloud,
         });
     }
     let mut tiers: Vec<Tier> = Vec::new();

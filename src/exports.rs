@@ -59,7 +59,10 @@ fn parts_text(parts: &[Part]) -> String {
 }
 
 fn provider_text(c: &ControlOut) -> String {
-    let mut text = parts_text(&c.provider);
+    let mut text = match (&c.provider_text, c.statement) {
+        (Some(t), true) => t.clone(),
+        _ => parts_text(&c.provider),
+    };
     if c.monitor_provider {
         text.push_str("\nMonitored through the provider's attestations.");
     }
@@ -75,7 +78,10 @@ fn control_cells(c: &ControlOut, owner: &str, label: String) -> Vec<String> {
         owner.to_string(),
         c.summary.clone(),
         provider_text(c),
-        parts_text(&c.customer),
+        match (&c.customer_text, c.statement) {
+            (Some(t), true) => t.clone(),
+            _ => parts_text(&c.customer),
+        },
         c.services_text.clone(),
         related_text(c),
         caiq_ownership(c.owner).to_string(),
@@ -421,6 +427,11 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     for f in &report.frameworks {
         framework_sheet(&mut book, &styles, f, &mut used)?;
     }
+    for f in &report.frameworks {
+        if let Some(carve) = &f.carve_out {
+            carve_out_sheet(&mut book, &styles, carve, &mut used)?;
+        }
+    }
     book.save_to_buffer()
 }
 
@@ -474,6 +485,65 @@ fn framework_sheet(
                 &styles.wrap
             };
             put(sheet, row, col as u16, text, style)?;
+        }
+    }
+    Ok(())
+}
+
+/// "SOC 2 carve-out": the complementary subservice organisation controls (what the
+/// provider is expected to do, per criterion) and the customer's complementary user
+/// entity duties toward it (per area), one table with a column saying which is which.
+fn carve_out_sheet(
+    book: &mut Workbook,
+    styles: &Styles,
+    carve: &crate::join::CarveOut,
+    used: &mut std::collections::HashSet<String>,
+) -> Result<(), XlsxError> {
+    let name = "SOC 2 carve-out";
+    if !used.insert(name.to_lowercase()) {
+        return Ok(());
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name(name)?;
+    let header = [
+        ("Table", 30.0),
+        ("Criterion or area", 18.0),
+        ("Label", 34.0),
+        ("What is expected", 60.0),
+        ("Split", 30.0),
+        ("Services", 40.0),
+        ("Criteria", 30.0),
+    ];
+    let rows: Vec<[String; 7]> = carve
+        .subservice
+        .iter()
+        .map(|r| {
+            [
+                "Subservice organisation (AWS)".to_string(),
+                r.criterion.clone(),
+                r.label.clone(),
+                r.text.clone(),
+                r.areas.join(", "),
+                r.services.join(", "),
+                r.criterion.clone(),
+            ]
+        })
+        .chain(carve.user_entity.iter().map(|r| {
+            [
+                "User entity (you, toward AWS)".to_string(),
+                r.area.clone(),
+                r.name.clone(),
+                r.text.clone(),
+                r.split.clone(),
+                r.services.join(", "),
+                r.criteria.join(", "),
+            ]
+        }))
+        .collect();
+    table(sheet, styles, &header, rows.len())?;
+    for (i, cells) in rows.iter().enumerate() {
+        for (col, text) in cells.iter().enumerate() {
+            put(sheet, i as u32 + 1, col as u16, text, &styles.wrap)?;
         }
     }
     Ok(())

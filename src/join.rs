@@ -96,6 +96,109 @@ pub struct FrameworkOut {
     /// How many controls each owner carries.
     pub counts: BTreeMap<Owner, usize>,
     pub controls: Vec<ControlOut>,
+    /// SOC 2 only: the system-description tables of a report that carves the provider
+    /// out as a subservice organisation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carve_out: Option<CarveOut>,
+}
+
+/// The SOC 2 carve-out tables, for the services in use.
+#[derive(Debug, Serialize)]
+pub struct CarveOut {
+    /// Complementary subservice organisation controls: per criterion on which the
+    /// provider has a part, what it is expected to do, and for which services.
+    pub subservice: Vec<SubserviceRow>,
+    /// The customer's complementary user entity duties toward the provider: per cloud
+    /// area in which the customer has a part on a service in use, what it must do.
+    pub user_entity: Vec<UserEntityRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubserviceRow {
+    pub criterion: String,
+    pub label: String,
+    /// What the provider is expected to do (the criterion's provider statement, filled).
+    pub text: String,
+    pub areas: Vec<String>,
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserEntityRow {
+    pub area: String,
+    pub name: String,
+    /// What the customer must do in this area.
+    pub text: String,
+    /// "Shared (customer on 9 services, provider on 1 service)", or "Customer".
+    pub split: String,
+    /// The services on which the customer has a part in this area.
+    pub services: Vec<String>,
+    /// The selected SOC 2 criteria that touch this area.
+    pub criteria: Vec<String>,
+}
+
+/// The carve-out tables of a SOC 2 selection's controls.
+fn carve_out(catalogue: &Catalogue, assessed: &[&ServiceOut], controls: &[ControlOut]) -> CarveOut {
+    let subservice = controls
+        .iter()
+        .filter_map(|c| {
+            let text = c.provider_text.clone()?;
+            let mut services: Vec<String> = c
+                .provider
+                .iter()
+                .flat_map(|p| p.services.iter().cloned())
+                .collect();
+            services.sort();
+            services.dedup();
+            Some(SubserviceRow {
+                criterion: c.id.clone(),
+                label: c.label.clone(),
+                text,
+                areas: c.provider.iter().map(|p| p.area.clone()).collect(),
+                services,
+            })
+        })
+        .collect();
+    let user_entity = catalogue
+        .areas
+        .iter()
+        .filter(|a| a.cloud)
+        .filter_map(|a| {
+            let owners: Vec<(String, Owner)> = assessed
+                .iter()
+                .map(|s| (service_key(s), s.duties[&a.id].owner))
+                .collect();
+            let services: Vec<String> = owners
+                .iter()
+                .filter(|(_, o)| matches!(o, Owner::Customer | Owner::Shared))
+                .map(|(s, _)| s.clone())
+                .collect();
+            if services.is_empty() {
+                return None;
+            }
+            let mut counts = BTreeMap::new();
+            for (_, o) in &owners {
+                *counts.entry(*o).or_insert(0) += 1;
+            }
+            let owner = Owner::roll_up(owners.iter().map(|(_, o)| *o));
+            Some(UserEntityRow {
+                area: a.id.clone(),
+                name: a.name.clone(),
+                text: a.customer.clone(),
+                split: owner_summary(owner, &counts),
+                services,
+                criteria: controls
+                    .iter()
+                    .filter(|c| c.areas.contains(&a.id))
+                    .map(|c| c.id.clone())
+                    .collect(),
+            })
+        })
+        .collect();
+    CarveOut {
+        subservice,
+        user_entity,
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -382,7 +485,9 @@ pub fn join(
             for c in &controls {
                 *counts.entry(c.owner).or_insert(0) += 1;
             }
+            let carve_out = (fw.id == "soc2").then(|| carve_out(catalogue, &assessed, &controls));
             FrameworkOut {
+                carve_out,
                 id: fw.id.clone(),
                 selection: sel.key(),
                 name: fw.name.clone(),

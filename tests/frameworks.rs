@@ -495,3 +495,50 @@ fn controls_with_no_cloud_part_are_flagged() {
         assert!(!flagged.contains(&id), "{id} has a cloud part");
     }
 }
+
+#[test]
+fn soc2_carve_out_lists_the_providers_part_for_the_services_in_use() {
+    let c = catalogue();
+    let report = common::report_of(&common::root("samples/inventory.csv"));
+    let selections = Selection::parse_all(c, &["soc2".to_string()]).unwrap();
+    let fws = onus::join::join(c, &report.services, &selections);
+    let carve = fws[0]
+        .carve_out
+        .as_ref()
+        .expect("soc2 has carve-out tables");
+    let rows: std::collections::BTreeMap<&str, &onus::join::SubserviceRow> = carve
+        .subservice
+        .iter()
+        .map(|r| (r.criterion.as_str(), r))
+        .collect();
+    // Physical access is AWS's for every service in use; governance never is.
+    assert!(rows["CC6.4"]
+        .text
+        .starts_with("AWS controls physical access"));
+    assert_eq!(rows["CC6.4"].services.len(), report.services.len());
+    assert!(!rows.contains_key("CC1.2") && !rows.contains_key("CC6.2"));
+    // Backups are AWS's in part only where the inventory says so.
+    assert_eq!(rows["A1.3"].services, ["aws.dynamodb", "aws.rds/standard"]);
+    // Every row is a statement of ours, not the areas' generic text.
+    for r in &carve.subservice {
+        assert!(r.text.starts_with("AWS "), "{}: {}", r.criterion, r.text);
+    }
+    let areas: Vec<&str> = carve.user_entity.iter().map(|r| r.area.as_str()).collect();
+    assert!(areas.contains(&"identity-access") && areas.contains(&"guest-os"));
+    assert!(!areas.contains(&"physical") && !areas.contains(&"governance"));
+    let guest = carve
+        .user_entity
+        .iter()
+        .find(|r| r.area == "guest-os")
+        .unwrap();
+    assert!(guest.services.contains(&"aws.ec2".to_string()));
+    assert!(!guest.services.contains(&"aws.s3".to_string()));
+    assert_eq!(guest.criteria, ["CC6.8", "CC7.1", "CC8.1"]);
+    // Other frameworks have none.
+    let iso = onus::join::join(
+        c,
+        &report.services,
+        &Selection::parse_all(c, &["iso27001".into()]).unwrap(),
+    );
+    assert!(iso[0].carve_out.is_none());
+}

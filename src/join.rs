@@ -240,6 +240,9 @@ pub struct ControlOut {
     /// Entirely the customer's, with no part in the cloud (board oversight, HR, risk
     /// assessment): documents list such controls compactly, not as full rows.
     pub organisational: bool,
+    /// Automated checks that can evidence the customer's part, on the services in use
+    /// (and of the account itself); empty when the customer has no part.
+    pub evidence: Vec<framework::Hint>,
 }
 
 #[derive(Debug, Serialize)]
@@ -338,6 +341,7 @@ pub fn join(
 ) -> Vec<FrameworkOut> {
     let assessed: Vec<&ServiceOut> = services.iter().filter(|s| s.assessed).collect();
     let selected_ids: Vec<&str> = selections.iter().map(|s| s.framework.as_str()).collect();
+    let in_use: HashSet<&str> = assessed.iter().filter_map(|s| s.id.as_deref()).collect();
     let mut covered: HashMap<&str, HashSet<&str>> = HashMap::new();
     for o in selections {
         if let Some(f) = catalogue.framework(&o.framework) {
@@ -359,6 +363,14 @@ pub fn join(
                 .filter(|f| *f != fw.id)
                 .collect();
             let related = framework::related(&catalogue.crosswalks, &fw.id, &others);
+            // A profile's controls are evidenced like its base framework's.
+            let evidence_of = fw.based_on.as_deref().unwrap_or(&fw.id);
+            let mut hints: HashMap<&str, Vec<&framework::Hint>> = HashMap::new();
+            for h in catalogue.evidence.iter().filter(|h| h.framework == evidence_of) {
+                if h.service.as_ref().is_none_or(|s| in_use.contains(s.as_str())) {
+                    hints.entry(h.control.as_str()).or_default().push(h);
+                }
+            }
             let controls: Vec<ControlOut> = fw
                 .selected(sel.baseline.as_deref())
                 .map(|c| {
@@ -439,7 +451,18 @@ pub fn join(
                     });
                     let organisational = owner == Owner::Customer
                         && c.areas.iter().all(|&a| !catalogue.areas[a].cloud);
+                    let mut evidence: Vec<framework::Hint> = if customer.is_empty() {
+                        Vec::new()
+                    } else {
+                        hints
+                            .get(c.id.as_str())
+                            .map(|l| l.iter().map(|h| (*h).clone()).collect())
+                            .unwrap_or_default()
+                    };
+                    evidence.sort_by(|a, b| (&a.service, &a.id, &a.source).cmp(&(&b.service, &b.id, &b.source)));
+                    evidence.dedup_by(|a, b| a.id == b.id && a.source == b.source);
                     ControlOut {
+                        evidence,
                         id: c.id.clone(),
                         label: c.label.clone(),
                         text: c.text.clone(),

@@ -592,6 +592,83 @@ fn load_crosswalk(file: &DataFile, frameworks: &[Framework]) -> Result<Crosswalk
     })
 }
 
+/// One automated check that can evidence a control (`evidence/<source>.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Hint {
+    #[serde(skip)]
+    pub framework: String,
+    #[serde(skip)]
+    pub control: String,
+    /// The file's name: `prowler`.
+    pub source: String,
+    /// The check's id in that tool.
+    pub id: String,
+    /// The service the check inspects (`aws.s3`); `None` for a check of the account itself.
+    pub service: Option<String>,
+    /// AWS Security Hub control ids the tool pairs with the check.
+    pub securityhub: Option<String>,
+}
+
+/// `evidence/<source>.csv` (`framework,control,check,service,securityhub`): checks that
+/// can evidence controls. Every framework, control and service must exist.
+pub fn load_evidence(
+    files: &[DataFile],
+    catalogue: &super::Catalogue,
+) -> Result<Vec<Hint>, DataError> {
+    let mut hints = Vec::new();
+    for file in files
+        .iter()
+        .filter(|f| f.path.starts_with("evidence/") && f.path.ends_with(".csv"))
+    {
+        let source = file
+            .path
+            .trim_start_matches("evidence/")
+            .trim_end_matches(".csv");
+        let (header, records) = csv_rows(file)?;
+        if header != ["framework", "control", "check", "service", "securityhub"] {
+            return Err(file.error_at(
+                Some(0),
+                "the header must be exactly: framework,control,check,service,securityhub",
+            ));
+        }
+        for (offset, record) in records {
+            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let fw = catalogue.framework(cell(0)).ok_or_else(|| {
+                file.error_at(offset, format!("\"{}\" is not a framework", cell(0)))
+            })?;
+            if fw.control(cell(1)).is_none() {
+                return Err(file.error_at(
+                    offset,
+                    format!("\"{}\" is not a control of {}", cell(1), fw.id),
+                ));
+            }
+            if cell(2).is_empty() {
+                return Err(file.error_at(offset, "every row names a check"));
+            }
+            let service = Some(cell(3)).filter(|s| !s.is_empty());
+            if let Some(s) = service {
+                if !catalogue.services.iter().any(|x| x.id == s) {
+                    return Err(file.error_at(
+                        offset,
+                        format!("\"{s}\" is not a service of the catalogue"),
+                    ));
+                }
+            }
+            hints.push(Hint {
+                framework: fw.id.clone(),
+                control: cell(1).to_string(),
+                source: source.to_string(),
+                id: cell(2).to_string(),
+                service: service.map(str::to_string),
+                securityhub: Some(cell(4)).filter(|s| !s.is_empty()).map(str::to_string),
+            });
+        }
+    }
+    hints.sort();
+    hints.dedup();
+    Ok(hints)
+}
+
 /// For each control of `framework`, its related controls in the `others`, by framework.
 pub fn related(
     crosswalks: &[Crosswalk],

@@ -272,6 +272,8 @@ pub struct Catalogue {
     pub not_services: Vec<NotService>,
     pub frameworks: Vec<framework::Framework>,
     pub crosswalks: Vec<framework::Crosswalk>,
+    /// Automated checks that can evidence controls (`evidence/<source>.csv`).
+    pub evidence: Vec<framework::Hint>,
     index: Index,
 }
 
@@ -298,6 +300,7 @@ impl Catalogue {
         catalogue.build_index(files)?;
         let area_ids: Vec<String> = catalogue.areas.iter().map(|a| a.id.clone()).collect();
         (catalogue.frameworks, catalogue.crosswalks) = framework::load(files, &area_ids)?;
+        catalogue.evidence = framework::load_evidence(files, &catalogue)?;
         Ok(catalogue)
     }
 
@@ -854,6 +857,7 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         not_services: Vec::new(),
         frameworks: Vec::new(),
         crosswalks: Vec::new(),
+        evidence: Vec::new(),
         index: Index::default(),
     })
 }

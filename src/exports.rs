@@ -88,6 +88,23 @@ fn control_cells(c: &ControlOut, owner: &str, label: String) -> Vec<String> {
     ]
 }
 
+/// Every evidence hint, one a line: `check (service; Security Hub ids)`.
+pub fn evidence_text(c: &ControlOut) -> String {
+    c.evidence
+        .iter()
+        .map(|h| {
+            let mut text = format!("{}: {}", h.source, h.id);
+            let service = h.service.as_deref().unwrap_or("account");
+            match &h.securityhub {
+                Some(hub) => text.push_str(&format!(" ({service}; Security Hub {hub})")),
+                None => text.push_str(&format!(" ({service})")),
+            }
+            text
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn related_text(c: &ControlOut) -> String {
     c.related
         .iter()
@@ -468,6 +485,11 @@ fn framework_sheet(
         ("SSRM Control Ownership", 22.0),
         ("CSP Implementation Description", 40.0),
         ("CSC Responsibilities", 40.0),
+        ("Evidence: automated checks", 50.0),
+        ("Register: owner", 18.0),
+        ("Register: frequency", 14.0),
+        ("Register: evidence", 30.0),
+        ("Register: status", 14.0),
     ];
     table(sheet, styles, &header, f.controls.len())?;
     for (i, c) in f.controls.iter().enumerate() {
@@ -477,7 +499,17 @@ fn framework_sheet(
             None => c.label.clone(),
         };
         let mut cells = control_cells(c, c.owner.display(), label);
-        cells.extend([String::new(), String::new()]);
+        cells.extend([String::new(), String::new(), evidence_text(c)]);
+        let register = c.register.as_ref();
+        cells.extend(
+            [
+                register.map(|r| r.owner.as_str()),
+                register.map(|r| r.frequency.as_str()),
+                register.map(|r| r.evidence.as_str()),
+                register.map(|r| r.status.as_str()),
+            ]
+            .map(|t| t.unwrap_or_default().to_string()),
+        );
         for (col, text) in cells.iter().enumerate() {
             let style = if col == 2 || col == 3 {
                 styles.owner(c.owner)

@@ -243,6 +243,8 @@ pub struct ControlOut {
     /// Automated checks that can evidence the customer's part, on the services in use
     /// (and of the account itself); empty when the customer has no part.
     pub evidence: Vec<framework::Hint>,
+    /// What the customer's controls register says for this control (`--register`).
+    pub register: Option<crate::register::Entry>,
 }
 
 #[derive(Debug, Serialize)]
@@ -366,8 +368,15 @@ pub fn join(
             // A profile's controls are evidenced like its base framework's.
             let evidence_of = fw.based_on.as_deref().unwrap_or(&fw.id);
             let mut hints: HashMap<&str, Vec<&framework::Hint>> = HashMap::new();
-            for h in catalogue.evidence.iter().filter(|h| h.framework == evidence_of) {
-                if h.service.as_ref().is_none_or(|s| in_use.contains(s.as_str())) {
+            for h in catalogue
+                .evidence
+                .iter()
+                .filter(|h| h.framework == evidence_of)
+            {
+                if h.service
+                    .as_ref()
+                    .is_none_or(|s| in_use.contains(s.as_str()))
+                {
                     hints.entry(h.control.as_str()).or_default().push(h);
                 }
             }
@@ -459,10 +468,13 @@ pub fn join(
                             .map(|l| l.iter().map(|h| (*h).clone()).collect())
                             .unwrap_or_default()
                     };
-                    evidence.sort_by(|a, b| (&a.service, &a.id, &a.source).cmp(&(&b.service, &b.id, &b.source)));
+                    evidence.sort_by(|a, b| {
+                        (&a.service, &a.id, &a.source).cmp(&(&b.service, &b.id, &b.source))
+                    });
                     evidence.dedup_by(|a, b| a.id == b.id && a.source == b.source);
                     ControlOut {
                         evidence,
+                        register: None,
                         id: c.id.clone(),
                         label: c.label.clone(),
                         text: c.text.clone(),

@@ -23,6 +23,7 @@ pub mod output;
 pub mod pack;
 pub mod pdf;
 pub mod progress;
+pub mod register;
 pub mod render;
 pub mod report;
 pub mod text;

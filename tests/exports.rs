@@ -152,12 +152,12 @@ print("values", [c.value for c in cells if isinstance(c.value, str) and c.value[
     );
     assert!(lines[2].starts_with("Inventory 4 A2 A1:"), "{}", lines[2]);
     assert!(
-        lines[3].starts_with("soc2 62 A2 A1:K62 Control"),
+        lines[3].starts_with("soc2 62 A2 A1:P62 Control"),
         "{}",
         lines[3]
     );
     assert!(
-        lines[4].starts_with("nist-800-53-low 150 A2 A1:K150 Control"),
+        lines[4].starts_with("nist-800-53-low 150 A2 A1:P150 Control"),
         "{}",
         lines[4]
     );

@@ -648,10 +648,9 @@ pub fn load_evidence(
             let service = Some(cell(3)).filter(|s| !s.is_empty());
             if let Some(s) = service {
                 if !catalogue.services.iter().any(|x| x.id == s) {
-                    return Err(file.error_at(
-                        offset,
-                        format!("\"{s}\" is not a service of the catalogue"),
-                    ));
+                    return Err(
+                        file.error_at(offset, format!("\"{s}\" is not a service of the catalogue"))
+                    );
                 }
             }
             hints.push(Hint {

@@ -7,6 +7,7 @@ mod check;
 mod diff;
 mod frameworks;
 mod pack;
+mod register;
 mod report;
 mod services;
 mod shared;
@@ -78,6 +79,11 @@ pub enum Command {
         after_help = "Examples:\n  onus frameworks\n  onus frameworks nist-800-53:moderate --json"
     )]
     Frameworks(frameworks::FrameworksArgs),
+    /// Write the controls register to fill in: one row per control with a customer part.
+    #[command(
+        after_help = "Example:\n  onus register samples/inventory.csv -f soc2 -o register\n  onus report samples/inventory.csv -f soc2 --register register/controls-register.xlsx"
+    )]
+    Register(register::RegisterArgs),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
@@ -92,5 +98,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
         Command::Pack(args) => pack::pack_command(args, out),
         Command::Verify(args) => pack::verify_command(args, out),
         Command::Diff(args) => diff::diff_command(args, out),
+        Command::Register(args) => register::register_command(args, out),
     }
 }

@@ -354,15 +354,23 @@ fn statements() -> Vec<(String, String, &'static str, String)> {
 }
 
 #[test]
-fn every_soc2_criterion_has_a_customer_statement() {
+fn every_control_of_soc2_iso_cis_and_csf_has_a_customer_statement() {
     let c = catalogue();
-    let soc2 = c.framework("soc2").unwrap();
-    let missing: Vec<&str> = soc2
-        .selected(None)
-        .filter(|c| c.customer_text.is_none())
-        .map(|c| c.id.as_str())
-        .collect();
-    assert!(missing.is_empty(), "no statement: {missing:?}");
+    for (id, count) in [
+        ("soc2", 61),
+        ("iso27001", 93),
+        ("cis-aws", 63),
+        ("nist-csf", 106),
+    ] {
+        let fw = c.framework(id).unwrap();
+        let missing: Vec<&str> = fw
+            .selected(None)
+            .filter(|c| c.customer_text.is_none())
+            .map(|c| c.id.as_str())
+            .collect();
+        assert!(missing.is_empty(), "{id}: no statement: {missing:?}");
+        assert_eq!(fw.selected(None).count(), count, "{id}");
+    }
 }
 
 #[test]

@@ -217,6 +217,31 @@ with open(sys.argv[2], "w", encoding="utf-8-sig", newline="") as f:
     let cc61 = control(&json, "CC6.1");
     assert_eq!(cc61["register"]["owner"], "Anna; Security");
     assert_eq!(cc61["register"]["evidence"], "https://wiki.example.com/iam");
+    // A pack keeps the register it was made with among its inputs.
+    let pack = tmp.path().join("pack");
+    let o = onus(&[
+        "pack",
+        &sample(),
+        "-f",
+        "soc2",
+        "-o",
+        pack.to_str().unwrap(),
+        "-q",
+        "--register",
+        filled.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read(pack.join("inputs/register/filled.csv")).unwrap(),
+        std::fs::read(&filled).unwrap()
+    );
+    let pack_json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(pack.join("responsibility-matrix.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        control(&pack_json, "CC6.1")["register"]["owner"],
+        "Anna; Security"
+    );
 }
 
 #[test]

@@ -99,6 +99,109 @@ pub struct FrameworkOut {
     /// How many controls each owner carries.
     pub counts: BTreeMap<Owner, usize>,
     pub controls: Vec<ControlOut>,
+    /// SOC 2 only: the system-description tables of a report that carves the provider
+    /// out as a subservice organisation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carve_out: Option<CarveOut>,
+}
+
+/// The SOC 2 carve-out tables, for the services in use.
+#[derive(Debug, Serialize)]
+pub struct CarveOut {
+    /// Complementary subservice organisation controls: per criterion on which the
+    /// provider has a part, what it is expected to do, and for which services.
+    pub subservice: Vec<SubserviceRow>,
+    /// The customer's complementary user entity duties toward the provider: per cloud
+    /// area in which the customer has a part on a service in use, what it must do.
+    pub user_entity: Vec<UserEntityRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SubserviceRow {
+    pub criterion: String,
+    pub label: String,
+    /// What the provider is expected to do (the criterion's provider statement, filled).
+    pub text: String,
+    pub areas: Vec<String>,
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UserEntityRow {
+    pub area: String,
+    pub name: String,
+    /// What the customer must do in this area.
+    pub text: String,
+    /// "Shared (customer on 9 services, provider on 1 service)", or "Customer".
+    pub split: String,
+    /// The services on which the customer has a part in this area.
+    pub services: Vec<String>,
+    /// The selected SOC 2 criteria that touch this area.
+    pub criteria: Vec<String>,
+}
+
+/// The carve-out tables of a SOC 2 selection's controls.
+fn carve_out(catalogue: &Catalogue, assessed: &[&ServiceOut], controls: &[ControlOut]) -> CarveOut {
+    let subservice = controls
+        .iter()
+        .filter_map(|c| {
+            let text = c.provider_text.clone()?;
+            let mut services: Vec<String> = c
+                .provider
+                .iter()
+                .flat_map(|p| p.services.iter().cloned())
+                .collect();
+            services.sort();
+            services.dedup();
+            Some(SubserviceRow {
+                criterion: c.id.clone(),
+                label: c.label.clone(),
+                text,
+                areas: c.provider.iter().map(|p| p.area.clone()).collect(),
+                services,
+            })
+        })
+        .collect();
+    let user_entity = catalogue
+        .areas
+        .iter()
+        .filter(|a| a.cloud)
+        .filter_map(|a| {
+            let owners: Vec<(String, Owner)> = assessed
+                .iter()
+                .map(|s| (service_key(s), s.duties[&a.id].owner))
+                .collect();
+            let services: Vec<String> = owners
+                .iter()
+                .filter(|(_, o)| matches!(o, Owner::Customer | Owner::Shared))
+                .map(|(s, _)| s.clone())
+                .collect();
+            if services.is_empty() {
+                return None;
+            }
+            let mut counts = BTreeMap::new();
+            for (_, o) in &owners {
+                *counts.entry(*o).or_insert(0) += 1;
+            }
+            let owner = Owner::roll_up(owners.iter().map(|(_, o)| *o));
+            Some(UserEntityRow {
+                area: a.id.clone(),
+                name: a.name.clone(),
+                text: a.customer.clone(),
+                split: owner_summary(owner, &counts),
+                services,
+                criteria: controls
+                    .iter()
+                    .filter(|c| c.areas.contains(&a.id))
+                    .map(|c| c.id.clone())
+                    .collect(),
+            })
+        })
+        .collect();
+    CarveOut {
+        subservice,
+        user_entity,
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -128,6 +231,23 @@ pub struct ControlOut {
     pub monitor_provider: bool,
     /// Related controls in the other selected frameworks, by framework id.
     pub related: BTreeMap<String, Vec<String>>,
+    /// What the customer does for this control: its statement with the inventory's
+    /// services filled in, or (without one) the areas' texts; `None` when the customer
+    /// has no part.
+    pub customer_text: Option<String>,
+    /// What the provider does for it, relied on through its attestations; `None` when
+    /// the provider has no part.
+    pub provider_text: Option<String>,
+    /// The texts come from the control's own statements, not from its areas.
+    pub statement: bool,
+    /// Entirely the customer's, with no part in the cloud (board oversight, HR, risk
+    /// assessment): documents list such controls compactly, not as full rows.
+    pub organisational: bool,
+    /// Automated checks that can evidence the customer's part, on the services in use
+    /// (and of the account itself); empty when the customer has no part.
+    pub evidence: Vec<framework::Hint>,
+    /// What the customer's controls register says for this control (`--register`).
+    pub register: Option<crate::register::Entry>,
 }
 
 #[derive(Debug, Serialize)]
@@ -137,6 +257,22 @@ pub struct Part {
     pub services: Vec<String>,
     /// Every assessed service is concerned.
     pub all: bool,
+}
+
+/// "aws.s3", "aws.s3 and aws.rds", "aws.ec2, aws.s3 and aws.rds"; beyond six, the first
+/// five and how many more; every service of the inventory is "every service in scope".
+pub fn service_list(services: &[String], total: usize) -> String {
+    match services {
+        [] => "no service in scope".to_string(),
+        [one] if total > 1 => one.clone(),
+        _ if services.len() == total => "every service in scope".to_string(),
+        [rest @ .., last] if services.len() <= 6 => format!("{} and {last}", rest.join(", ")),
+        _ => format!(
+            "{} and {} more",
+            services[..5].join(", "),
+            services.len() - 5
+        ),
+    }
 }
 
 impl Part {
@@ -210,6 +346,7 @@ pub fn join(
 ) -> Vec<FrameworkOut> {
     let assessed: Vec<&ServiceOut> = services.iter().filter(|s| s.assessed).collect();
     let selected_ids: Vec<&str> = selections.iter().map(|s| s.framework.as_str()).collect();
+    let in_use: HashSet<&str> = assessed.iter().filter_map(|s| s.id.as_deref()).collect();
     let mut covered: HashMap<&str, HashSet<&str>> = HashMap::new();
     for o in selections {
         if let Some(f) = catalogue.framework(&o.framework) {
@@ -231,6 +368,21 @@ pub fn join(
                 .filter(|f| *f != fw.id)
                 .collect();
             let related = framework::related(&catalogue.crosswalks, &fw.id, &others);
+            // A profile's controls are evidenced like its base framework's.
+            let evidence_of = fw.based_on.as_deref().unwrap_or(&fw.id);
+            let mut hints: HashMap<&str, Vec<&framework::Hint>> = HashMap::new();
+            for h in catalogue
+                .evidence
+                .iter()
+                .filter(|h| h.framework == evidence_of)
+            {
+                if h.service
+                    .as_ref()
+                    .is_none_or(|s| in_use.contains(s.as_str()))
+                {
+                    hints.entry(h.control.as_str()).or_default().push(h);
+                }
+            }
             let controls: Vec<ControlOut> = fw
                 .selected(sel.baseline.as_deref())
                 .map(|c| {
@@ -272,13 +424,60 @@ pub fn join(
                             })
                             .collect()
                     };
-                    let customer = part(&|o| matches!(o, Owner::Customer | Owner::Shared), &|a| {
-                        catalogue.areas[a].customer.clone()
+                    let is_customer = |o: Owner| matches!(o, Owner::Customer | Owner::Shared);
+                    let is_provider = |o: Owner| matches!(o, Owner::Provider | Owner::Shared);
+                    let customer = part(&is_customer, &|a| catalogue.areas[a].customer.clone());
+                    let provider = part(&is_provider, &|a| catalogue.areas[a].provider.clone());
+                    // A statement's placeholder: the services on which `wanted` has a
+                    // part in the control's areas, or in the one area named.
+                    let fill = |statement: &framework::Statement,
+                                wanted: &dyn Fn(Owner) -> bool| {
+                        statement.fill(&|area| {
+                            let list: Vec<String> = assessed
+                                .iter()
+                                .filter(|s| {
+                                    c.areas
+                                        .iter()
+                                        .filter(|&&a| area.is_none_or(|x| x == a))
+                                        .any(|&a| wanted(s.duties[&catalogue.areas[a].id].owner))
+                                })
+                                .map(|s| service_key(s))
+                                .collect();
+                            service_list(&list, assessed.len())
+                        })
+                    };
+                    let described = |parts: &[Part]| {
+                        parts
+                            .iter()
+                            .map(Part::describe)
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    };
+                    let customer_text = (!customer.is_empty()).then(|| match &c.customer_text {
+                        Some(st) => fill(st, &is_customer),
+                        None => described(&customer),
                     });
-                    let provider = part(&|o| matches!(o, Owner::Provider | Owner::Shared), &|a| {
-                        catalogue.areas[a].provider.clone()
+                    let provider_text = (!provider.is_empty()).then(|| match &c.provider_text {
+                        Some(st) => fill(st, &is_provider),
+                        None => described(&provider),
                     });
+                    let organisational = owner == Owner::Customer
+                        && c.areas.iter().all(|&a| !catalogue.areas[a].cloud);
+                    let mut evidence: Vec<framework::Hint> = if customer.is_empty() {
+                        Vec::new()
+                    } else {
+                        hints
+                            .get(c.id.as_str())
+                            .map(|l| l.iter().map(|h| (*h).clone()).collect())
+                            .unwrap_or_default()
+                    };
+                    evidence.sort_by(|a, b| {
+                        (&a.service, &a.id, &a.source).cmp(&(&b.service, &b.id, &b.source))
+                    });
+                    evidence.dedup_by(|a, b| a.id == b.id && a.source == b.source);
                     ControlOut {
+                        evidence,
+                        register: None,
                         id: c.id.clone(),
                         label: c.label.clone(),
                         text: c.text.clone(),
@@ -291,6 +490,10 @@ pub fn join(
                         counts,
                         services: per_service,
                         monitor_provider: !provider.is_empty(),
+                        customer_text,
+                        provider_text,
+                        statement: c.customer_text.is_some(),
+                        organisational,
                         customer,
                         provider,
                         related: related
@@ -324,7 +527,9 @@ pub fn join(
                 .baseline
                 .as_ref()
                 .and_then(|b| fw.baselines.iter().find(|x| &x.id == b));
+            let carve_out = (fw.id == "soc2").then(|| carve_out(catalogue, &assessed, &controls));
             FrameworkOut {
+                carve_out,
                 id: fw.id.clone(),
                 selection: sel.key(),
                 name: fw.name.clone(),

@@ -147,7 +147,10 @@ print("values", [c.value for c in cells if isinstance(c.value, str) and c.value[
         return;
     };
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "Summary|Services|Inventory|soc2|nist-800-53-low");
+    assert_eq!(
+        lines[0],
+        "Summary|Services|Inventory|soc2|nist-800-53-low|SOC 2 carve-out"
+    );
     assert!(
         lines[1].starts_with(&format!("Services {} A2 A1:", r.services.len() + 1)),
         "{}",
@@ -155,25 +158,32 @@ print("values", [c.value for c in cells if isinstance(c.value, str) and c.value[
     );
     assert!(lines[2].starts_with("Inventory 4 A2 A1:"), "{}", lines[2]);
     assert!(
-        lines[3].starts_with("soc2 62 A2 A1:K62 Control"),
+        lines[3].starts_with("soc2 62 A2 A1:P62 Control"),
         "{}",
         lines[3]
     );
     assert!(
-        lines[4].starts_with("nist-800-53-low 150 A2 A1:K150 Control"),
+        lines[4].starts_with("nist-800-53-low 150 A2 A1:P150 Control"),
         "{}",
         lines[4]
     );
+    let carve = r.frameworks[0].carve_out.as_ref().unwrap();
+    let rows = carve.subservice.len() + carve.user_entity.len() + 1;
     assert!(
-        lines[5] == "types ['n', 's']",
-        "numbers are line numbers only, the rest strings: {}",
+        lines[5].starts_with(&format!("SOC 2 carve-out {rows} A2 A1:G{rows} Table")),
+        "{}",
         lines[5]
+    );
+    assert!(
+        lines[6] == "types ['n', 's']",
+        "numbers are line numbers only, the rest strings: {}",
+        lines[6]
     );
     for hostile in ["=1+1", "@SUM(A1)", "-2", "=HYPERLINK(\"http://x\")"] {
         assert!(
-            lines[6].contains(hostile),
+            lines[7].contains(hostile),
             "{hostile} stays a string: {}",
-            lines[6]
+            lines[7]
         );
     }
 }

@@ -351,3 +351,221 @@ fn an_oscal_href_must_be_an_https_address() {
         Some("https://example.org/own.json")
     );
 }
+
+/// The statements of every shipped framework that is not a profile, as written.
+fn statements() -> Vec<(String, String, &'static str, String)> {
+    let c = catalogue();
+    let areas: Vec<String> = c.areas.iter().map(|a| a.id.clone()).collect();
+    let mut out = Vec::new();
+    for fw in c.frameworks.iter().filter(|f| f.based_on.is_none()) {
+        for control in &fw.controls {
+            for (side, text) in [
+                ("customer", &control.customer_text),
+                ("provider", &control.provider_text),
+            ] {
+                if let Some(t) = text {
+                    out.push((fw.id.clone(), control.id.clone(), side, t.source(&areas)));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_control_of_soc2_iso_cis_and_csf_has_a_customer_statement() {
+    let c = catalogue();
+    for (id, count) in [
+        ("soc2", 61),
+        ("iso27001", 93),
+        ("cis-aws", 63),
+        ("nist-csf", 106),
+    ] {
+        let fw = c.framework(id).unwrap();
+        let missing: Vec<&str> = fw
+            .selected(None)
+            .filter(|c| c.customer_text.is_none())
+            .map(|c| c.id.as_str())
+            .collect();
+        assert!(missing.is_empty(), "{id}: no statement: {missing:?}");
+        assert_eq!(fw.selected(None).count(), count, "{id}");
+    }
+}
+
+#[test]
+fn no_two_controls_share_a_statement() {
+    let mut seen: std::collections::HashMap<String, (String, String)> = Default::default();
+    let all = statements();
+    assert!(all.len() >= 61, "{}", all.len());
+    for (fw, id, side, text) in all {
+        if let Some((f, i)) = seen.insert(text.clone(), (fw.clone(), id.clone())) {
+            panic!("{fw} {id} and {f} {i} share the {side} statement \"{text}\"");
+        }
+        // Short and specific: one or two sentences, in our words.
+        let sentences = text.matches(". ").count() + 1;
+        assert!(
+            sentences <= 2 && text.len() <= 260,
+            "{fw} {id}: too long: {text}"
+        );
+        assert!(
+            text.ends_with('.'),
+            "{fw} {id}: ends with a full stop: {text}"
+        );
+    }
+}
+
+#[test]
+fn statements_fill_their_placeholders_with_the_inventorys_services() {
+    let own = OWN.replace(
+        "why = \"Rotation is key management.\"",
+        "why = \"Rotation is key management.\"\ncustomer_text = \"Rotate the keys of {services:encryption} yearly.\"\nprovider_text = \"AWS runs the key store of {services}.\"",
+    );
+    let c = common::with_file("controls/acme-policy.toml", &own).unwrap();
+    let sel = Selection::parse_all(&c, &["acme-policy".into()]).unwrap();
+    let report = common::report_of(&common::fixture("seed-inventory.csv"));
+    let fws = onus::join::join(&c, &report.services, &sel);
+    let control = &fws[0].controls[0];
+    assert!(control.statement);
+    assert_eq!(
+        control.customer_text.as_deref(),
+        Some("Rotate the keys of every service in scope yearly.")
+    );
+    assert_eq!(control.provider_text, None, "the provider has no part");
+    // Without a statement, the areas' texts stand in.
+    let c = common::with_file("controls/acme-policy.toml", OWN).unwrap();
+    let fws = onus::join::join(&c, &report.services, &sel);
+    let control = &fws[0].controls[0];
+    assert!(!control.statement);
+    assert!(
+        control
+            .customer_text
+            .as_deref()
+            .unwrap()
+            .starts_with("encryption: "),
+        "{:?}",
+        control.customer_text
+    );
+}
+
+#[test]
+fn a_service_list_names_up_to_six_services() {
+    use onus::join::service_list;
+    let s = |n: usize| (1..=n).map(|i| format!("aws.s{i}")).collect::<Vec<_>>();
+    assert_eq!(service_list(&s(1), 9), "aws.s1");
+    assert_eq!(service_list(&s(2), 9), "aws.s1 and aws.s2");
+    assert_eq!(
+        service_list(&s(6), 9),
+        "aws.s1, aws.s2, aws.s3, aws.s4, aws.s5 and aws.s6"
+    );
+    assert_eq!(
+        service_list(&s(8), 9),
+        "aws.s1, aws.s2, aws.s3, aws.s4, aws.s5 and 3 more"
+    );
+    assert_eq!(service_list(&s(9), 9), "every service in scope");
+    assert_eq!(service_list(&[], 9), "no service in scope");
+}
+
+#[test]
+fn a_bad_statement_is_rejected_with_file_and_line() {
+    let with = |extra: &str| {
+        common::with_file(
+            "controls/acme-policy.toml",
+            &OWN.replace(
+                "why = \"Rotation is key management.\"",
+                &format!("why = \"Rotation is key management.\"\n{extra}"),
+            ),
+        )
+        .unwrap_err()
+    };
+    let e = with("customer_text = \"  \"");
+    assert!(
+        e.starts_with("data/controls/acme-policy.toml:15:")
+            && e.contains("ACME-1: a statement must not be empty"),
+        "{e}"
+    );
+    let e = with("customer_text = \"Rotate {servics}.\"");
+    assert!(
+        e.starts_with("data/controls/acme-policy.toml:15:")
+            && e.contains("unknown placeholder {servics}"),
+        "{e}"
+    );
+    let e = with("provider_text = \"AWS runs {services:data}.\"");
+    assert!(
+        e.contains("{services:data}: \"data\" is not one of this control's areas"),
+        "{e}"
+    );
+    let e = with("customer_text = \"Rotate {services.\"");
+    assert!(e.contains("a '{' without its '}'"), "{e}");
+    let e = with("customer_txt = \"Rotate.\"");
+    assert!(
+        e.starts_with("data/controls/acme-policy.toml:15:1: error: unknown field `customer_txt`"),
+        "{e}"
+    );
+}
+
+#[test]
+fn controls_with_no_cloud_part_are_flagged() {
+    let mut report = common::report_of(&common::root("samples/inventory.csv"));
+    let c = catalogue();
+    let selections = Selection::parse_all(c, &["soc2".to_string()]).unwrap();
+    report.frameworks = onus::join::join(c, &report.services, &selections);
+    let flagged: Vec<&str> = report.frameworks[0]
+        .controls
+        .iter()
+        .filter(|c| c.organisational)
+        .map(|c| c.id.as_str())
+        .collect();
+    for id in ["CC1.2", "CC1.4", "CC3.2", "CC9.2"] {
+        assert!(flagged.contains(&id), "{id}: {flagged:?}");
+    }
+    for id in ["CC2.1", "CC6.1", "CC6.4", "CC7.2", "P4.3"] {
+        assert!(!flagged.contains(&id), "{id} has a cloud part");
+    }
+}
+
+#[test]
+fn soc2_carve_out_lists_the_providers_part_for_the_services_in_use() {
+    let c = catalogue();
+    let report = common::report_of(&common::root("samples/inventory.csv"));
+    let selections = Selection::parse_all(c, &["soc2".to_string()]).unwrap();
+    let fws = onus::join::join(c, &report.services, &selections);
+    let carve = fws[0]
+        .carve_out
+        .as_ref()
+        .expect("soc2 has carve-out tables");
+    let rows: std::collections::BTreeMap<&str, &onus::join::SubserviceRow> = carve
+        .subservice
+        .iter()
+        .map(|r| (r.criterion.as_str(), r))
+        .collect();
+    // Physical access is AWS's for every service in use; governance never is.
+    assert!(rows["CC6.4"]
+        .text
+        .starts_with("AWS controls physical access"));
+    assert_eq!(rows["CC6.4"].services.len(), report.services.len());
+    assert!(!rows.contains_key("CC1.2") && !rows.contains_key("CC6.2"));
+    // Backups are AWS's in part only where the inventory says so.
+    assert_eq!(rows["A1.3"].services, ["aws.dynamodb", "aws.rds/standard"]);
+    // Every row is a statement of ours, not the areas' generic text.
+    for r in &carve.subservice {
+        assert!(r.text.starts_with("AWS "), "{}: {}", r.criterion, r.text);
+    }
+    let areas: Vec<&str> = carve.user_entity.iter().map(|r| r.area.as_str()).collect();
+    assert!(areas.contains(&"identity-access") && areas.contains(&"guest-os"));
+    assert!(!areas.contains(&"physical") && !areas.contains(&"governance"));
+    let guest = carve
+        .user_entity
+        .iter()
+        .find(|r| r.area == "guest-os")
+        .unwrap();
+    assert!(guest.services.contains(&"aws.ec2".to_string()));
+    assert!(!guest.services.contains(&"aws.s3".to_string()));
+    assert_eq!(guest.criteria, ["CC6.8", "CC7.1", "CC8.1"]);
+    // Other frameworks have none.
+    let iso = onus::join::join(
+        c,
+        &report.services,
+        &Selection::parse_all(c, &["iso27001".into()]).unwrap(),
+    );
+    assert!(iso[0].carve_out.is_none());
+}

@@ -1080,6 +1080,25 @@ def build_800_171(ref: Path, out: Path, sp53_by_label):
     return reqs
 
 
+def read_statements(path: Path) -> dict:
+    """`ID | text` (what the customer does) and `ID + text` (what the provider does) lines:
+    onus's own statements for the controls of a generated framework."""
+    out = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        m = re.fullmatch(r"(\S+) ([|+]) (.+)", line)
+        if not m:
+            raise SystemExit(f"{path}:{n}: expected `ID | text` or `ID + text`")
+        customer, provider = out.get(m[1], (None, None))
+        if m[2] == "|":
+            customer = m[3].strip()
+        else:
+            provider = m[3].strip()
+        out[m[1]] = (customer, provider)
+    return out
+
+
 def build_csf(ref: Path, out: Path):
     index = json.loads((ref / "nist-csf-2.0/nist-csf-2.0-index.json").read_text())
     functions = {f["id"]: f["title"] for f in index["functions"]}
@@ -1094,6 +1113,7 @@ def build_csf(ref: Path, out: Path):
         "src/nist.gov/CSF/v2.0/xml/NIST_CSF_v2.0_catalog.xml. That build still carries CSF 1.1",
         "categories and subcategories that CSF 2.0 withdrew; they are left out.",
         "Areas and why are onus's own mapping (a default per category, overrides per subcategory).",
+        "customer_text and provider_text are onus's own statements, from tools/statements/nist-csf.txt.",
         "Licence: " + PUBLIC_DOMAIN,
     ]
     doc = TomlFile(header)
@@ -1109,9 +1129,15 @@ def build_csf(ref: Path, out: Path):
     ], array=False)
     for c in categories:
         doc.table("group", [("id", c["id"]), ("title", f"{functions[c['function']]}: {c['title']}")])
+    statements = read_statements(Path(__file__).resolve().parent / "statements/nist-csf.txt")
     for s in subcats:
         mapping = CSF_SUBCATEGORIES.get(s["id"]) or CSF_CATEGORIES[s["category"]]
-        doc.table("control", control_fields(s["id"], s["category"], s["outcome"], mapping=mapping))
+        fields = control_fields(s["id"], s["category"], s["outcome"], mapping=mapping)
+        customer, provider = statements.pop(s["id"], (None, None))
+        fields += [("customer_text", customer), ("provider_text", provider)]
+        doc.table("control", fields)
+    if statements:
+        raise SystemExit(f"statements for unknown CSF subcategories: {sorted(statements)}")
     doc.write(out / "controls/nist-csf.toml")
     return functions, categories, subcats
 

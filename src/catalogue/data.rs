@@ -2,7 +2,8 @@
 //! `build.rs`) overlaid with a user's `--data DIR`, and the error a bad one gives.
 //!
 //! Known paths: `model.toml`, `<provider>/catalogue.toml`, `controls/<framework>.toml`,
-//! `controls/<framework>.csv` (licensed titles) and `crosswalks/<from>--<to>.csv`.
+//! `controls/<framework>.csv` (licensed titles), `crosswalks/<from>--<to>.csv` and
+//! `evidence/<source>.csv` (automated checks that evidence controls).
 
 use crate::text::line_col;
 use std::collections::BTreeMap;
@@ -132,14 +133,15 @@ fn is_known_data_path(rel: &str) -> bool {
             .strip_suffix(".csv")
             .and_then(|n| n.split_once("--"))
             .is_some_and(|(a, b)| is_id(a) && is_id(b)),
-        [p, "catalogue.toml"] => is_id(p) && !["controls", "crosswalks"].contains(p),
+        ["evidence", name] => stem(name, ".csv"),
+        [p, "catalogue.toml"] => is_id(p) && !["controls", "crosswalks", "evidence"].contains(p),
         _ => false,
     }
 }
 
 /// What a data file at an unknown path should have been called.
 pub const KNOWN_PATHS: &str =
-    "model.toml, <provider>/catalogue.toml, controls/<framework>.toml, controls/<framework>.csv or crosswalks/<from>--<to>.csv";
+    "model.toml, <provider>/catalogue.toml, controls/<framework>.toml, controls/<framework>.csv, crosswalks/<from>--<to>.csv or evidence/<source>.csv";
 
 fn collect_data_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DataError> {
     let read_err = |e: std::io::Error| DataError {

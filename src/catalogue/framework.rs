@@ -72,6 +72,10 @@ struct RawControl {
     areas: Vec<Spanned<String>>,
     #[serde(default)]
     why: Option<String>,
+    #[serde(default)]
+    customer_text: Option<Spanned<String>>,
+    #[serde(default)]
+    provider_text: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -103,6 +107,106 @@ pub struct Control {
     /// Duty areas, as indexes into the catalogue's areas, in area order.
     pub areas: Vec<usize>,
     pub why: String,
+    /// What the customer does for this control, in onus's words; may hold placeholders
+    /// (see [`Statement`]). Without one, the areas' customer texts stand in.
+    pub customer_text: Option<Statement>,
+    /// What the provider does for it, and that the customer relies on its attestations.
+    pub provider_text: Option<Statement>,
+}
+
+/// A control's statement: text with `{services}` or `{services:AREA}` placeholders,
+/// filled when a report is built with the inventory's services concerned (all the
+/// control's areas, or the one named).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    /// `{services}` (None) or `{services:AREA}` (the area's index).
+    Services(Option<usize>),
+}
+
+impl Statement {
+    /// Parses a statement; `areas` are the model's area ids, `own` the control's areas.
+    /// The error is a message and the byte offset in `text` where the problem is.
+    pub fn parse(
+        text: &str,
+        areas: &[String],
+        own: &[usize],
+    ) -> Result<Statement, (usize, String)> {
+        if text.trim().is_empty() {
+            return Err((0, "a statement must not be empty".into()));
+        }
+        if text.trim() != text || text.contains('\n') {
+            return Err((
+                0,
+                "a statement is one line without leading or trailing spaces".into(),
+            ));
+        }
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        let mut at = 0;
+        while let Some(open) = rest.find(['{', '}']) {
+            if rest[open..].starts_with('}') {
+                return Err((
+                    at + open,
+                    "a '}' without its '{'; placeholders are {services} and {services:AREA}".into(),
+                ));
+            }
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| (at + open, "a '{' without its '}'".to_string()))?
+                + open;
+            if open > 0 {
+                pieces.push(Piece::Text(rest[..open].to_string()));
+            }
+            let name = &rest[open + 1..close];
+            let piece = match name.split_once(':') {
+                None if name == "services" => Piece::Services(None),
+                Some(("services", area)) => {
+                    let i = areas.iter().position(|a| a == area).filter(|i| own.contains(i)).ok_or_else(|| {
+                        (at + open, format!("{{services:{area}}}: \"{area}\" is not one of this control's areas"))
+                    })?;
+                    Piece::Services(Some(i))
+                }
+                _ => {
+                    return Err((
+                        at + open,
+                        format!("unknown placeholder {{{name}}}; placeholders are {{services}} and {{services:AREA}}"),
+                    ))
+                }
+            };
+            pieces.push(piece);
+            at += close + 1;
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Text(rest.to_string()));
+        }
+        Ok(Statement { pieces })
+    }
+
+    /// The text with each placeholder replaced by `services(area)`.
+    pub fn fill(&self, services: &dyn Fn(Option<usize>) -> String) -> String {
+        self.pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.clone(),
+                Piece::Services(area) => services(*area),
+            })
+            .collect()
+    }
+
+    /// The text as written, placeholders included (for listings and comparisons).
+    pub fn source(&self, areas: &[String]) -> String {
+        self.fill(&|a| match a {
+            None => "{services}".to_string(),
+            Some(i) => format!("{{services:{}}}", areas[i]),
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -244,6 +348,8 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
                 || !rc.areas.is_empty()
                 || rc.why.is_some()
                 || rc.parent.is_some()
+                || rc.customer_text.is_some()
+                || rc.provider_text.is_some()
             {
                 return Err(file.error_at(
                     Some(at),
@@ -270,6 +376,19 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
                 ));
             }
         }
+        let statement = |given: Option<Spanned<String>>| -> Result<Option<Statement>, DataError> {
+            let Some(given) = given else { return Ok(None) };
+            let start = given.span().start;
+            // The span covers the quotes: an error points inside the string.
+            let quote = file.text[start..].chars().take_while(|c| *c == '"').count();
+            Statement::parse(given.get_ref(), areas, &area_indexes)
+                .map(Some)
+                .map_err(|(offset, message)| {
+                    file.error_at(Some(start + quote + offset), format!("{cid}: {message}"))
+                })
+        };
+        let customer_text = statement(rc.customer_text)?;
+        let provider_text = statement(rc.provider_text)?;
         controls.push(Control {
             id: cid,
             group: rc.group,
@@ -280,6 +399,8 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
             withdrawn: rc.withdrawn,
             areas: area_indexes,
             why: rc.why.unwrap_or_default(),
+            customer_text,
+            provider_text,
         });
     }
     for c in &controls {
@@ -354,6 +475,8 @@ fn resolve_profiles(frameworks: &mut [Framework], files: &[DataFile]) -> Result<
             c.parent = b.parent.clone();
             c.areas = b.areas.clone();
             c.why = b.why.clone();
+            c.customer_text = b.customer_text.clone();
+            c.provider_text = b.provider_text.clone();
             c.group = c.group.take().or_else(|| b.group.clone());
             c.withdrawn |= b.withdrawn;
         }
@@ -487,6 +610,82 @@ fn load_crosswalk(file: &DataFile, frameworks: &[Framework]) -> Result<Crosswalk
         pairs,
         origin: file.origin.clone(),
     })
+}
+
+/// One automated check that can evidence a control (`evidence/<source>.csv`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Hint {
+    #[serde(skip)]
+    pub framework: String,
+    #[serde(skip)]
+    pub control: String,
+    /// The file's name: `prowler`.
+    pub source: String,
+    /// The check's id in that tool.
+    pub id: String,
+    /// The service the check inspects (`aws.s3`); `None` for a check of the account itself.
+    pub service: Option<String>,
+    /// AWS Security Hub control ids the tool pairs with the check.
+    pub securityhub: Option<String>,
+}
+
+/// `evidence/<source>.csv` (`framework,control,check,service,securityhub`): checks that
+/// can evidence controls. Every framework, control and service must exist.
+pub fn load_evidence(
+    files: &[DataFile],
+    catalogue: &super::Catalogue,
+) -> Result<Vec<Hint>, DataError> {
+    let mut hints = Vec::new();
+    for file in files
+        .iter()
+        .filter(|f| f.path.starts_with("evidence/") && f.path.ends_with(".csv"))
+    {
+        let source = file
+            .path
+            .trim_start_matches("evidence/")
+            .trim_end_matches(".csv");
+        let (header, records) = csv_rows(file)?;
+        if header != ["framework", "control", "check", "service", "securityhub"] {
+            return Err(file.error_at(
+                Some(0),
+                "the header must be exactly: framework,control,check,service,securityhub",
+            ));
+        }
+        for (offset, record) in records {
+            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let fw = catalogue.framework(cell(0)).ok_or_else(|| {
+                file.error_at(offset, format!("\"{}\" is not a framework", cell(0)))
+            })?;
+            if fw.control(cell(1)).is_none() {
+                return Err(file.error_at(
+                    offset,
+                    format!("\"{}\" is not a control of {}", cell(1), fw.id),
+                ));
+            }
+            if cell(2).is_empty() {
+                return Err(file.error_at(offset, "every row names a check"));
+            }
+            let service = Some(cell(3)).filter(|s| !s.is_empty());
+            if let Some(s) = service {
+                if !catalogue.services.iter().any(|x| x.id == s) {
+                    return Err(
+                        file.error_at(offset, format!("\"{s}\" is not a service of the catalogue"))
+                    );
+                }
+            }
+            hints.push(Hint {
+                framework: fw.id.clone(),
+                control: cell(1).to_string(),
+                source: source.to_string(),
+                id: cell(2).to_string(),
+                service: service.map(str::to_string),
+                securityhub: Some(cell(4)).filter(|s| !s.is_empty()).map(str::to_string),
+            });
+        }
+    }
+    hints.sort();
+    hints.dedup();
+    Ok(hints)
 }
 
 /// For each control of `framework`, its related controls in the `others`, by framework.

@@ -39,6 +39,12 @@ struct RawArea {
     words: Vec<Spanned<String>>,
     provider: String,
     customer: String,
+    #[serde(default = "yes")]
+    cloud: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -141,6 +147,9 @@ pub struct Area {
     pub words: Vec<String>,
     pub provider: String,
     pub customer: String,
+    /// False for the organisation's own areas (governance, its offices): a control
+    /// that touches only those has no part in the cloud.
+    pub cloud: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -268,6 +277,8 @@ pub struct Catalogue {
     pub not_services: Vec<NotService>,
     pub frameworks: Vec<framework::Framework>,
     pub crosswalks: Vec<framework::Crosswalk>,
+    /// Automated checks that can evidence controls (`evidence/<source>.csv`).
+    pub evidence: Vec<framework::Hint>,
     index: Index,
 }
 
@@ -294,6 +305,7 @@ impl Catalogue {
         catalogue.build_index(files)?;
         let area_ids: Vec<String> = catalogue.areas.iter().map(|a| a.id.clone()).collect();
         (catalogue.frameworks, catalogue.crosswalks) = framework::load(files, &area_ids)?;
+        catalogue.evidence = framework::load_evidence(files, &catalogue)?;
         Ok(catalogue)
     }
 
@@ -812,6 +824,7 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
             words,
             provider: a.provider,
             customer: a.customer,
+            cloud: a.cloud,
         });
     }
     let mut tiers: Vec<Tier> = Vec::new();
@@ -879,6 +892,7 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         not_services: Vec::new(),
         frameworks: Vec::new(),
         crosswalks: Vec::new(),
+        evidence: Vec::new(),
         index: Index::default(),
     })
 }

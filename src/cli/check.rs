@@ -18,6 +18,11 @@ pub struct CheckArgs {
     /// Fail on warnings too.
     #[arg(long)]
     pub strict: bool,
+    /// A filled controls register (CSV or xlsx): errors on rows naming no known
+    /// framework or control, a warning for each control with a customer part and no
+    /// owner or evidence.
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<std::path::PathBuf>,
 }
 
 pub fn check_command(args: CheckArgs, out: &mut dyn Write) -> Result<Exit> {
@@ -34,6 +39,32 @@ pub fn check_command(args: CheckArgs, out: &mut dyn Write) -> Result<Exit> {
         .chain(&classification.diagnostics)
         .cloned()
         .collect();
+    if let Some(path) = &args.register {
+        let register = crate::register::read(path)?;
+        // The frameworks the register names, in the order it first names them.
+        let mut ids: Vec<String> = Vec::new();
+        for row in &register.rows {
+            if catalogue.framework(&row.framework).is_some() && !ids.contains(&row.framework) {
+                ids.push(row.framework.clone());
+            }
+        }
+        let selections =
+            crate::join::Selection::parse_all(&catalogue, &ids).map_err(|e| anyhow::anyhow!(e))?;
+        let options = crate::report::ReportOptions {
+            frameworks: selections,
+            title: None,
+            org: None,
+            date: crate::text::Date::from_unix(0),
+            as_of: None,
+        };
+        let mut report = crate::report::build(&catalogue, &inventory, &classification, &options);
+        diagnostics.extend(crate::register::apply(
+            &register,
+            &catalogue,
+            &mut report.frameworks,
+        ));
+        diagnostics.extend(crate::register::gaps(&register, &report.frameworks));
+    }
     crate::diagnostic::sort(&mut diagnostics);
     for d in &diagnostics {
         writeln!(out, "{d}")?;

@@ -51,6 +51,9 @@ struct ControlListing<'a> {
     withdrawn: bool,
     areas: Vec<&'a str>,
     why: &'a str,
+    /// The control's own statements as written (placeholders unfilled), if it has them.
+    customer_text: Option<String>,
+    provider_text: Option<String>,
 }
 
 pub fn frameworks_command(args: FrameworksArgs, out: &mut dyn Write) -> Result<Exit> {
@@ -116,6 +119,7 @@ pub fn frameworks_command(args: FrameworksArgs, out: &mut dyn Write) -> Result<E
         bail!("name one framework (`onus frameworks` lists them)");
     };
     let fw = catalogue.framework(&selection.framework).expect("checked");
+    let area_ids: Vec<String> = catalogue.areas.iter().map(|a| a.id.clone()).collect();
     let controls: Vec<ControlListing> = fw
         .selected(selection.baseline.as_deref())
         .map(|c| ControlListing {
@@ -131,22 +135,35 @@ pub fn frameworks_command(args: FrameworksArgs, out: &mut dyn Write) -> Result<E
                 .map(|&a| catalogue.areas[a].id.as_str())
                 .collect(),
             why: &c.why,
+            customer_text: c.customer_text.as_ref().map(|t| t.source(&area_ids)),
+            provider_text: c.provider_text.as_ref().map(|t| t.source(&area_ids)),
         })
         .collect();
     if args.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&controls)?)?;
     } else {
+        // A `*` marks the controls with a statement of their own; the others fall back
+        // to their areas' texts.
         let width = controls.iter().map(|c| c.id.len()).max().unwrap_or(0);
         for c in &controls {
             writeln!(
                 out,
-                "{:<width$}  {}  [{}]",
+                "{:<width$} {} {}  [{}]",
                 c.id,
+                if c.customer_text.is_some() { '*' } else { ' ' },
                 c.label,
                 c.areas.join(", ")
             )?;
         }
-        eprintln!("{}: {}", selection.key(), plural(controls.len(), "control"));
+        let with = controls
+            .iter()
+            .filter(|c| c.customer_text.is_some())
+            .count();
+        eprintln!(
+            "{}: {}, {with} with a statement (*)",
+            selection.key(),
+            plural(controls.len(), "control")
+        );
     }
     Ok(Exit::Success)
 }

@@ -8,6 +8,7 @@ mod completions;
 mod diff;
 mod frameworks;
 mod pack;
+mod register;
 mod report;
 mod services;
 mod shared;
@@ -97,6 +98,11 @@ pub enum Command {
         after_help = "Examples:\n  onus man > onus.1 && man ./onus.1\n  onus man -o /usr/local/share/man/man1"
     )]
     Man(completions::ManArgs),
+    /// Write the controls register to fill in: one row per control with a customer part.
+    #[command(
+        after_help = "Example:\n  onus register samples/inventory.csv -f soc2 -o register\n  onus report samples/inventory.csv -f soc2 --register register/controls-register.xlsx"
+    )]
+    Register(register::RegisterArgs),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
@@ -114,5 +120,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
         Command::Diff(args) => diff::diff_command(args, out),
         Command::Completions(args) => completions::completions_command(args, Cli::command(), out),
         Command::Man(args) => completions::man_command(args, Cli::command(), out),
+        Command::Register(args) => register::register_command(args, out),
     }
 }

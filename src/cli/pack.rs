@@ -80,6 +80,16 @@ pub fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<Exit> {
     let bytes =
         std::fs::read(inventory).with_context(|| format!("cannot read {}", inventory.display()))?;
     files.push((format!("inputs/{name}"), bytes.into()));
+    if let Some(register) = &args.assess.register {
+        // The filled register the pack's documents show, as the user saved it.
+        let name = register
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "controls-register".into());
+        let bytes = std::fs::read(register)
+            .with_context(|| format!("cannot read {}", register.display()))?;
+        files.push((format!("inputs/register/{name}"), bytes.into()));
+    }
     if let Some(dir) = &args.assess.data.data {
         files.extend(crate::pack::read_tree(dir, "inputs/data/")?);
     }

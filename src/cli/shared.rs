@@ -95,6 +95,10 @@ pub struct AssessArgs {
     /// Print errors only, and no progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    /// A filled controls register (CSV or xlsx, from `onus register`): each control
+    /// shows its owner, frequency, evidence and status.
+    #[arg(long, value_name = "FILE")]
+    pub register: Option<PathBuf>,
 }
 
 pub fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
@@ -187,8 +191,28 @@ pub fn build_report(args: &AssessArgs) -> Result<(Catalogue, Report)> {
         date: report_date(args.date)?,
         as_of: args.as_of,
     };
-    let report = assess(&catalogue, &inventory, &variants, &options);
+    let mut report = assess(&catalogue, &inventory, &variants, &options);
+    if let Some(path) = &args.register {
+        let register = crate::register::read(path)?;
+        let found = crate::register::apply(&register, &catalogue, &mut report.frameworks);
+        add_diagnostics(&mut report, found);
+    }
     Ok((catalogue, report))
+}
+
+/// Adds diagnostics to a report, keeping them sorted and counted.
+pub fn add_diagnostics(report: &mut Report, found: Vec<crate::diagnostic::Diagnostic>) {
+    report.diagnostics.extend(found);
+    crate::diagnostic::sort(&mut report.diagnostics);
+    let count = |level| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == level)
+            .count()
+    };
+    report.meta.counts.errors = count(Level::Error);
+    report.meta.counts.warnings = count(Level::Warning);
 }
 
 /// Diagnostics to stderr (errors only with --quiet), then the one-line outcome.

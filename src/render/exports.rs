@@ -59,7 +59,10 @@ fn parts_text(parts: &[Part]) -> String {
 }
 
 fn provider_text(c: &ControlOut) -> String {
-    let mut text = parts_text(&c.provider);
+    let mut text = match (&c.provider_text, c.statement) {
+        (Some(t), true) => t.clone(),
+        _ => parts_text(&c.provider),
+    };
     if c.monitor_provider {
         text.push('\n');
         text.push_str(crate::report::MONITOR_NOTE);
@@ -76,11 +79,31 @@ fn control_cells(c: &ControlOut, owner: &str, label: String) -> Vec<String> {
         owner.to_string(),
         c.summary.clone(),
         provider_text(c),
-        parts_text(&c.customer),
+        match (&c.customer_text, c.statement) {
+            (Some(t), true) => t.clone(),
+            _ => parts_text(&c.customer),
+        },
         c.services_text.clone(),
         related_text(c),
         caiq_ownership(c.owner).to_string(),
     ]
+}
+
+/// Every evidence hint, one a line: `check (service; Security Hub ids)`.
+pub fn evidence_text(c: &ControlOut) -> String {
+    c.evidence
+        .iter()
+        .map(|h| {
+            let mut text = format!("{}: {}", h.source, h.id);
+            let service = h.service.as_deref().unwrap_or("account");
+            match &h.securityhub {
+                Some(hub) => text.push_str(&format!(" ({service}; Security Hub {hub})")),
+                None => text.push_str(&format!(" ({service})")),
+            }
+            text
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn related_text(c: &ControlOut) -> String {
@@ -404,6 +427,11 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     for f in &report.frameworks {
         framework_sheet(&mut book, &styles, f, &mut used)?;
     }
+    for f in &report.frameworks {
+        if let Some(carve) = &f.carve_out {
+            carve_out_sheet(&mut book, &styles, carve, &mut used)?;
+        }
+    }
     book.save_to_buffer()
 }
 
@@ -440,6 +468,11 @@ fn framework_sheet(
         ("SSRM Control Ownership", 22.0),
         ("CSP Implementation Description", 40.0),
         ("CSC Responsibilities", 40.0),
+        ("Evidence: automated checks", 50.0),
+        ("Register: owner", 18.0),
+        ("Register: frequency", 14.0),
+        ("Register: evidence", 30.0),
+        ("Register: status", 14.0),
     ];
     table(sheet, styles, &header, f.controls.len())?;
     for (i, c) in f.controls.iter().enumerate() {
@@ -449,7 +482,17 @@ fn framework_sheet(
             None => c.label.clone(),
         };
         let mut cells = control_cells(c, c.owner.display(), label);
-        cells.extend([String::new(), String::new()]);
+        cells.extend([String::new(), String::new(), evidence_text(c)]);
+        let register = c.register.as_ref();
+        cells.extend(
+            [
+                register.map(|r| r.owner.as_str()),
+                register.map(|r| r.frequency.as_str()),
+                register.map(|r| r.evidence.as_str()),
+                register.map(|r| r.status.as_str()),
+            ]
+            .map(|t| t.unwrap_or_default().to_string()),
+        );
         for (col, text) in cells.iter().enumerate() {
             let style = if col == 2 || col == 3 {
                 styles.owner(c.owner)
@@ -457,6 +500,65 @@ fn framework_sheet(
                 &styles.wrap
             };
             put(sheet, row, col as u16, text, style)?;
+        }
+    }
+    Ok(())
+}
+
+/// "SOC 2 carve-out": the complementary subservice organisation controls (what the
+/// provider is expected to do, per criterion) and the customer's complementary user
+/// entity duties toward it (per area), one table with a column saying which is which.
+fn carve_out_sheet(
+    book: &mut Workbook,
+    styles: &Styles,
+    carve: &crate::join::CarveOut,
+    used: &mut std::collections::HashSet<String>,
+) -> Result<(), XlsxError> {
+    let name = "SOC 2 carve-out";
+    if !used.insert(name.to_lowercase()) {
+        return Ok(());
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name(name)?;
+    let header = [
+        ("Table", 30.0),
+        ("Criterion or area", 18.0),
+        ("Label", 34.0),
+        ("What is expected", 60.0),
+        ("Split", 30.0),
+        ("Services", 40.0),
+        ("Criteria", 30.0),
+    ];
+    let rows: Vec<[String; 7]> = carve
+        .subservice
+        .iter()
+        .map(|r| {
+            [
+                "Subservice organisation (AWS)".to_string(),
+                r.criterion.clone(),
+                r.label.clone(),
+                r.text.clone(),
+                r.areas.join(", "),
+                r.services.join(", "),
+                r.criterion.clone(),
+            ]
+        })
+        .chain(carve.user_entity.iter().map(|r| {
+            [
+                "User entity (you, toward AWS)".to_string(),
+                r.area.clone(),
+                r.name.clone(),
+                r.text.clone(),
+                r.split.clone(),
+                r.services.join(", "),
+                r.criteria.join(", "),
+            ]
+        }))
+        .collect();
+    table(sheet, styles, &header, rows.len())?;
+    for (i, cells) in rows.iter().enumerate() {
+        for (col, text) in cells.iter().enumerate() {
+            put(sheet, i as u32 + 1, col as u16, text, &styles.wrap)?;
         }
     }
     Ok(())

@@ -1,0 +1,521 @@
+//! The controls register: the customer's own record of who operates each control, how
+//! often, and where it is evidenced.
+//!
+//! In: a report (to write one), or a filled register as the user saved it: CSV (UTF-8,
+//! with or without BOM, `,` or `;`) or xlsx. Out: `controls-register.csv` and
+//! `controls-register.xlsx`; read back, each control's [`Entry`] in the report model,
+//! and diagnostics (`file:line`) for rows naming no known framework or control.
+
+use crate::catalogue::Catalogue;
+use crate::diagnostic::{Diagnostic, Level};
+use crate::join::FrameworkOut;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+pub const CSV_FILE: &str = "controls-register.csv";
+pub const XLSX_FILE: &str = "controls-register.xlsx";
+
+/// The register's columns; the last four are the user's to fill.
+pub const HEADER: [&str; 11] = [
+    "framework",
+    "control",
+    "label",
+    "statement",
+    "areas",
+    "services",
+    "evidence_hints",
+    "owner",
+    "frequency",
+    "evidence",
+    "status",
+];
+
+/// What the user wrote for one control.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub owner: String,
+    pub frequency: String,
+    pub evidence: String,
+    pub status: String,
+}
+
+/// A register read back: its rows, each with the line (CSV record or sheet row) it is on.
+#[derive(Debug, Clone)]
+pub struct Register {
+    /// The file name, as diagnostics name it.
+    pub file: String,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: u64,
+    pub framework: String,
+    pub control: String,
+    pub entry: Entry,
+}
+
+/// A register that cannot be read at all (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct RegisterError {
+    pub file: String,
+    pub message: String,
+}
+
+/// The register's rows: one per control with a customer part, framework by framework.
+pub fn rows(frameworks: &[FrameworkOut]) -> Vec<[String; 11]> {
+    frameworks
+        .iter()
+        .flat_map(|f| {
+            f.controls.iter().filter_map(move |c| {
+                let statement = c.customer_text.clone()?;
+                // A control with no cloud part concerns no service in particular.
+                let mut services: Vec<&str> = c
+                    .customer
+                    .iter()
+                    .filter(|_| !c.organisational)
+                    .flat_map(|p| p.services.iter().map(String::as_str))
+                    .collect();
+                services.sort();
+                services.dedup();
+                let hints: Vec<String> = c
+                    .evidence
+                    .iter()
+                    .map(|h| match &h.securityhub {
+                        Some(hub) => format!("{} ({hub})", h.id),
+                        None => h.id.clone(),
+                    })
+                    .collect();
+                let entry = c.register.clone().unwrap_or_default();
+                Some([
+                    f.id.clone(),
+                    c.id.clone(),
+                    c.label.clone(),
+                    statement,
+                    c.areas.join(" "),
+                    services.join(" "),
+                    hints.join("\n"),
+                    entry.owner,
+                    entry.frequency,
+                    entry.evidence,
+                    entry.status,
+                ])
+            })
+        })
+        .collect()
+}
+
+/// `controls-register.csv`.
+pub fn to_csv(frameworks: &[FrameworkOut], bom: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if bom {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    let write = |w: &mut csv::Writer<Vec<u8>>, row: &[String]| {
+        w.write_record(row).expect("writing to memory cannot fail");
+    };
+    write(&mut writer, &HEADER.map(String::from));
+    for row in rows(frameworks) {
+        // A cell that a spreadsheet would run as a formula is written as text.
+        write(&mut writer, &row.map(|c| crate::render::exports::csv_safe(&c)));
+    }
+    writer.into_inner().expect("writing to memory cannot fail")
+}
+
+/// `controls-register.xlsx`: one sheet, "Register", the same columns as the CSV.
+pub fn to_xlsx(report: &crate::report::Report) -> Result<Vec<u8>, XlsxError> {
+    let frameworks = &report.frameworks;
+    let mut book = Workbook::new();
+    // Dated by the report, not the clock: same inputs, same bytes.
+    let mut properties = rust_xlsxwriter::DocProperties::new()
+        .set_title("Controls register")
+        .set_comment(format!("onus {}", report.meta.versions.onus));
+    if let Some(date) = crate::text::Date::parse(&report.meta.date) {
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(
+            date.year as u16,
+            date.month as u8,
+            date.day as u8,
+        )?;
+        properties = properties.set_creation_datetime(&date);
+    }
+    book.set_properties(&properties);
+    let header = Format::new().set_bold().set_text_wrap();
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    let sheet = book.add_worksheet();
+    sheet.set_name("Register")?;
+    let widths = [
+        12.0, 10.0, 30.0, 60.0, 24.0, 30.0, 40.0, 18.0, 14.0, 40.0, 12.0,
+    ];
+    for (col, (title, width)) in HEADER.iter().zip(widths).enumerate() {
+        sheet.write_string_with_format(0, col as u16, *title, &header)?;
+        sheet.set_column_width(col as u16, width)?;
+    }
+    let rows = rows(frameworks);
+    for (i, row) in rows.iter().enumerate() {
+        for (col, text) in row.iter().enumerate() {
+            sheet.write_string_with_format(i as u32 + 1, col as u16, text, &wrap)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, rows.len().max(1) as u32, HEADER.len() as u16 - 1)?;
+    book.save_to_buffer()
+}
+
+/// Reads a filled register: xlsx (by its zip signature) or CSV.
+pub fn read(path: &Path) -> Result<Register, RegisterError> {
+    let file = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let fail = |message: String| RegisterError {
+        file: path.display().to_string(),
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the register: {e}")))?;
+    let table = if bytes.starts_with(b"PK\x03\x04") {
+        xlsx_cells(&bytes).map_err(|e| fail(format!("cannot read the workbook: {e}")))?
+    } else {
+        csv_cells(&bytes).map_err(fail)?
+    };
+    let mut table = table.into_iter();
+    let Some((_, header)) = table.next() else {
+        return Err(fail("the register is empty; expected a header row".into()));
+    };
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(fw), Some(ctl)) = (col("framework"), col("control")) else {
+        return Err(fail(format!(
+            "the header must name the columns framework and control (found: {})",
+            header.join(", ")
+        )));
+    };
+    let [owner, frequency, evidence, status] =
+        ["owner", "frequency", "evidence", "status"].map(col);
+    let mut rows = Vec::new();
+    for (line, cells) in table {
+        let get = |c: Option<usize>| {
+            c.and_then(|c| cells.get(c))
+                .map(|t| t.trim().to_string())
+                .unwrap_or_default()
+        };
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        rows.push(Row {
+            line,
+            framework: get(Some(fw)),
+            control: get(Some(ctl)),
+            entry: Entry {
+                owner: get(owner),
+                frequency: get(frequency),
+                evidence: get(evidence),
+                status: get(status),
+            },
+        });
+    }
+    Ok(Register { file, rows })
+}
+
+/// A CSV's records with their line numbers: UTF-8 with or without BOM, `,` or `;`
+/// (whichever the header holds more of).
+fn csv_cells(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, String> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1;
+        format!("line {line}: not UTF-8; save the register as CSV UTF-8")
+    })?;
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| format!("cannot read the CSV: {e}"))?;
+        let line = record.position().map_or(0, |p| p.line());
+        out.push((line, record.iter().map(str::to_string).collect()));
+    }
+    Ok(out)
+}
+
+/// The first sheet of an xlsx workbook, as rows of text with their row numbers. Reads
+/// shared strings, inline strings and numbers; other cell types are read as their value.
+fn xlsx_cells(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut part = |name: &str| -> Result<Option<String>, String> {
+        let Ok(mut file) = zip.by_name(name) else {
+            return Ok(None);
+        };
+        let mut text = String::new();
+        file.read_to_string(&mut text)
+            .map_err(|e| format!("{name}: {e}"))?;
+        Ok(Some(text))
+    };
+    let shared: Vec<String> = match part("xl/sharedStrings.xml")? {
+        Some(xml) => elements(&xml, "si").iter().map(|si| texts(si)).collect(),
+        None => Vec::new(),
+    };
+    // The first sheet in the workbook's order is sheet1 for both Excel and openpyxl.
+    let sheet = part("xl/worksheets/sheet1.xml")?.ok_or("the workbook has no first sheet")?;
+    let mut out = Vec::new();
+    for row in elements(&sheet, "row") {
+        let Some(number) = attribute(start_tag(row), "r").and_then(|r| r.parse::<u64>().ok())
+        else {
+            continue;
+        };
+        let mut cells: Vec<String> = Vec::new();
+        for cell in elements(row, "c") {
+            let tag = start_tag(cell);
+            let Some(col) = attribute(tag, "r").map(|r| column_index(&r)) else {
+                continue;
+            };
+            let value = match attribute(tag, "t").as_deref() {
+                Some("s") => first(cell, "v")
+                    .and_then(|v| unescape(&v).trim().parse::<usize>().ok())
+                    .and_then(|i| shared.get(i).cloned())
+                    .unwrap_or_default(),
+                Some("inlineStr") => texts(cell),
+                _ => first(cell, "v").map(|v| unescape(&v)).unwrap_or_default(),
+            };
+            if cells.len() <= col {
+                cells.resize(col + 1, String::new());
+            }
+            cells[col] = value;
+        }
+        out.push((number, cells));
+    }
+    Ok(out)
+}
+
+/// The elements `<name ...>...</name>` (or `<name .../>`) in `xml`, each whole.
+fn elements<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
+    let (open, close) = (format!("<{name}"), format!("</{name}>"));
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find(&open) {
+        let after = &rest[at + open.len()..];
+        // `<c` must not match `<cols`: the name ends at a space, `>` or `/`.
+        if !after.starts_with([' ', '>', '/']) {
+            rest = after;
+            continue;
+        }
+        let Some(gt) = after.find('>') else { break };
+        if after[..gt].ends_with('/') {
+            out.push(&rest[at..at + open.len() + gt + 1]);
+            rest = &after[gt + 1..];
+            continue;
+        }
+        let Some(end) = after.find(&close) else { break };
+        let whole = at + open.len() + end + close.len();
+        out.push(&rest[at..whole]);
+        rest = &rest[whole..];
+    }
+    out
+}
+
+fn start_tag(element: &str) -> &str {
+    &element[..element.find('>').map_or(element.len(), |i| i + 1)]
+}
+
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let at = tag.find(&key)? + key.len();
+    let end = tag[at..].find('"')? + at;
+    Some(unescape(&tag[at..end]))
+}
+
+/// The text content of the first `<name>` in `xml`, still escaped.
+fn first(xml: &str, name: &str) -> Option<String> {
+    let element = *elements(xml, name).first()?;
+    let inner = &element[start_tag(element).len()..];
+    Some(
+        inner
+            .strip_suffix(&format!("</{name}>"))
+            .unwrap_or("")
+            .to_string(),
+    )
+}
+
+/// Every `<t>` text of an element (rich text runs included), joined and unescaped.
+fn texts(xml: &str) -> String {
+    elements(xml, "t")
+        .iter()
+        .map(|t| {
+            let inner = &t[start_tag(t).len()..];
+            unescape(inner.strip_suffix("</t>").unwrap_or(""))
+        })
+        .collect()
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let Some(end) = tail.find(';') else {
+            out.push_str(tail);
+            return out;
+        };
+        let entity = &tail[1..end];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `C12` → 2.
+fn column_index(reference: &str) -> usize {
+    reference
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .fold(0, |n, c| {
+            n * 26 + (c.to_ascii_uppercase() as usize - 'A' as usize + 1)
+        })
+        .saturating_sub(1)
+}
+
+/// Puts the register's entries on the report's controls. Rows naming a framework or
+/// control that does not exist are errors; rows of a framework the report did not
+/// select are left aside with a note.
+pub fn apply(
+    register: &Register,
+    catalogue: &Catalogue,
+    frameworks: &mut [FrameworkOut],
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let mut skipped: HashMap<&str, usize> = HashMap::new();
+    for row in &register.rows {
+        let at = Some(row.line);
+        let Some(fw) = catalogue.framework(&row.framework) else {
+            let ids = catalogue.frameworks.iter().map(|f| f.id.as_str());
+            diagnostics.push(Diagnostic::new(
+                Level::Error,
+                &register.file,
+                at,
+                format!(
+                    "no framework \"{}\"{}",
+                    row.framework,
+                    crate::text::did_you_mean(&row.framework, ids)
+                ),
+            ));
+            continue;
+        };
+        if fw.control(&row.control).is_none() {
+            let ids = fw.controls.iter().map(|c| c.id.as_str());
+            diagnostics.push(Diagnostic::new(
+                Level::Error,
+                &register.file,
+                at,
+                format!(
+                    "\"{}\" is not a control of {}{}",
+                    row.control,
+                    fw.id,
+                    crate::text::did_you_mean(&row.control, ids)
+                ),
+            ));
+            continue;
+        }
+        let mut found = false;
+        for f in frameworks.iter_mut().filter(|f| f.id == fw.id) {
+            if let Some(c) = f.controls.iter_mut().find(|c| c.id == row.control) {
+                c.register = Some(row.entry.clone());
+                found = true;
+            }
+        }
+        if !found {
+            *skipped.entry(fw.id.as_str()).or_default() += 1;
+        }
+    }
+    let mut skipped: Vec<_> = skipped.into_iter().collect();
+    skipped.sort();
+    for (fw, n) in skipped {
+        diagnostics.push(Diagnostic::new(
+            Level::Note,
+            &register.file,
+            None,
+            format!(
+                "{} of {fw} left aside: the report does not select {fw} (or that baseline)",
+                crate::text::plural(n, "row")
+            ),
+        ));
+    }
+    diagnostics
+}
+
+/// A warning for each control with a customer part whose register entry names no
+/// owner or no evidence.
+pub fn gaps(register: &Register, frameworks: &[FrameworkOut]) -> Vec<Diagnostic> {
+    let lines: HashMap<(&str, &str), u64> = register
+        .rows
+        .iter()
+        .map(|r| ((r.framework.as_str(), r.control.as_str()), r.line))
+        .collect();
+    let mut out = Vec::new();
+    for f in frameworks {
+        for c in f.controls.iter().filter(|c| c.customer_text.is_some()) {
+            let entry = c.register.clone().unwrap_or_default();
+            let missing: Vec<&str> = [("owner", &entry.owner), ("evidence", &entry.evidence)]
+                .into_iter()
+                .filter(|(_, v)| v.is_empty())
+                .map(|(n, _)| n)
+                .collect();
+            if missing.is_empty() {
+                continue;
+            }
+            let line = lines.get(&(f.id.as_str(), c.id.as_str())).copied();
+            let what = if c.register.is_none() {
+                "has no row in the register".to_string()
+            } else {
+                format!("has no {}", missing.join(" and no "))
+            };
+            out.push(Diagnostic::new(
+                Level::Warning,
+                &register.file,
+                line,
+                format!("{} {}: the customer's part {what}", f.id, c.id),
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Build onus's evidence hints: which automated checks can evidence which control.
+
+Usage:
+    python3 tools/build_evidence.py [--ref ../shared/reference-data]
+
+Reads ``crosswalks/prowler-aws-checks-to-framework-ids.csv`` (Prowler's own compliance
+mappings, Apache-2.0: framework and requirement ids, check ids and AWS services only, no
+requirement text) and writes ``frameworks/evidence/prowler.csv``:
+
+    framework,control,check,service,securityhub
+
+one row per (onus framework, onus control id, Prowler check), with the onus service id
+the check inspects (empty for account-wide checks) and the AWS Security Hub control ids
+that Prowler's "AWS Foundational Security Best Practices" mapping pairs with the check.
+
+Frameworks mapped: soc2, iso27001 (2022), cis-aws (5.0), nist-800-53 (rev. 5),
+hipaa and pci-dss (4.0, to the onus requirement that holds the sub-requirement).
+Prowler's NIST CSF 2.0 and NIST 800-171 rev. 2 ids do not name onus's controls
+unambiguously, so they are left out rather than guessed.
+"""
+
+import argparse
+import csv
+import re
+import sys
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FRAMEWORKS = ROOT / "frameworks"
+
+# Prowler's service names that differ from onus's catalogue keys.
+SERVICE = {
+    "awslambda": "lambda",
+    "elb": "elbv2",
+    "eventbridge": "events",
+    "cognito": "cognito-idp",
+    "documentdb": "docdb",
+    "macie": "macie2",
+    "networkfirewall": "network-firewall",
+    "resourceexplorer2": "resource-explorer-2",
+    "ssmincidents": "ssm-incidents",
+    "directoryservice": "ds",
+    "ses": "sesv2",
+    "waf": "wafv2",
+    "apigatewayv2": "apigateway",
+}
+# Checks of the AWS account itself, in scope whatever the inventory lists.
+ACCOUNT_WIDE = {"account"}
+
+
+def soc2(rid):
+    # cc_6_1 -> CC6.1; Prowler files the other categories under cc_: cc_a_1_1 -> A1.1.
+    m = re.fullmatch(r"(?:cc_)?([a-z]+)_(\d+)_(\d+)", rid)
+    return f"{m[1].upper()}{m[2]}.{m[3]}" if m else None
+
+
+def nist53(rid):
+    m = re.fullmatch(r"([a-z]{2})_(\d+)(?:_(\d+))?(?:_[a-z])?", rid)
+    if not m:
+        m = re.fullmatch(r"([a-z]{2})_(\d+)(?:_[a-z])?(?:_(\d+))?", rid)
+    if not m:
+        return None
+    base = f"{m[1].upper()}-{m[2]}"
+    return f"{base}({m[3]})" if m[3] else base
+
+
+def hipaa(rid):
+    parts = rid.split("_")
+    if len(parts) < 2 or parts[0] != "164":
+        return None
+    out = f"164.{parts[1]}"
+    for depth, p in enumerate(parts[2:]):
+        out += f"({p.upper() if depth == 3 else p})"
+    return out
+
+
+SOURCES = {
+    # onus framework: (Prowler framework, version, id mapping)
+    "soc2": ("SOC2", "", soc2),
+    "iso27001": ("ISO27001", "2022", lambda r: r),
+    "cis-aws": ("CIS", "5.0", lambda r: r),
+    "nist-800-53": ("NIST-800-53-Revision-5", "", nist53),
+    "hipaa": ("HIPAA", "", hipaa),
+    "pci-dss": ("PCI", "4.0", lambda r: r),
+}
+
+
+def controls(fw):
+    data = tomllib.loads((FRAMEWORKS / "controls" / f"{fw}.toml").read_text())
+    return {c["id"] for c in data.get("control", []) if not c.get("withdrawn")}
+
+
+def nearest(cid, known):
+    """The control itself, else the nearest enclosing one (PCI 1.2.5.1 -> 1.2 -> 1)."""
+    while cid:
+        if cid in known:
+            return cid
+        cid = cid.rsplit(".", 1)[0] if "." in cid else ""
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ref", default=str(ROOT.parent / "shared" / "reference-data"))
+    args = ap.parse_args()
+    src = Path(args.ref) / "crosswalks" / "prowler-aws-checks-to-framework-ids.csv"
+    rows = list(csv.DictReader(src.open(newline="", encoding="utf-8")))
+    catalogue = tomllib.loads((FRAMEWORKS / "aws" / "catalogue.toml").read_text())
+    keys = {s["key"] for s in catalogue["service"]}
+    securityhub = defaultdict(set)
+    for r in rows:
+        if r["framework"] == "AWS-Foundational-Security-Best-Practices":
+            securityhub[r["prowler_check_id"]].add(r["requirement_id"])
+    out = set()
+    unmapped = defaultdict(int)
+    for fw, (name, version, to_id) in SOURCES.items():
+        known = controls(fw)
+        for r in rows:
+            if r["framework"] != name or r["version"] != version:
+                continue
+            cid = to_id(r["requirement_id"])
+            cid = nearest(cid, known) if fw == "pci-dss" and cid else cid
+            if cid not in known:
+                unmapped[fw] += 1
+                continue
+            service = r["aws_service"].strip()
+            if service in ACCOUNT_WIDE:
+                service_id = ""
+            else:
+                key = SERVICE.get(service, service)
+                if key not in keys:
+                    unmapped["service " + service] += 1
+                    continue
+                service_id = f"aws.{key}"
+            check = r["prowler_check_id"].strip()
+            if not re.fullmatch(r"[a-z0-9_]+", check):
+                continue
+            hub = " ".join(sorted(securityhub.get(check, ())))
+            out.add((fw, cid, check, service_id, hub))
+    dest = FRAMEWORKS / "evidence" / "prowler.csv"
+    dest.parent.mkdir(exist_ok=True)
+    order = list(SOURCES)
+    with dest.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["framework", "control", "check", "service", "securityhub"])
+        for row in sorted(out, key=lambda r: (order.index(r[0]), r[1], r[3], r[2])):
+            w.writerow(row)
+    print(f"{dest.relative_to(ROOT)}: {len(out)} rows", file=sys.stderr)
+    for k, n in sorted(unmapped.items()):
+        print(f"  left out: {k}: {n}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -442,16 +442,7 @@ impl Layout {
         if !self.at_top() {
             self.y -= size * 0.7;
         }
-        let bold: Rich = text
-            .iter()
-            .map(|s| super::blocks::Span {
-                text: s.text.clone(),
-                style: Style {
-                    bold: true,
-                    ..s.style
-                },
-            })
-            .collect();
+        let bold = bolded(text);
         self.headings.push(Placed {
             level,
             text: plain(text),
@@ -516,7 +507,7 @@ impl Layout {
             min: vec![0.0; n],
             max: vec![0.0; n],
         };
-        let header_style: Vec<Rich> = header.iter().map(|c| bolded(c)).collect();
+        let header_style: Vec<Rich> = header.iter().map(bolded).collect();
         for row in std::iter::once(&header_style).chain(rows) {
             for (i, cell) in row.iter().enumerate().take(n) {
                 let (min, max) = self.measure(cell, size);
@@ -540,7 +531,7 @@ impl Layout {
         let width = self.content_width();
         let widths = column_widths(&m.min, &m.max, width);
         let line_h = size * LEADING;
-        let header_rich: Vec<Rich> = header.iter().map(|c| bolded(c)).collect();
+        let header_rich: Vec<Rich> = header.iter().map(bolded).collect();
         let header_lines: Vec<Vec<Line>> = header_rich
             .iter()
             .zip(&widths)
@@ -735,7 +726,7 @@ fn append(line: &mut Line, word: Line) {
     }
 }
 
-fn bolded(rich: &Rich) -> Rich {
+pub(super) fn bolded(rich: &Rich) -> Rich {
     rich.iter()
         .map(|s| super::blocks::Span {
             text: s.text.clone(),

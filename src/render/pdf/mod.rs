@@ -103,7 +103,7 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
     let toc_pages = if entries.is_empty() || cover_end == 0 {
         0
     } else {
-        contents(&mut l, &entries, body_start, body_end)
+        contents(&mut l, &entries, body_end)
     };
     let moved = |page: usize| -> usize {
         if page < body_start {
@@ -164,7 +164,8 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
     for i in 0..total {
         l.current = i;
         let (w, h) = (l.pages[i].width, l.pages[i].height);
-        if i >= body_start.min(1) && !(cover_end > 0 && i == 0) && !header.is_empty() {
+        let cover = cover_end > 0 && i == 0;
+        if !cover && !header.is_empty() {
             l.text_at(
                 MARGIN,
                 h - MARGIN + 2.0,
@@ -238,16 +239,7 @@ fn table_size(header: &[Rich]) -> f32 {
 
 fn cover_title(l: &mut Layout, text: &Rich) {
     let size = 24.0;
-    let bold: Rich = text
-        .iter()
-        .map(|s| blocks::Span {
-            text: s.text.clone(),
-            style: Style {
-                bold: true,
-                ..s.style
-            },
-        })
-        .collect();
+    let bold = layout::bolded(text);
     l.headings.push(layout::Placed {
         level: 1,
         text: plain(text),
@@ -351,7 +343,7 @@ fn contents_entries(l: &Layout, first: usize) -> Vec<Entry> {
 /// Lays out the contents on pages after the body and returns how many there are.
 /// Each entry is one line (a long title is shortened), so the number of pages is known
 /// before the page numbers are written.
-fn contents(l: &mut Layout, entries: &[Entry], body_start: usize, body_end: usize) -> usize {
+fn contents(l: &mut Layout, entries: &[Entry], body_end: usize) -> usize {
     let size = BODY;
     let line_h = size * LEADING * 1.25;
     let (pw, ph) = l.paper.size_pt();
@@ -407,10 +399,8 @@ fn contents(l: &mut Layout, entries: &[Entry], body_start: usize, body_end: usiz
         let rect = [MARGIN + indent, l.y, MARGIN + width, l.y + line_h];
         l.page().links.push(Link { rect, target });
     }
-    let _ = body_end;
     let laid = l.pages.len() - body_end;
-    debug_assert_eq!(laid, pages);
-    let _ = body_start;
+    debug_assert_eq!(laid, pages, "the contents take the pages counted");
     laid
 }
 

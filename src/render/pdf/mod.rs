@@ -423,3 +423,57 @@ fn shorten(l: &mut Layout, text: &str, style: Style, size: f32, max: f32) -> Str
     out.push('…');
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pdf(markdown: &str) -> PdfOut {
+        let out = render(
+            markdown,
+            &PageSetup {
+                header: "Header".into(),
+                ..PageSetup::default()
+            },
+        );
+        assert!(lopdf::Document::load_mem(&out.bytes).is_ok(), "{markdown:?}");
+        out
+    }
+
+    #[test]
+    fn strange_markdown_still_makes_a_pdf() {
+        let huge = "word ".repeat(20_000);
+        let wide: String = (0..60).map(|i| format!("| c{i} ")).collect::<String>() + "|";
+        let rule: String = (0..60).map(|_| "|---").collect::<String>() + "|";
+        let long_cell = format!("| a |\n|---|\n| {} |\n", "x".repeat(30_000));
+        for md in [
+            "",
+            "no heading at all",
+            "# Only a title",
+            "## No title\n\ntext",
+            "# T\n\n| a | b |\n|---|---|\n",
+            "# T\n\n| |\n|---|\n| |\n",
+            &format!("# T\n\n## Huge\n\n{huge}\n"),
+            &format!("# T\n\n## Wide\n\n{wide}\n{rule}\n{wide}\n"),
+            &format!("# T\n\n## Long cell\n\n{long_cell}"),
+            "# T\n\n> unclosed **bold and `code\n\n- a\n  - b\n    1. c\n\n```\ncode\n```\n\n<div>raw <b>html",
+            "# T\n\n<!-- pagebreak -->\n<!-- pagebreak -->\n\n## A\n\n<!-- pagebreak -->",
+            "# T\n\n[link](https://example.com) and [inner](#a) ![img](x.png)\n\n---\n",
+            "# \u{202E}T\u{0}\n\n## 日本語 😀\n\n| Provider | Customer* | — |\n|---|---|---|\n| Shared (x) | Unassessed | — |\n",
+        ] {
+            pdf(md);
+        }
+    }
+
+    #[test]
+    fn the_same_markdown_gives_the_same_bytes() {
+        let md = "# T\n\n| | |\n|---|---|\n| Org | X |\n\n## A\n\ntext [l](https://e.com)\n\n### B\n\n| a | b |\n|---|---|\n| Provider | y |\n";
+        assert_eq!(pdf(md).bytes, pdf(md).bytes);
+    }
+
+    #[test]
+    fn the_font_reports_what_it_cannot_show() {
+        let out = pdf("# T\n\n## 日本\n\nÜber Ελληνικά");
+        assert_eq!(out.missing.into_iter().collect::<String>(), "日本");
+    }
+}

@@ -164,10 +164,15 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
     for i in 0..total {
         l.current = i;
         let (w, h) = (l.pages[i].width, l.pages[i].height);
+        let side = if w > h {
+            layout::SIDE_LANDSCAPE
+        } else {
+            MARGIN
+        };
         let cover = cover_end > 0 && i == 0;
         if !cover && !header.is_empty() {
             l.text_at(
-                MARGIN,
+                side,
                 h - MARGIN + 2.0,
                 &header,
                 Style::default(),
@@ -175,9 +180,9 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
                 MUTED,
             );
             l.rect(
-                MARGIN,
+                side,
                 h - MARGIN - 1.5,
-                w - 2.0 * MARGIN,
+                w - 2.0 * side,
                 0.3,
                 Some(MUTED),
                 false,
@@ -306,7 +311,21 @@ fn lay_out(l: &mut Layout, blocks: &[Block], measures: &[Option<(Measure, bool)>
                     if *wide && !l.landscape() && body {
                         l.new_page(true);
                     }
-                    l.table(header, rows, m, table_size(header));
+                    let size = table_size(header);
+                    let groups = m.groups(l.content_width());
+                    if groups.len() == 1 {
+                        l.table(header, rows, m, size);
+                    } else {
+                        // Too wide for the page even so: the columns in groups, one
+                        // table each, every one with the first column.
+                        for group in groups {
+                            let pick = |cells: &[Rich]| -> Vec<Rich> {
+                                group.iter().map(|&c| cells[c].clone()).collect()
+                            };
+                            let part: Vec<Vec<Rich>> = rows.iter().map(|r| pick(r)).collect();
+                            l.table(&pick(header), &part, &m.columns(&group), size);
+                        }
+                    }
                 }
             }
             Block::Rule => l.rule(),
@@ -436,7 +455,10 @@ mod tests {
                 ..PageSetup::default()
             },
         );
-        assert!(lopdf::Document::load_mem(&out.bytes).is_ok(), "{markdown:?}");
+        assert!(
+            lopdf::Document::load_mem(&out.bytes).is_ok(),
+            "{markdown:?}"
+        );
         out
     }
 

@@ -86,7 +86,7 @@ fn documents(report: &Report, pdf: bool) -> Documents {
     let missing = all[2]
         .warnings
         .iter()
-        .flat_map(|w| w.split(|c: char| c == ' ' || c == ',' || c == ';'))
+        .flat_map(|w| w.split([' ', ',', ';']))
         .filter_map(|word| word.strip_prefix("U+"))
         .filter_map(|hex| u32::from_str_radix(hex, 16).ok())
         .filter_map(char::from_u32)

@@ -13,6 +13,8 @@ use std::collections::BTreeSet;
 use std::io::Write;
 
 pub(super) const MARGIN: f32 = 34.0;
+/// The side margin of landscape pages.
+pub(super) const SIDE_LANDSCAPE: f32 = 24.0;
 /// Room above the text for the running header, and under it for the page number.
 pub(super) const HEADER: f32 = 14.0;
 pub(super) const FOOTER: f32 = 20.0;
@@ -92,6 +94,49 @@ pub(super) struct Measure {
 }
 
 impl Measure {
+    /// The measures of some of the columns.
+    pub fn columns(&self, columns: &[usize]) -> Measure {
+        Measure {
+            min: columns.iter().map(|&c| self.min[c]).collect(),
+            max: columns.iter().map(|&c| self.max[c]).collect(),
+        }
+    }
+
+    /// The columns in groups that each fit `width` with every word whole: all of them
+    /// in one group when they fit, else the first column (what names a row) and as
+    /// many of the next as fit, again and again.
+    pub fn groups(&self, width: f32) -> Vec<Vec<usize>> {
+        let n = self.min.len();
+        if n <= 1 || self.min.iter().sum::<f32>() <= width {
+            return vec![(0..n).collect()];
+        }
+        let mut groups = Vec::new();
+        let mut group = vec![0];
+        let mut used = self.min[0];
+        for c in 1..n {
+            if group.len() > 1 && used + self.min[c] > width {
+                groups.push(std::mem::replace(&mut group, vec![0]));
+                used = self.min[0];
+            }
+            group.push(c);
+            used += self.min[c];
+        }
+        groups.push(group);
+        // As many groups, of even sizes, if they fit: no group of one last column.
+        let per = (n - 1).div_ceil(groups.len());
+        let even: Vec<Vec<usize>> = (1..n)
+            .collect::<Vec<_>>()
+            .chunks(per)
+            .map(|chunk| std::iter::once(0).chain(chunk.iter().copied()).collect())
+            .collect();
+        let fits = |g: &Vec<usize>| g.iter().map(|&c| self.min[c]).sum::<f32>() <= width;
+        if even.iter().all(fits) {
+            even
+        } else {
+            groups
+        }
+    }
+
     /// Whether the table needs a landscape page: its columns at their natural width,
     /// each capped at 150 points, do not fit across a portrait page.
     pub fn wide(&self, portrait_width: f32) -> bool {
@@ -317,7 +362,16 @@ impl Layout {
     }
 
     pub fn content_width(&self) -> f32 {
-        self.pages.last().map_or(0.0, |p| p.width) - 2.0 * MARGIN
+        self.pages.last().map_or(0.0, |p| p.width) - 2.0 * self.left()
+    }
+
+    /// The side margin: narrower on landscape pages, which hold the widest tables.
+    pub fn left(&self) -> f32 {
+        if self.landscape() {
+            SIDE_LANDSCAPE
+        } else {
+            MARGIN
+        }
     }
 
     pub fn portrait_width(&self) -> f32 {
@@ -442,16 +496,7 @@ impl Layout {
         if !self.at_top() {
             self.y -= size * 0.7;
         }
-        let bold: Rich = text
-            .iter()
-            .map(|s| super::blocks::Span {
-                text: s.text.clone(),
-                style: Style {
-                    bold: true,
-                    ..s.style
-                },
-            })
-            .collect();
+        let bold = bolded(text);
         self.headings.push(Placed {
             level,
             text: plain(text),
@@ -459,9 +504,10 @@ impl Layout {
             y: self.y,
         });
         let max = self.content_width();
+        let left = self.left();
         for line in self.wrap(&bold, size, max) {
             self.y -= size * LEADING;
-            self.draw_line(MARGIN, self.y + size * 0.2, &line, size);
+            self.draw_line(left, self.y + size * 0.2, &line, size);
         }
         self.y -= size * 0.45;
     }
@@ -476,9 +522,10 @@ impl Layout {
         marker: Option<&str>,
         quote: u8,
     ) {
-        let quote_x = MARGIN + f32::from(quote) * 10.0;
+        let left = self.left();
+        let quote_x = left + f32::from(quote) * 10.0;
         let x = quote_x + f32::from(indent) * 14.0;
-        let max = self.content_width() - (x - MARGIN);
+        let max = self.content_width() - (x - left);
         let line_h = size * LEADING;
         let lines = self.wrap(text, size, max.max(20.0));
         for (i, line) in lines.iter().enumerate() {
@@ -486,7 +533,7 @@ impl Layout {
             self.y -= line_h;
             let baseline = self.y + size * 0.25;
             for q in 0..quote {
-                let bar = MARGIN + f32::from(q) * 10.0;
+                let bar = left + f32::from(q) * 10.0;
                 self.rect(bar, self.y - 1.0, 2.5, line_h + 1.0, Some(QUOTE_BAR), false);
             }
             if i == 0 {
@@ -504,8 +551,9 @@ impl Layout {
     pub fn rule(&mut self) {
         self.ensure(10.0);
         self.y -= 5.0;
-        let right = MARGIN + self.content_width();
-        self.line(MARGIN, self.y, right, self.y);
+        let left = self.left();
+        let right = left + self.content_width();
+        self.line(left, self.y, right, self.y);
         self.y -= 5.0;
     }
 
@@ -516,7 +564,7 @@ impl Layout {
             min: vec![0.0; n],
             max: vec![0.0; n],
         };
-        let header_style: Vec<Rich> = header.iter().map(|c| bolded(c)).collect();
+        let header_style: Vec<Rich> = header.iter().map(bolded).collect();
         for row in std::iter::once(&header_style).chain(rows) {
             for (i, cell) in row.iter().enumerate().take(n) {
                 let (min, max) = self.measure(cell, size);
@@ -540,7 +588,7 @@ impl Layout {
         let width = self.content_width();
         let widths = column_widths(&m.min, &m.max, width);
         let line_h = size * LEADING;
-        let header_rich: Vec<Rich> = header.iter().map(|c| bolded(c)).collect();
+        let header_rich: Vec<Rich> = header.iter().map(bolded).collect();
         let header_lines: Vec<Vec<Line>> = header_rich
             .iter()
             .zip(&widths)
@@ -551,8 +599,9 @@ impl Layout {
         } else {
             rows_needed(&header_lines) as f32 * line_h + 2.0 * PAD
         };
-        let mut xs = vec![MARGIN];
-        xs.extend(widths.iter().scan(MARGIN, |x, w| {
+        let left = self.left();
+        let mut xs = vec![left];
+        xs.extend(widths.iter().scan(left, |x, w| {
             *x += w;
             Some(*x)
         }));
@@ -648,14 +697,15 @@ impl Layout {
         let line_h = size * LEADING;
         let height = rows_needed(lines) as f32 * line_h + 2.0 * PAD;
         let top = self.y;
-        let right = MARGIN + widths.iter().sum::<f32>();
+        let left = self.left();
+        let right = left + widths.iter().sum::<f32>();
         if let Some(grid) = self.grid.as_mut() {
             if grid.top.is_none() {
                 grid.top = Some(top);
-                self.line(MARGIN, top, right, top);
+                self.line(left, top, right, top);
             }
         }
-        let mut x = MARGIN;
+        let mut x = left;
         for ((w, cell_lines), fill) in widths.iter().zip(lines).zip(fills) {
             if fill.is_some() {
                 // Inside the rules, which the next row's fill would otherwise cover.
@@ -675,7 +725,7 @@ impl Layout {
             }
             x += w;
         }
-        self.line(MARGIN, top - height, right, top - height);
+        self.line(left, top - height, right, top - height);
         self.y = top - height;
     }
 }
@@ -735,7 +785,7 @@ fn append(line: &mut Line, word: Line) {
     }
 }
 
-fn bolded(rich: &Rich) -> Rich {
+pub(super) fn bolded(rich: &Rich) -> Rich {
     rich.iter()
         .map(|s| super::blocks::Span {
             text: s.text.clone(),
@@ -768,8 +818,20 @@ pub(super) fn column_widths(min: &[f32], max: &[f32], width: f32) -> Vec<f32> {
     let sum_min: f32 = min.iter().sum();
     let sum_max: f32 = max.iter().sum();
     if sum_min >= width {
-        // Even the longest words do not fit: shrink them all alike (words get cut).
-        return min.iter().map(|m| m / sum_min.max(1.0) * width).collect();
+        // Even the longest words do not fit: the widest columns give way, down to a
+        // common cap, so that narrow columns (an owner word) keep their words whole.
+        let (mut lo, mut hi) = (0.0f32, min.iter().cloned().fold(0.0, f32::max));
+        for _ in 0..40 {
+            let cap = (lo + hi) / 2.0;
+            if min.iter().map(|m| m.min(cap)).sum::<f32>() > width {
+                hi = cap;
+            } else {
+                lo = cap;
+            }
+        }
+        let capped: Vec<f32> = min.iter().map(|m| m.min(lo)).collect();
+        let left = width - capped.iter().sum::<f32>();
+        return capped.iter().map(|m| m + left / n).collect();
     }
     if sum_max <= width {
         let extra = width - sum_max;
@@ -813,6 +875,21 @@ mod tests {
         assert!((w.iter().sum::<f32>() - 120.0).abs() < 0.01);
         let w = column_widths(&[300.0, 300.0], &[400.0, 400.0], 200.0);
         assert!((w.iter().sum::<f32>() - 200.0).abs() < 0.01);
+        // Too narrow for every word: the widest column gives way, not the narrow ones.
+        let w = column_widths(&[100.0, 30.0, 30.0], &[200.0, 30.0, 30.0], 120.0);
+        assert!((w.iter().sum::<f32>() - 120.0).abs() < 0.01);
+        assert!(w[1] >= 29.9 && w[2] >= 29.9 && w[0] < 61.0, "{w:?}");
+    }
+
+    #[test]
+    fn a_table_too_wide_for_the_page_is_cut_into_even_groups_of_columns() {
+        let m = Measure {
+            min: vec![50.0; 9],
+            max: vec![60.0; 9],
+        };
+        assert_eq!(m.groups(500.0), [(0..9).collect::<Vec<_>>()]);
+        // 50 + 8 x 50 does not fit 300: the first column and four others, twice.
+        assert_eq!(m.groups(300.0), [vec![0, 1, 2, 3, 4], vec![0, 5, 6, 7, 8]]);
     }
 
     #[test]

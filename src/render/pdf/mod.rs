@@ -103,7 +103,7 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
     let toc_pages = if entries.is_empty() || cover_end == 0 {
         0
     } else {
-        contents(&mut l, &entries, body_start, body_end)
+        contents(&mut l, &entries, body_end)
     };
     let moved = |page: usize| -> usize {
         if page < body_start {
@@ -164,9 +164,15 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
     for i in 0..total {
         l.current = i;
         let (w, h) = (l.pages[i].width, l.pages[i].height);
-        if i >= body_start.min(1) && !(cover_end > 0 && i == 0) && !header.is_empty() {
+        let side = if w > h {
+            layout::SIDE_LANDSCAPE
+        } else {
+            MARGIN
+        };
+        let cover = cover_end > 0 && i == 0;
+        if !cover && !header.is_empty() {
             l.text_at(
-                MARGIN,
+                side,
                 h - MARGIN + 2.0,
                 &header,
                 Style::default(),
@@ -174,9 +180,9 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
                 MUTED,
             );
             l.rect(
-                MARGIN,
+                side,
                 h - MARGIN - 1.5,
-                w - 2.0 * MARGIN,
+                w - 2.0 * side,
                 0.3,
                 Some(MUTED),
                 false,
@@ -238,16 +244,7 @@ fn table_size(header: &[Rich]) -> f32 {
 
 fn cover_title(l: &mut Layout, text: &Rich) {
     let size = 24.0;
-    let bold: Rich = text
-        .iter()
-        .map(|s| blocks::Span {
-            text: s.text.clone(),
-            style: Style {
-                bold: true,
-                ..s.style
-            },
-        })
-        .collect();
+    let bold = layout::bolded(text);
     l.headings.push(layout::Placed {
         level: 1,
         text: plain(text),
@@ -314,7 +311,21 @@ fn lay_out(l: &mut Layout, blocks: &[Block], measures: &[Option<(Measure, bool)>
                     if *wide && !l.landscape() && body {
                         l.new_page(true);
                     }
-                    l.table(header, rows, m, table_size(header));
+                    let size = table_size(header);
+                    let groups = m.groups(l.content_width());
+                    if groups.len() == 1 {
+                        l.table(header, rows, m, size);
+                    } else {
+                        // Too wide for the page even so: the columns in groups, one
+                        // table each, every one with the first column.
+                        for group in groups {
+                            let pick = |cells: &[Rich]| -> Vec<Rich> {
+                                group.iter().map(|&c| cells[c].clone()).collect()
+                            };
+                            let part: Vec<Vec<Rich>> = rows.iter().map(|r| pick(r)).collect();
+                            l.table(&pick(header), &part, &m.columns(&group), size);
+                        }
+                    }
                 }
             }
             Block::Rule => l.rule(),
@@ -351,7 +362,7 @@ fn contents_entries(l: &Layout, first: usize) -> Vec<Entry> {
 /// Lays out the contents on pages after the body and returns how many there are.
 /// Each entry is one line (a long title is shortened), so the number of pages is known
 /// before the page numbers are written.
-fn contents(l: &mut Layout, entries: &[Entry], body_start: usize, body_end: usize) -> usize {
+fn contents(l: &mut Layout, entries: &[Entry], body_end: usize) -> usize {
     let size = BODY;
     let line_h = size * LEADING * 1.25;
     let (pw, ph) = l.paper.size_pt();
@@ -407,10 +418,8 @@ fn contents(l: &mut Layout, entries: &[Entry], body_start: usize, body_end: usiz
         let rect = [MARGIN + indent, l.y, MARGIN + width, l.y + line_h];
         l.page().links.push(Link { rect, target });
     }
-    let _ = body_end;
     let laid = l.pages.len() - body_end;
-    debug_assert_eq!(laid, pages);
-    let _ = body_start;
+    debug_assert_eq!(laid, pages, "the contents take the pages counted");
     laid
 }
 
@@ -432,4 +441,61 @@ fn shorten(l: &mut Layout, text: &str, style: Style, size: f32, max: f32) -> Str
     }
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pdf(markdown: &str) -> PdfOut {
+        let out = render(
+            markdown,
+            &PageSetup {
+                header: "Header".into(),
+                ..PageSetup::default()
+            },
+        );
+        assert!(
+            lopdf::Document::load_mem(&out.bytes).is_ok(),
+            "{markdown:?}"
+        );
+        out
+    }
+
+    #[test]
+    fn strange_markdown_still_makes_a_pdf() {
+        let huge = "word ".repeat(20_000);
+        let wide: String = (0..60).map(|i| format!("| c{i} ")).collect::<String>() + "|";
+        let rule: String = (0..60).map(|_| "|---").collect::<String>() + "|";
+        let long_cell = format!("| a |\n|---|\n| {} |\n", "x".repeat(30_000));
+        for md in [
+            "",
+            "no heading at all",
+            "# Only a title",
+            "## No title\n\ntext",
+            "# T\n\n| a | b |\n|---|---|\n",
+            "# T\n\n| |\n|---|\n| |\n",
+            &format!("# T\n\n## Huge\n\n{huge}\n"),
+            &format!("# T\n\n## Wide\n\n{wide}\n{rule}\n{wide}\n"),
+            &format!("# T\n\n## Long cell\n\n{long_cell}"),
+            "# T\n\n> unclosed **bold and `code\n\n- a\n  - b\n    1. c\n\n```\ncode\n```\n\n<div>raw <b>html",
+            "# T\n\n<!-- pagebreak -->\n<!-- pagebreak -->\n\n## A\n\n<!-- pagebreak -->",
+            "# T\n\n[link](https://example.com) and [inner](#a) ![img](x.png)\n\n---\n",
+            "# \u{202E}T\u{0}\n\n## 日本語 😀\n\n| Provider | Customer* | — |\n|---|---|---|\n| Shared (x) | Unassessed | — |\n",
+        ] {
+            pdf(md);
+        }
+    }
+
+    #[test]
+    fn the_same_markdown_gives_the_same_bytes() {
+        let md = "# T\n\n| | |\n|---|---|\n| Org | X |\n\n## A\n\ntext [l](https://e.com)\n\n### B\n\n| a | b |\n|---|---|\n| Provider | y |\n";
+        assert_eq!(pdf(md).bytes, pdf(md).bytes);
+    }
+
+    #[test]
+    fn the_font_reports_what_it_cannot_show() {
+        let out = pdf("# T\n\n## 日本\n\nÜber Ελληνικά");
+        assert_eq!(out.missing.into_iter().collect::<String>(), "日本");
+    }
 }

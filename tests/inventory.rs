@@ -161,7 +161,7 @@ fn quoted_newlines_keep_later_line_numbers_right() {
 fn no_service_column_says_which_headers_were_seen() {
     assert_eq!(
         error_of("no-service-column.csv"),
-        "inventory.csv:1: error: no service column found; the header has: \"name\", \"cost\". Name one column \"service\" (or service_name, product, product/ProductName, lineItem/ProductCode, resourceType), or pass --service-column NAME"
+        "inventory.csv:1: error: no service column found; the header has: \"name\", \"cost\". Name one column \"service\" (or service_name, product, product/ProductName, lineItem/ProductCode, resourceType, resourceARN), or pass --service-column NAME"
     );
     let options = onus::inventory::ReadOptions {
         service_column: Some("Name".into()),
@@ -259,7 +259,7 @@ fn overrides_need_a_rationale_and_disagreements_keep_the_customer() {
             "inventory.csv:2: error: duty.encryption = \"provider\" leaves the customer less than the catalogue does (customer) without a rationale; say why in the rationale column (the override is not applied)",
             "inventory.csv:3: warning: rows of aws.s3 disagree on encryption (line 3: shared, line 4: customer (no override)); keeping customer, the owner that leaves most to the customer. Give every row the same override, or give the rows different variants",
             "inventory.csv:5: error: duty.backup-recovery = \"custmer\" is not an owner (expected provider, customer, shared or n/a); the customer is assumed to own it",
-            "inventory.csv:8: error: unknown service \"Snowflake\" (did you mean aws.snowball (AWS Snow Family)?), shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:8: error: unknown service \"Snowflake\", shown as unassessed in every area; correct the name, or add the service with --data",
             "inventory.csv:8: warning: the override duty.encryption is ignored: \"Snowflake\" is unassessed",
         ]
     );

@@ -425,7 +425,7 @@ fn resolve(
         if let Some(ns) = catalogue.not_service_line(line_item_type, provider) {
             return skipped(
                 catalogue.not_service_index(ns),
-                format!("line item type \"{line_item_type}\""),
+                format!("\"{line_item_type}\" (line item type)"),
             );
         }
     }
@@ -489,9 +489,8 @@ fn resolve(
             let message = match Arn::parse(written.trim()) {
                 // Every ARN of one unknown service gives the same message, so one line.
                 Some(arn) => format!(
-                    "unknown service \"{}\" (the service of ARNs such as \"{}\"), shown as unassessed in every area; add the service with --data",
-                    arn.service,
-                    written.trim()
+                    "unknown service \"{}\" (named by the service part of ARNs \"arn:{}:{}:...\"), shown as unassessed in every area; add the service with --data",
+                    arn.service, arn.partition, arn.service
                 ),
                 None => format!(
                     "unknown service \"{written}\"{hint}, shown as unassessed in every area; correct the name, or add the service with --data"

@@ -839,6 +839,18 @@ fn the_wrong_resolutions_of_the_audit_are_fixed() {
 }
 
 #[test]
+fn only_a_code_as_written_is_taken_for_a_marketplace_code() {
+    // 26 letters and digits once normalised, but written with hyphens and capitals.
+    assert_eq!(
+        diagnostics_of(b"service\nunknown-thing-000200-9c5349da\nUnknownThing0002009C5349DA\n"),
+        [
+            "inventory.csv:2: error: unknown service \"unknown-thing-000200-9c5349da\", shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:3: error: unknown service \"UnknownThing0002009C5349DA\", shown as unassessed in every area; correct the name, or add the service with --data",
+        ]
+    );
+}
+
+#[test]
 fn did_you_mean_only_for_a_close_name() {
     assert_eq!(
         diagnostics_of(b"service\nCOMPUTE\nLamda\nVirtual Machines\n"),

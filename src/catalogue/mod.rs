@@ -231,8 +231,9 @@ pub struct NotService {
     pub provider: String,
     /// The exact names of this kind (matched like service names).
     pub aliases: Vec<String>,
-    /// Patterns over the normalised value: `*` any run, `#` one letter or digit (a
-    /// pattern with `#` also needs a digit in the value).
+    /// Patterns over the normalised value: `*` any run, `#` one lower-case ASCII letter
+    /// or digit; a pattern with `#` is matched against the value as written and needs a
+    /// digit in it.
     pub patterns: Vec<String>,
     /// Values of a line item type column (`Tax`, `Credit`) that make a row this kind,
     /// whatever service it names.
@@ -420,12 +421,12 @@ impl Catalogue {
             return found;
         }
         let key = normalise(trimmed);
-        if let Some(&(_, i)) = self
-            .index
-            .patterns
-            .iter()
-            .find(|(pattern, _)| pattern_matches(pattern, &key))
-        {
+        // A pattern with `#` (a code) is matched against the value as written, so a
+        // name with capitals, spaces or hyphens is never taken for a code.
+        if let Some(&(_, i)) = self.index.patterns.iter().find(|(pattern, _)| {
+            let value = if pattern.contains('#') { trimmed } else { &key };
+            pattern_matches(pattern, value)
+        }) {
             let ns = &self.not_services[i];
             if provider.is_none_or(|p| ns.provider == p) {
                 return Lookup::NotService(ns);

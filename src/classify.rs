@@ -5,7 +5,7 @@
 //! their duties, what became of each row, the overrides and the diagnostics.
 //! Wherever the input leaves the owner open, the customer is assumed to own the duty.
 
-use crate::catalogue::{Catalogue, Duty, Lookup};
+use crate::catalogue::{Arn, Catalogue, Duty, Lookup};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::inventory::Inventory;
 use crate::text::normalise;
@@ -99,6 +99,28 @@ struct Resolution {
     key: Option<EntryKey>,
     /// A problem to report, with the lines of every row it holds for.
     problem: Option<(Level, String)>,
+    /// For a row that is not a service: the not-service kind and the value as shown.
+    skipped: Option<(usize, String)>,
+    /// Whether the name is unknown to the catalogue (such problems are listed for the
+    /// first [`UNKNOWN_LISTED`] names, then counted).
+    unknown: bool,
+}
+
+/// Unknown names listed one by one in the diagnostics; the rest are counted in one.
+pub const UNKNOWN_LISTED: usize = 200;
+
+/// Unknown names that get a "did you mean": the first few hundred only, so an inventory
+/// of many distinct unknown names costs no more than one of a few hundred.
+pub const SUGGESTED: usize = 300;
+
+/// Rows of one not-service kind (Marketplace codes, taxes...), reported in one note.
+#[derive(Default)]
+struct Skips {
+    /// The distinct values, in order of first appearance (the first few are named).
+    values: Vec<String>,
+    seen: rustc_hash::FxHashSet<String>,
+    lines: Vec<u64>,
+    count: usize,
 }
 
 /// A problem that recurs on many rows, reported once: its first lines and its count.
@@ -123,9 +145,21 @@ pub fn classify(
     let mut slot_of: BTreeMap<EntryKey, usize> = BTreeMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut group_of: BTreeMap<(Level, String), usize> = BTreeMap::new();
-    // By (service, provider, variant) cell ids: the resolution, its slot and group.
-    type Resolved = (RowStatus, Option<usize>, Option<usize>);
-    let mut cache: rustc_hash::FxHashMap<(u32, u32, u32), Resolved> = Default::default();
+    // Not-service kinds met, by kind.
+    let mut skips: BTreeMap<usize, Skips> = BTreeMap::new();
+    // Unknown names beyond the listed ones: their count, rows and first lines.
+    let (mut unknown_names, mut unlisted_names) = (0usize, 0usize);
+    let mut unlisted = Group {
+        level: Level::Error,
+        message: String::new(),
+        lines: Vec::new(),
+        count: 0,
+    };
+    // By (service, provider, variant, line item type) cell ids: the resolution, its
+    // slot, its group (`UNLISTED` for the unlisted unknown names) and its not-service kind.
+    type Resolved = (RowStatus, Option<usize>, Option<usize>, Option<usize>);
+    const UNLISTED: usize = usize::MAX;
+    let mut cache: rustc_hash::FxHashMap<(u32, u32, u32, u32), Resolved> = Default::default();
     let mut row_slots: Vec<(RowStatus, Option<usize>)> = Vec::with_capacity(inventory.len());
 
     for i in 0..inventory.len() {
@@ -145,40 +179,69 @@ pub fn classify(
             written_id,
             inventory.id(i, cols.provider),
             inventory.id(i, cols.variant),
+            inventory.id(i, cols.line_item_type),
         );
-        let (status, slot, group) = cache.entry(triple).or_insert_with(|| {
+        let (status, slot, group, kind) = cache.entry(triple).or_insert_with(|| {
             let written = inventory.strings.get(triple.0);
             let resolution = resolve(
                 catalogue,
                 written,
                 inventory.strings.get(triple.1),
                 inventory.strings.get(triple.2),
+                inventory.strings.get(triple.3),
                 default_variants,
+                unknown_names < SUGGESTED,
             );
+            let mut new_unknown = false;
             let slot = resolution.key.map(|key| {
                 *slot_of.entry(key.clone()).or_insert_with(|| {
+                    new_unknown = resolution.unknown;
                     slots.push((key, written.to_string(), Vec::new()));
                     slots.len() - 1
                 })
             });
-            let group = resolution.problem.map(|(level, message)| {
-                *group_of.entry((level, message.clone())).or_insert_with(|| {
-                    groups.push(Group {
-                        level,
-                        message,
-                        lines: Vec::new(),
-                        count: 0,
-                    });
-                    groups.len() - 1
+            unknown_names += usize::from(new_unknown);
+            let group = if resolution.unknown && unknown_names > UNKNOWN_LISTED {
+                unlisted_names += usize::from(new_unknown);
+                Some(UNLISTED)
+            } else {
+                resolution.problem.map(|(level, message)| {
+                    *group_of.entry((level, message.clone())).or_insert_with(|| {
+                        groups.push(Group {
+                            level,
+                            message,
+                            lines: Vec::new(),
+                            count: 0,
+                        });
+                        groups.len() - 1
+                    })
                 })
+            };
+            let kind = resolution.skipped.map(|(kind, value)| {
+                let skip = skips.entry(kind).or_default();
+                if skip.seen.insert(value.clone()) {
+                    skip.values.push(value);
+                }
+                kind
             });
-            (resolution.status, slot, group)
+            (resolution.status, slot, group, kind)
         });
         if let Some(g) = *group {
-            let group = &mut groups[g];
+            let group = if g == UNLISTED {
+                &mut unlisted
+            } else {
+                &mut groups[g]
+            };
             group.count += 1;
             if group.lines.len() < SHOWN_LINES {
                 group.lines.push(line);
+            }
+        }
+        if let Some(kind) = *kind {
+            let skip = skips.entry(kind).or_default();
+            skip.count += 1;
+            if skip.lines.len() < SHOWN_LINES {
+                skip.lines.push(line);
             }
         }
         if let Some(slot) = *slot {
@@ -190,6 +253,42 @@ pub fn classify(
         }
     }
 
+    for (kind, skip) in skips {
+        let shown: Vec<&str> = skip
+            .values
+            .iter()
+            .take(SHOWN_VALUES)
+            .map(String::as_str)
+            .collect();
+        let more = skip.values.len() - shown.len();
+        let reason = &catalogue.not_services[kind].reason;
+        let message = match (skip.values.len(), more) {
+            (1, _) => format!(
+                "{} is a billing line, not a service ({reason}); skipped",
+                shown[0]
+            ),
+            (_, 0) => format!(
+                "{} are billing lines, not services ({reason}); skipped",
+                shown.join(", ")
+            ),
+            _ => format!(
+                "{} and {more} more are billing lines, not services ({reason}); skipped",
+                shown.join(", ")
+            ),
+        };
+        groups.push(Group {
+            level: Level::Note,
+            message,
+            lines: skip.lines,
+            count: skip.count,
+        });
+    }
+    if unlisted.count > 0 {
+        unlisted.message = format!(
+            "{unlisted_names} more unknown service names are not listed one by one (the first {UNKNOWN_LISTED} are); each is shown as unassessed in every area, and the JSON report lists them all"
+        );
+        groups.push(unlisted);
+    }
     groups.sort_by(|a, b| (a.level, &a.message).cmp(&(b.level, &b.message)));
     for group in groups {
         diagnostics.push(Diagnostic::new(
@@ -275,17 +374,29 @@ pub fn classify(
 }
 
 /// What a service cell (with the row's provider and variant cells) resolves to.
+#[allow(clippy::too_many_arguments)]
 fn resolve(
     catalogue: &Catalogue,
     written: &str,
     provider_cell: &str,
     variant_cell: &str,
+    line_item_type: &str,
     default_variants: &DefaultVariants,
+    suggest: bool,
 ) -> Resolution {
     let unassessed = |problem: String| Resolution {
         status: RowStatus::Unassessed,
         key: Some(unknown_key(written)),
         problem: Some((Level::Error, problem)),
+        skipped: None,
+        unknown: false,
+    };
+    let skipped = |kind: usize, shown: String| Resolution {
+        status: RowStatus::Skipped,
+        key: None,
+        problem: None,
+        skipped: Some((kind, shown)),
+        unknown: false,
     };
     let provider = if provider_cell.is_empty() {
         None
@@ -293,15 +404,32 @@ fn resolve(
         match catalogue.provider(provider_cell) {
             Some(p) => Some(p.id.as_str()),
             None => {
+                // One diagnostic for all the rows of the provider; its services stay apart
+                // from any of a known provider's of the same name.
                 let known: Vec<&str> = catalogue.providers.iter().map(|p| p.id.as_str()).collect();
-                return unassessed(format!(
-                    "no catalogue for provider \"{provider_cell}\" (onus knows: {}); \"{written}\" is shown as unassessed. Add a catalogue with --data",
-                    known.join(", ")
-                ));
+                return Resolution {
+                    key: Some(EntryKey::Unknown(format!(
+                        "{}:{}",
+                        normalise(provider_cell),
+                        normalise(written)
+                    ))),
+                    ..unassessed(format!(
+                        "no catalogue for provider \"{provider_cell}\" (onus knows: {}); its services are shown as unassessed. Add a catalogue with --data",
+                        known.join(", ")
+                    ))
+                };
             }
         }
     };
-    match catalogue.lookup(written, provider) {
+    if !line_item_type.is_empty() {
+        if let Some(ns) = catalogue.not_service_line(line_item_type, provider) {
+            return skipped(
+                catalogue.not_service_index(ns),
+                format!("\"{line_item_type}\" (line item type)"),
+            );
+        }
+    }
+    match catalogue.lookup_with(written, provider, suggest) {
         Lookup::Service(service) => {
             let service_index = catalogue.service_index(service);
             let variant_cell = match variant_cell {
@@ -315,6 +443,8 @@ fn resolve(
                     variant,
                 }),
                 problem,
+                skipped: None,
+                unknown: false,
             };
             if variant_cell.is_empty() {
                 assessed(None, None)
@@ -336,17 +466,9 @@ fn resolve(
                 ))))
             }
         }
-        Lookup::NotService(ns) => Resolution {
-            status: RowStatus::Skipped,
-            key: None,
-            problem: Some((
-                Level::Note,
-                format!(
-                    "\"{written}\" is a billing line, not a service ({}); skipped",
-                    ns.reason
-                ),
-            )),
-        },
+        Lookup::NotService(ns) => {
+            skipped(catalogue.not_service_index(ns), format!("\"{written}\""))
+        }
         Lookup::Ambiguous(services) => {
             let ids: Vec<&str> = services.iter().map(|s| s.id.as_str()).collect();
             unassessed(format!(
@@ -364,15 +486,29 @@ fn resolve(
                     .collect();
                 format!(" (did you mean {}?)", names.join(", "))
             };
-            unassessed(format!(
-                "unknown service \"{written}\"{hint}, shown as unassessed in every area; correct the name, or add the service with --data"
-            ))
+            let message = match Arn::parse(written.trim()) {
+                // Every ARN of one unknown service gives the same message, so one line.
+                Some(arn) => format!(
+                    "unknown service \"{}\" (named by the service part of ARNs \"arn:{}:{}:...\"), shown as unassessed in every area; add the service with --data",
+                    arn.service, arn.partition, arn.service
+                ),
+                None => format!(
+                    "unknown service \"{written}\"{hint}, shown as unassessed in every area; correct the name, or add the service with --data"
+                ),
+            };
+            Resolution {
+                unknown: true,
+                ..unassessed(message)
+            }
         }
     }
 }
 
 /// How many lines a grouped message names before "and N more".
 const SHOWN_LINES: usize = 5;
+
+/// How many values a note about skipped billing lines names before "and N more".
+const SHOWN_VALUES: usize = 5;
 
 /// A rationale says why in words: "." or "x" is not one.
 fn is_rationale(text: &str) -> bool {
@@ -382,6 +518,10 @@ fn is_rationale(text: &str) -> bool {
 /// Unknown names group by their normalised form; one that normalises to nothing keeps
 /// its own spelling, so distinct odd names stay distinct.
 fn unknown_key(written: &str) -> EntryKey {
+    // The ARNs of one unknown service are one unknown service.
+    if let Some(arn) = Arn::parse(written.trim()) {
+        return EntryKey::Unknown(format!("arn:{}", arn.service.to_lowercase()));
+    }
     let key = normalise(written);
     EntryKey::Unknown(if key.is_empty() {
         written.to_string()

@@ -20,15 +20,22 @@ const SERVICE_HEADERS: &[&str] = &[
     "productproductname",
     "lineitemproductcode",
     "resourcetype",
+    // A list of resources: each ARN names its service. Used when no header above names
+    // the service (AWS Config's resourceType wins over its resourceARN).
+    "resourcearn",
+    "arn",
 ];
 
-const PROVIDER_HEADERS: &[&str] = &["provider", "cloud", "cloudprovider"];
+const PROVIDER_HEADERS: &[&str] = &["provider", "cloud", "cloudprovider", "providername"];
 const VARIANT_HEADERS: &[&str] = &["variant", "launchtype"];
 const ACCOUNT_HEADERS: &[&str] = &[
     "account",
     "accountid",
     "awsaccountid",
     "lineitemusageaccountid",
+    // FOCUS: the account that used the resource; Prowler's findings.
+    "subaccountid",
+    "accountuid",
     "subscription",
     "subscriptionid",
     "project",
@@ -40,10 +47,16 @@ const REGION_HEADERS: &[&str] = &[
     "awsregion",
     "productregion",
     "productregioncode",
+    // FOCUS.
+    "regionid",
     "location",
 ];
 const OWNER_HEADERS: &[&str] = &["owner", "serviceowner", "team", "ownerteam"];
 const CLASSIFICATION_HEADERS: &[&str] = &["dataclassification", "classification"];
+/// Columns that say what kind of billing line a row is: a `Tax` or `Credit` line is not
+/// a service, whatever service it names (CUR `lineItem/LineItemType`, CUR 2.0
+/// `line_item_line_item_type`, FOCUS `ChargeCategory`).
+const LINE_ITEM_TYPE_HEADERS: &[&str] = &["lineitemlineitemtype", "chargecategory"];
 const RATIONALE_HEADERS: &[&str] = &["rationale", "justification", "overriderationale"];
 
 /// An inventory that cannot be read at all.
@@ -101,6 +114,8 @@ pub struct Columns {
     /// Who runs the service in the organisation (not the owner of a duty).
     pub owner: Option<usize>,
     pub data_classification: Option<usize>,
+    /// The billing line's type (usage, tax, credit...).
+    pub line_item_type: Option<usize>,
     /// `duty.<area>` columns: (column, area index).
     pub duties: Vec<(usize, usize)>,
 }
@@ -117,6 +132,7 @@ impl Columns {
             self.rationale,
             self.owner,
             self.data_classification,
+            self.line_item_type,
         ];
         self.service
             .iter()
@@ -261,20 +277,34 @@ impl Inventory {
     }
 
     /// Reads the inventory file a block at a time: memory grows with the rows' kept cells,
-    /// never with the file's size.
+    /// never with the file's size. `-` reads standard input; a gzip file (a Cost and
+    /// Usage Report is delivered as `.csv.gz`) is decompressed as it is read.
     pub fn read(
         path: &std::path::Path,
         options: &ReadOptions,
         catalogue: &Catalogue,
     ) -> Result<Inventory, InventoryError> {
-        let file = path.display().to_string();
-        let input = std::fs::File::open(path).map_err(|e| InventoryError {
-            file: file.clone(),
-            line: None,
-            message: format!("cannot read the inventory: {e}"),
-        })?;
-        let size = input.metadata().map_or(0, |m| m.len());
-        Inventory::from_reader(input, size, &file, options, catalogue)
+        let (file, input, size) = if path.as_os_str() == "-" {
+            let input: Box<dyn std::io::Read + Send> = Box::new(std::io::stdin());
+            (STDIN_NAME.to_string(), input, 0)
+        } else {
+            let file = path.display().to_string();
+            let input = std::fs::File::open(path).map_err(|e| InventoryError {
+                file: file.clone(),
+                line: None,
+                message: format!("cannot read the inventory: {e}"),
+            })?;
+            let size = input.metadata().map_or(0, |m| m.len());
+            let input: Box<dyn std::io::Read + Send> = Box::new(input);
+            (file, input, size)
+        };
+        let (input, compressed) = Compressed::open(input, &file)?;
+        let mut inventory = Inventory::from_reader(input, size, &file, options, catalogue)?;
+        // The digest of a compressed file is of its bytes as stored, as `sha256sum` gives.
+        if let Some(digest) = compressed {
+            inventory.sha256 = digest.hex();
+        }
+        Ok(inventory)
     }
 
     pub fn parse(
@@ -670,11 +700,13 @@ impl<R: std::io::Read> Blocks<R> {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
+                    // Past the start, the line being read (a damaged compressed file).
+                    let started = self.line > 1 || !self.pending.is_empty();
                     return Err(InventoryError {
                         file: self.file.clone(),
-                        line: None,
+                        line: started.then(|| self.line + line_breaks(&self.pending)),
                         message: format!("cannot read the inventory: {e}"),
-                    })
+                    });
                 }
             }
         }
@@ -908,6 +940,76 @@ fn decode_utf16(
     Ok(text)
 }
 
+/// How messages and reports name standard input (`-`).
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// The digest of the bytes read through a [`Hashing`] reader, shared with its reader.
+#[derive(Clone, Default)]
+struct SharedDigest(std::sync::Arc<std::sync::Mutex<sha2::Sha256>>);
+
+impl SharedDigest {
+    fn hex(&self) -> String {
+        let digest = self.0.lock().map(|d| d.clone()).unwrap_or_default();
+        crate::text::hex(&sha2::Digest::finalize(digest))
+    }
+}
+
+/// A reader that hashes the bytes it passes on.
+struct Hashing<R> {
+    input: R,
+    digest: SharedDigest,
+}
+
+impl<R: std::io::Read> std::io::Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.input.read(buf)?;
+        if let Ok(mut digest) = self.digest.0.lock() {
+            sha2::Digest::update(&mut *digest, &buf[..n]);
+        }
+        Ok(n)
+    }
+}
+
+/// Input that may be gzip-compressed, known by its first two bytes (0x1F 0x8B), whatever
+/// the file is called.
+struct Compressed;
+
+impl Compressed {
+    /// The input to read as CSV, decompressed if need be, and then the digest of the
+    /// compressed bytes.
+    #[allow(clippy::type_complexity)]
+    fn open(
+        input: Box<dyn std::io::Read + Send>,
+        file: &str,
+    ) -> Result<(Box<dyn std::io::Read + Send>, Option<SharedDigest>), InventoryError> {
+        use std::io::BufRead;
+        let mut buffered = std::io::BufReader::with_capacity(1 << 16, input);
+        let start = loop {
+            match buffered.fill_buf() {
+                Ok(bytes) => break bytes.get(..2).map(<[u8]>::to_vec),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(InventoryError {
+                        file: file.to_string(),
+                        line: None,
+                        message: format!("cannot read the inventory: {e}"),
+                    })
+                }
+            }
+        };
+        if start.as_deref() != Some(&[0x1F, 0x8B]) {
+            return Ok((Box::new(buffered), None));
+        }
+        let digest = SharedDigest::default();
+        let hashing = Hashing {
+            input: buffered,
+            digest: digest.clone(),
+        };
+        let decoder = flate2::read::MultiGzDecoder::new(std::io::BufReader::new(hashing));
+        Ok((Box::new(decoder), Some(digest)))
+    }
+}
+
 /// What makes a block unreadable.
 enum Problem {
     OpenQuote,
@@ -1027,6 +1129,7 @@ fn find_columns(
         rationale: first(RATIONALE_HEADERS),
         owner: first(OWNER_HEADERS),
         data_classification: first(CLASSIFICATION_HEADERS),
+        line_item_type: first(LINE_ITEM_TYPE_HEADERS),
         ..Columns::default()
     };
     let seen = || {
@@ -1054,7 +1157,7 @@ fn find_columns(
                 .collect();
             if columns.service.is_empty() {
                 return Err(format!(
-                    "no service column found; the header has: {}. Name one column \"service\" (or service_name, product, product/ProductName, lineItem/ProductCode, resourceType), or pass --service-column NAME",
+                    "no service column found; the header has: {}. Name one column \"service\" (or service_name, product, product/ProductName, lineItem/ProductCode, resourceType, resourceARN), or pass --service-column NAME",
                     seen()
                 ));
             }

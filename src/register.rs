@@ -124,7 +124,10 @@ pub fn to_csv(frameworks: &[FrameworkOut], bom: bool) -> Vec<u8> {
     write(&mut writer, &HEADER.map(String::from));
     for row in rows(frameworks) {
         // A cell that a spreadsheet would run as a formula is written as text.
-        write(&mut writer, &row.map(|c| crate::render::exports::csv_safe(&c)));
+        write(
+            &mut writer,
+            &row.map(|c| crate::render::exports::csv_safe(&c)),
+        );
     }
     writer.into_inner().expect("writing to memory cannot fail")
 }

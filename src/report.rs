@@ -88,6 +88,10 @@ pub struct Scope {
     pub accounts: Vec<String>,
     pub regions: Vec<String>,
     pub environments: Vec<String>,
+    /// The AWS partitions (`aws`, `aws-us-gov`, `aws-cn`) of the ARNs that name services;
+    /// left out when no service is named by an ARN.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub partitions: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -445,7 +449,24 @@ impl Report {
             monitor_note: MONITOR_NOTE,
             areas: &self.areas,
             tiers: &self.tiers,
-            services: self.services.iter().map(ServiceOut::view).collect(),
+            services: self
+                .services
+                .iter()
+                .filter(|s| s.assessed)
+                .chain(
+                    self.services
+                        .iter()
+                        .filter(|s| !s.assessed)
+                        .take(UNASSESSED_SHOWN),
+                )
+                .map(ServiceOut::view)
+                .collect(),
+            unassessed_omitted: self
+                .services
+                .iter()
+                .filter(|s| !s.assessed)
+                .count()
+                .saturating_sub(UNASSESSED_SHOWN),
             summary: &self.summary,
             frameworks: &self.frameworks,
             overrides: &self.overrides,
@@ -526,6 +547,29 @@ pub struct DocumentView<'a> {
     inventory: Vec<RowOut<'a>>,
     /// Rows beyond the listed ones: only the JSON lists them.
     inventory_omitted: usize,
+    /// Unassessed services beyond the first [`UNASSESSED_SHOWN`] (in `services`): only
+    /// the JSON lists them.
+    unassessed_omitted: usize,
+}
+
+/// How many unassessed services the documents list; the JSON lists them all.
+pub const UNASSESSED_SHOWN: usize = 200;
+
+/// The partitions of the ARNs that name the rows' services, sorted: each distinct
+/// service text is looked at once.
+fn partitions(inventory: &Inventory) -> Vec<String> {
+    let mut seen = vec![false; inventory.strings.len()];
+    let mut found = std::collections::BTreeSet::new();
+    for row in 0..inventory.len() {
+        let id = inventory.service_id(row) as usize;
+        if !std::mem::replace(&mut seen[id], true) {
+            if let Some(arn) = crate::catalogue::Arn::parse(inventory.strings.get(id as u32).trim())
+            {
+                found.insert(arn.partition.to_string());
+            }
+        }
+    }
+    found.into_iter().collect()
 }
 
 /// The distinct non-empty texts of some columns over some rows, each sorted: a mark
@@ -740,6 +784,7 @@ pub fn build(
         accounts,
         regions,
         environments,
+        partitions: partitions(inventory),
     };
     let count_rows = |status| {
         classification

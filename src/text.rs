@@ -46,7 +46,6 @@ pub fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// Line numbers as a document shows them: the first [`LINES_SHOWN`] of `lines`, then
 /// The option closest to `wrong`, if one is close enough to suggest.
 pub fn closest<'a>(wrong: &str, options: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     options
@@ -63,6 +62,122 @@ pub fn did_you_mean<'a>(wrong: &str, options: impl Iterator<Item = &'a str>) -> 
         .unwrap_or_default()
 }
 
+/// Values longer than this (in characters, normalised) get no suggestion: no name is
+/// that long, and comparing costs grow with the length.
+pub const SUGGEST_MAX_LEN: usize = 64;
+
+/// How many edits a normalised text of `len` characters may be from a name suggested
+/// for it: one for short texts, up to three for long ones.
+pub fn allowed_edits(len: usize) -> usize {
+    match len {
+        0..=4 => 1,
+        5..=10 => 2,
+        _ => 3,
+    }
+}
+
+/// Names close to a text, found through an index of the names' letter pairs rather than
+/// a scan of every name: a name within `k` edits of the text shares all but `2k` of the
+/// text's distinct letter pairs, so only names that do are compared. Each name carries a
+/// value (the service it names).
+#[derive(Debug, Clone)]
+pub struct Suggester<T> {
+    names: Vec<(Vec<char>, T)>,
+    /// Letter pair → the names that hold it, ascending.
+    pairs: std::collections::HashMap<(char, char), Vec<u32>>,
+    /// Length → the names of that length.
+    by_len: Vec<Vec<u32>>,
+}
+
+impl<T> Default for Suggester<T> {
+    fn default() -> Self {
+        Suggester {
+            names: Vec::new(),
+            pairs: Default::default(),
+            by_len: Vec::new(),
+        }
+    }
+}
+
+fn distinct_pairs(chars: &[char]) -> Vec<(char, char)> {
+    let mut pairs: Vec<(char, char)> = chars.windows(2).map(|w| (w[0], w[1])).collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+impl<T: Copy> Suggester<T> {
+    /// The index of normalised `names`, in the order given (which breaks ties).
+    pub fn new<'a>(names: impl Iterator<Item = (&'a str, T)>) -> Self {
+        let mut index = Suggester::default();
+        for (name, value) in names {
+            let chars: Vec<char> = name.chars().collect();
+            let id = index.names.len() as u32;
+            for pair in distinct_pairs(&chars) {
+                index.pairs.entry(pair).or_default().push(id);
+            }
+            if index.by_len.len() <= chars.len() {
+                index.by_len.resize(chars.len() + 1, Vec::new());
+            }
+            index.by_len[chars.len()].push(id);
+            index.names.push((chars, value));
+        }
+        index
+    }
+
+    /// The values of the names within [`allowed_edits`] of a normalised text, closest
+    /// first (fewest edits, then the most similar, then the order of the names).
+    pub fn closest(&self, text: &str) -> Vec<T> {
+        let query: Vec<char> = text.chars().collect();
+        let n = query.len();
+        if n == 0 || n > SUGGEST_MAX_LEN {
+            return Vec::new();
+        }
+        let k = allowed_edits(n);
+        let lengths = n.saturating_sub(k)..=n + k;
+        let pairs = distinct_pairs(&query);
+        let need = pairs.len() as i64 - 2 * k as i64;
+        let candidates: Vec<u32> = if need <= 0 {
+            lengths
+                .filter_map(|l| self.by_len.get(l))
+                .flatten()
+                .copied()
+                .collect()
+        } else {
+            let mut counts: std::collections::HashMap<u32, i64> = Default::default();
+            for pair in &pairs {
+                for &id in self.pairs.get(pair).into_iter().flatten() {
+                    *counts.entry(id).or_default() += 1;
+                }
+            }
+            let mut found: Vec<u32> = counts
+                .into_iter()
+                .filter(|&(id, count)| {
+                    count >= need && lengths.contains(&self.names[id as usize].0.len())
+                })
+                .map(|(id, _)| id)
+                .collect();
+            found.sort_unstable();
+            found
+        };
+        let mut ranked: Vec<(usize, f64, u32)> = candidates
+            .into_iter()
+            .filter_map(|id| {
+                let name: String = self.names[id as usize].0.iter().collect();
+                let edits = strsim::osa_distance(text, &name);
+                (edits <= k && edits < n.max(2))
+                    .then(|| (edits, strsim::jaro_winkler(text, &name), id))
+            })
+            .collect();
+        ranked.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        ranked
+            .into_iter()
+            .map(|(_, _, id)| self.names[id as usize].1)
+            .collect()
+    }
+}
+
+/// Line numbers as a document shows them: the first [`LINES_SHOWN`] of `lines`, then
 /// how many more of `count` (`2, 7, 9 and 4923 more`); every line is in the JSON.
 pub fn lines_text(lines: &[u64], count: usize) -> String {
     let shown: Vec<String> = lines.iter().take(LINES_SHOWN).map(u64::to_string).collect();
@@ -239,6 +354,21 @@ mod tests {
         for seconds in [0, 951_782_400, 1_767_225_600, 4_102_444_800] {
             assert_eq!(Date::from_unix(seconds).unix_seconds(), seconds);
         }
+    }
+
+    #[test]
+    fn suggestions_are_a_few_edits_away_and_found_through_the_index() {
+        let names = ["ec2", "ecr", "ecs", "comprehend", "lambda", "dynamodb"];
+        let s = Suggester::new(names.iter().enumerate().map(|(i, n)| (*n, i)));
+        assert_eq!(s.closest("ec3"), [0, 1, 2]);
+        assert_eq!(s.closest("lamda"), [4]);
+        assert_eq!(s.closest("dynamo"), [5]);
+        assert!(
+            s.closest("compute").is_empty(),
+            "five edits from comprehend"
+        );
+        assert!(s.closest(&"x".repeat(SUGGEST_MAX_LEN + 1)).is_empty());
+        assert!(s.closest("").is_empty());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The command line as a user meets it: exit codes, stdout and stderr.
 //!
 //! Each folder under `tests/cli/` is a case: `args` (one argument a line; `$TMP` is a
-//! fresh temporary folder), and the expected `stdout`, `stderr` and `status`. Run with
+//! fresh temporary folder), `stdin` if the command reads one, and the expected `stdout`, `stderr` and `status`. Run with
 //! `ONUS_BLESS=1` to write what the tool prints now, then review the diff before
 //! committing it.
 
@@ -24,7 +24,22 @@ fn run_case(dir: &Path) -> Result<(), String> {
         .lines()
         .map(|l| l.replace("$TMP", &tmp_path))
         .collect();
-    let output = onus().args(&args).output().unwrap();
+    // `stdin`, where the case has one, is piped to the command.
+    let output = match std::fs::read(dir.join("stdin")) {
+        Ok(input) => {
+            use std::io::Write;
+            let mut child = onus()
+                .args(&args)
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            child.stdin.take().unwrap().write_all(&input).unwrap();
+            child.wait_with_output().unwrap()
+        }
+        Err(_) => onus().args(&args).output().unwrap(),
+    };
     let clean = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&tmp_path, "$TMP");
     let actual = [
         ("stdout", clean(&output.stdout)),

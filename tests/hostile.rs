@@ -82,3 +82,58 @@ fn ragged_quoted_and_odd_rows_never_lose_a_row_silently() {
     assert_eq!(diagnostics.len(), 3, "{diagnostics:?}");
     assert_eq!(inventory.head[2], ["DynamoDB", "x,y", "z\"q"]);
 }
+
+#[test]
+fn many_distinct_unknown_names_are_listed_up_to_a_bound_then_counted() {
+    let mut csv = String::from("service\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!("unknown-thing-{i:06}\n"));
+    }
+    // A very long value gets no suggestion (and costs nothing to compare).
+    csv.push_str(&format!("{}\n", "ec2".repeat(700)));
+    let started = std::time::Instant::now();
+    let diagnostics = diagnostics_of(csv.as_bytes());
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(diagnostics.len(), 201);
+    assert_eq!(
+        diagnostics[0],
+        "inventory.csv:2: error: unknown service \"unknown-thing-000000\", shown as unassessed in every area; correct the name, or add the service with --data"
+    );
+    assert_eq!(
+        diagnostics[200],
+        "inventory.csv:202: error: 19801 more unknown service names are not listed one by one (the first 200 are); each is shown as unassessed in every area, and the JSON report lists them all (19801 rows: lines 202, 203, 204, 205, 206 and 19796 more)"
+    );
+    let report = common::assess(&parse(csv.as_bytes()).unwrap());
+    assert_eq!(
+        report.services.len(),
+        20_001,
+        "the JSON keeps every unknown name"
+    );
+    let view = serde_json::to_value(report.document_view()).unwrap();
+    assert_eq!(view["services"].as_array().unwrap().len(), 200);
+    assert_eq!(view["unassessed_omitted"], 19_801);
+}
+
+#[test]
+fn a_list_of_resource_arns_resolves_to_its_services() {
+    let mut csv = String::from("resourceArn\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!(
+            "arn:aws:ec2:eu-west-1:111122223333:instance/i-{i:017x}\narn:aws:s3:::bucket-{i}\n"
+        ));
+    }
+    let inventory = parse(csv.as_bytes()).unwrap();
+    let classification =
+        onus::classify::classify(common::catalogue(), &inventory, &Default::default());
+    let ids: Vec<&str> = classification
+        .entries
+        .iter()
+        .map(|e| common::catalogue().services[e.service.unwrap()].id.as_str())
+        .collect();
+    assert_eq!(ids, ["aws.ec2", "aws.s3"]);
+    assert!(classification.diagnostics.is_empty());
+}

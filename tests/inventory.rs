@@ -161,7 +161,7 @@ fn quoted_newlines_keep_later_line_numbers_right() {
 fn no_service_column_says_which_headers_were_seen() {
     assert_eq!(
         error_of("no-service-column.csv"),
-        "inventory.csv:1: error: no service column found; the header has: \"name\", \"cost\". Name one column \"service\" (or service_name, product, product/ProductName, lineItem/ProductCode, resourceType), or pass --service-column NAME"
+        "inventory.csv:1: error: no service column found; the header has: \"name\", \"cost\". Name one column \"service\" (or service_name, product, product/ProductName, lineItem/ProductCode, resourceType, resourceARN), or pass --service-column NAME"
     );
     let options = onus::inventory::ReadOptions {
         service_column: Some("Name".into()),
@@ -259,7 +259,7 @@ fn overrides_need_a_rationale_and_disagreements_keep_the_customer() {
             "inventory.csv:2: error: duty.encryption = \"provider\" leaves the customer less than the catalogue does (customer) without a rationale; say why in the rationale column (the override is not applied)",
             "inventory.csv:3: warning: rows of aws.s3 disagree on encryption (line 3: shared, line 4: customer (no override)); keeping customer, the owner that leaves most to the customer. Give every row the same override, or give the rows different variants",
             "inventory.csv:5: error: duty.backup-recovery = \"custmer\" is not an owner (expected provider, customer, shared or n/a); the customer is assumed to own it",
-            "inventory.csv:8: error: unknown service \"Snowflake\" (did you mean aws.snowball (AWS Snow Family)?), shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:8: error: unknown service \"Snowflake\", shown as unassessed in every area; correct the name, or add the service with --data",
             "inventory.csv:8: warning: the override duty.encryption is ignored: \"Snowflake\" is unassessed",
         ]
     );
@@ -568,4 +568,339 @@ fn a_pdf_or_a_pipe_separated_file_is_named_for_what_it_is() {
     assert_eq!(e, "inventory.csv: error: this is a PDF document, not a CSV inventory: give onus the CSV export of your services (or save the spreadsheet as CSV UTF-8)");
     let e = parse(b"service|account\nS3|1\n").unwrap_err().to_string();
     assert_eq!(e, "inventory.csv:1: error: the header \"service|account\" reads as one column: the file seems to be separated by \"|\"; pass --delimiter '|'");
+}
+
+/// The share of rows that name a real AWS service (not skipped as a billing line, not of
+/// another provider) that resolve to a catalogue service.
+fn resolution_rate(name: &str) -> (usize, usize) {
+    let report = common::report_of(&fixture(name));
+    let named = report
+        .inventory
+        .iter()
+        .filter(|r| r.status != RowStatus::Skipped)
+        .count();
+    let foreign = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.starts_with("no catalogue for provider"))
+        .map(|d| {
+            match d
+                .message
+                .split(" (")
+                .last()
+                .and_then(|t| t.split(' ').next())
+            {
+                Some(n) if d.message.ends_with(')') && d.message.contains(" rows: lines ") => {
+                    n.parse::<usize>().unwrap()
+                }
+                _ => 1,
+            }
+        })
+        .sum::<usize>();
+    (named - report.meta.unassessed_rows, named - foreign)
+}
+
+#[test]
+fn real_exports_resolve_at_least_98_percent_of_the_rows_that_name_an_aws_service() {
+    for name in [
+        "cur2-extract.csv",
+        "focus-sample.csv",
+        "config-resources.csv",
+        "resource-arns.csv",
+    ] {
+        let (resolved, named) = resolution_rate(name);
+        // resource-arns.csv names one made-up service on 2 of its 15 rows on purpose.
+        let allowed_unknown = if name == "resource-arns.csv" { 2 } else { 0 };
+        assert!(
+            resolved + allowed_unknown >= named
+                && resolved as f64 >= 0.98 * (named - allowed_unknown) as f64,
+            "{name}: {resolved} of {named} rows resolve"
+        );
+    }
+}
+
+#[test]
+fn billing_lines_that_are_not_services_get_one_note_per_kind() {
+    let notes: Vec<String> = diagnostics_of(&read("cur2-extract.csv"))
+        .into_iter()
+        .filter(|d| d.contains(": note: "))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "inventory.csv:5: note: \"SavingsPlanNegation\" (line item type), \"SavingsPlanRecurringFee\" (line item type) are billing lines, not services (Savings Plans commitment fees and their accounting lines, a pricing construct rather than a service; the usage they cover is billed on the services themselves); skipped (2 rows: lines 5, 45)",
+            "inventory.csv:6: note: \"RIFee\" (line item type) is a billing line, not a service (Reserved Instance fees and resales, a pricing construct rather than a service; the usage they cover is billed on the services themselves); skipped",
+            "inventory.csv:44: note: \"AWSDataTransfer\" is a billing line, not a service (Data transfer charges, billed separately from the services that cause them); skipped",
+            "inventory.csv:46: note: \"7cloiv1lqe76eogr33nhp9r5k8\" is a billing line, not a service (AWS Marketplace product codes: software bought from a third-party seller, outside AWS's catalogue of services; assess it with the seller); skipped",
+            "inventory.csv:47: note: \"Fee\" (line item type) is a billing line, not a service (one-time fees and purchases, not the use of a service); skipped (2 rows: lines 47, 53)",
+            "inventory.csv:48: note: \"Tax\" (line item type) is a billing line, not a service (taxes, billed on the services that cause them); skipped (2 rows: lines 48, 49)",
+            "inventory.csv:50: note: \"Credit\" (line item type), \"Refund\" (line item type) are billing lines, not services (credits, refunds and adjustments to the bill, not the use of a service); skipped (2 rows: lines 50, 51)",
+            "inventory.csv:52: note: \"EdpDiscount\" (line item type) is a billing line, not a service (discounts on the bill, not the use of a service); skipped",
+        ]
+    );
+    // Without a line item type column, names and patterns alone decide.
+    let csv = "service\nComputeSavingsPlans\nSageMakerSavingsPlans\nSavings Plans for Amazon SageMaker usage\n7cloiv1lqe76eogr33nhp9r5k8\naw0evgkw8e5c1q413zgy5pjce\nAmazonEC2RIResale2\ninvoicing\ntaxsettings\nAWSSupportBusiness\n";
+    assert_eq!(
+        diagnostics_of(csv.as_bytes()),
+        [
+            "inventory.csv:2: note: \"ComputeSavingsPlans\", \"SageMakerSavingsPlans\", \"Savings Plans for Amazon SageMaker usage\" are billing lines, not services (Savings Plans commitment fees and their accounting lines, a pricing construct rather than a service; the usage they cover is billed on the services themselves); skipped (3 rows: lines 2, 3, 4)",
+            "inventory.csv:5: note: \"7cloiv1lqe76eogr33nhp9r5k8\", \"aw0evgkw8e5c1q413zgy5pjce\" are billing lines, not services (AWS Marketplace product codes: software bought from a third-party seller, outside AWS's catalogue of services; assess it with the seller); skipped (2 rows: lines 5, 6)",
+            "inventory.csv:7: note: \"AmazonEC2RIResale2\" is a billing line, not a service (Reserved Instance fees and resales, a pricing construct rather than a service; the usage they cover is billed on the services themselves); skipped",
+            "inventory.csv:8: note: \"invoicing\", \"taxsettings\" are billing lines, not services (account and billing management of AWS itself, not a service that holds workloads or data); skipped (2 rows: lines 8, 9)",
+        ],
+        "a support plan is aws.support, a service"
+    );
+}
+
+#[test]
+fn other_providers_rows_get_one_diagnostic_per_provider_and_stay_unassessed() {
+    let diagnostics = diagnostics_of(&read("focus-sample.csv"));
+    let foreign: Vec<&String> = diagnostics
+        .iter()
+        .filter(|d| d.contains("provider"))
+        .collect();
+    assert_eq!(
+        foreign,
+        [
+            "inventory.csv:18: error: no catalogue for provider \"Microsoft\" (onus knows: aws); its services are shown as unassessed. Add a catalogue with --data (4 rows: lines 18, 19, 20, 21)",
+            "inventory.csv:22: error: no catalogue for provider \"Google Cloud\" (onus knows: aws); its services are shown as unassessed. Add a catalogue with --data",
+        ]
+    );
+    assert!(
+        !diagnostics.iter().any(|d| d.contains("did you mean")),
+        "never a suggestion for another provider's service: {diagnostics:?}"
+    );
+    let report = common::report_of(&fixture("focus-sample.csv"));
+    let unassessed: Vec<&str> = report
+        .services
+        .iter()
+        .filter(|s| !s.assessed)
+        .map(|s| s.written.as_str())
+        .collect();
+    assert_eq!(
+        unassessed,
+        [
+            "Azure Kubernetes Service",
+            "Compute Engine",
+            "Storage",
+            "Virtual Machines"
+        ]
+    );
+    // FOCUS: RegionId and SubAccountId are the region and account.
+    assert_eq!(
+        report.meta.scope.accounts,
+        ["444455556666", "777788889999", "proj-1", "sub-0001"]
+    );
+    assert_eq!(
+        report.meta.scope.regions,
+        ["eu-west-1", "europe-west1", "us-east-1", "westeurope"]
+    );
+}
+
+#[test]
+fn prowler_account_and_region_columns_are_read() {
+    let csv = "ACCOUNT_UID;REGION;SERVICE_NAME;CHECK_ID\n111122223333;eu-west-1;s3;s3_bucket_public_access\n";
+    let inv = parse(csv.as_bytes()).unwrap();
+    assert_eq!(
+        (
+            inv.columns.account,
+            inv.columns.region,
+            inv.columns.service.clone()
+        ),
+        (Some(0), Some(1), vec![2])
+    );
+    assert_eq!(services_of_bytes(csv.as_bytes()), ["aws.s3"]);
+}
+
+#[test]
+fn arns_resolve_by_their_service_and_resource_type_in_every_partition() {
+    let c = common::catalogue();
+    let id = |t: &str| match c.lookup(t, None) {
+        onus::catalogue::Lookup::Service(s) => s.id.clone(),
+        other => panic!("{t}: {other:?}"),
+    };
+    for (arn, service) in [
+        ("arn:aws:ec2:eu-west-1:111122223333:instance/i-1", "aws.ec2"),
+        ("arn:aws:ec2:eu-west-1:111122223333:volume/vol-1", "aws.ebs"),
+        (
+            "arn:aws:ec2:eu-west-1:111122223333:security-group/sg-1",
+            "aws.vpc",
+        ),
+        (
+            "arn:aws:ec2:eu-west-1:111122223333:transit-gateway-attachment/a",
+            "aws.vpc",
+        ),
+        ("arn:aws:s3:::bucket", "aws.s3"),
+        ("arn:aws-us-gov:s3:::bucket", "aws.s3"),
+        (
+            "arn:aws-cn:lambda:cn-north-1:111122223333:function:f",
+            "aws.lambda",
+        ),
+        (
+            "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/x/1",
+            "aws.elbv2",
+        ),
+        (
+            "arn:aws:states:eu-west-1:1:stateMachine:sm",
+            "aws.stepfunctions",
+        ),
+        ("arn:aws:es:eu-west-1:1:domain/d", "aws.opensearch"),
+        (
+            "arn:aws:execute-api:eu-west-1:1:abc/prod/GET/",
+            "aws.apigateway",
+        ),
+        (
+            "arn:aws:codestar-notifications:eu-west-1:1:notificationrule/n",
+            "aws.codestar-notifications",
+        ),
+    ] {
+        assert_eq!(id(arn), service, "{arn}");
+    }
+    let report = common::report_of(&fixture("resource-arns.csv"));
+    assert_eq!(
+        report.meta.scope.partitions,
+        ["aws", "aws-cn", "aws-us-gov"],
+        "the partitions are kept in the scope"
+    );
+    assert_eq!(
+        diagnostics_of(&read("resource-arns.csv"))
+            .into_iter()
+            .filter(|d| d.contains("error"))
+            .collect::<Vec<_>>(),
+        ["inventory.csv:15: error: unknown service \"newthing\" (named by the service part of ARNs \"arn:aws:newthing:...\"), shown as unassessed in every area; add the service with --data (2 rows: lines 15, 16)"],
+        "the ARNs of an unknown service are one unknown service"
+    );
+    let inv = parse(&read("config-resources.csv")).unwrap();
+    assert_eq!(
+        inv.columns.service,
+        [0, 2],
+        "resourceType first, resourceArn where it is empty"
+    );
+}
+
+#[test]
+fn the_wrong_resolutions_of_the_audit_are_fixed() {
+    let c = common::catalogue();
+    let id = |t: &str| match c.lookup(t, None) {
+        onus::catalogue::Lookup::Service(s) => s.id.clone(),
+        other => panic!("{t}: {other:?}"),
+    };
+    assert_eq!(id("codestar-notifications"), "aws.codestar-notifications");
+    assert_eq!(
+        id("AWS::CodeStarNotifications::NotificationRule"),
+        "aws.codestar-notifications"
+    );
+    assert_eq!(
+        id("AmazonCognito"),
+        "aws.cognito",
+        "user pools and identity pools"
+    );
+    assert_eq!(id("AWS::Cognito::UserPool"), "aws.cognito-idp");
+    assert_eq!(id("AWS::Cognito::IdentityPool"), "aws.cognito-identity");
+    for t in [
+        "AWS::EC2::TransitGateway",
+        "AWS::EC2::TransitGatewayAttachment",
+        "AWS::EC2::TransitGatewayConnect",
+        "AWS::EC2::TransitGatewayMulticastDomain",
+        "AWS::EC2::TransitGatewayPeeringAttachment",
+        "AWS::EC2::TransitGatewayRouteTable",
+        "AWS::EC2::TransitGatewayRouteTableAssociation",
+        "AWS::EC2::TransitGatewayVpcAttachment",
+    ] {
+        assert_eq!(id(t), "aws.vpc", "{t}");
+    }
+    for (alias, service) in [
+        ("AWS::ACM::Certificate", "aws.acm"),
+        ("AWS::OpenSearch::Domain", "aws.opensearch"),
+        ("AWS::ShieldRegional::Protection", "aws.shield"),
+        ("AWSApplicationMigrationSvc", "aws.mgn"),
+        (
+            "AWSR53AppRecoveryController",
+            "aws.route53-recovery-control-config",
+        ),
+        ("AmazonQ", "aws.qbusiness"),
+        ("AmazonS3GlacierDeepArchive", "aws.s3"),
+        ("AmazonCognitoSync", "aws.cognito-identity"),
+        ("cognito-sync", "aws.cognito-identity"),
+        ("AmazonChimeBusinessCalling", "aws.chime"),
+        ("AmazonChimeVoiceConnector", "aws.chime"),
+        ("ContactCenterTelecomm", "aws.connect"),
+        ("ContactLensAmazonConnect", "aws.connect"),
+        ("AmazonConnectCases", "aws.connect"),
+        ("AmazonConnectVoiceID", "aws.connect"),
+        ("CustomerProfiles", "aws.connect"),
+        ("AWSWisdom", "aws.connect"),
+        ("AmazonA2I", "aws.sagemaker"),
+        ("AmazonWAM", "aws.workspaces"),
+        ("IngestionService", "aws.snowball"),
+        ("SnowballExtraDays", "aws.snowball"),
+        ("fsx-lustre", "aws.fsx"),
+        ("fsx-ontap", "aws.fsx"),
+        ("pinpoint-sms-voice", "aws.pinpoint"),
+        ("AmazonCloudSearch", "aws.cloudsearch"),
+        ("AWSDeepRacer", "aws.deepracer"),
+        ("Telco Network Builder", "aws.tnb"),
+        ("Red Hat OpenShift Service on AWS", "aws.rosa"),
+        ("AmazonML", "aws.machinelearning"),
+        ("AWSSupportEnterprise", "aws.support"),
+    ] {
+        assert_eq!(id(alias), service, "{alias}");
+    }
+}
+
+#[test]
+fn only_a_code_as_written_is_taken_for_a_marketplace_code() {
+    // 26 letters and digits once normalised, but written with hyphens and capitals.
+    assert_eq!(
+        diagnostics_of(b"service\nunknown-thing-000200-9c5349da\nUnknownThing0002009C5349DA\n"),
+        [
+            "inventory.csv:2: error: unknown service \"unknown-thing-000200-9c5349da\", shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:3: error: unknown service \"UnknownThing0002009C5349DA\", shown as unassessed in every area; correct the name, or add the service with --data",
+        ]
+    );
+}
+
+#[test]
+fn did_you_mean_only_for_a_close_name() {
+    assert_eq!(
+        diagnostics_of(b"service\nCOMPUTE\nLamda\nVirtual Machines\n"),
+        [
+            "inventory.csv:2: error: unknown service \"COMPUTE\", shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:3: error: unknown service \"Lamda\" (did you mean aws.lambda (AWS Lambda)?), shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:4: error: unknown service \"Virtual Machines\", shown as unassessed in every area; correct the name, or add the service with --data",
+        ]
+    );
+}
+
+#[test]
+fn a_gzip_file_is_read_as_it_comes_and_its_digest_is_of_the_stored_bytes() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cur.csv.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&read("cur2-extract.csv")).unwrap();
+    let bytes = gz.finish().unwrap();
+    std::fs::write(&path, &bytes).unwrap();
+    let options = onus::inventory::ReadOptions::default();
+    let inv = onus::inventory::Inventory::read(&path, &options, common::catalogue()).unwrap();
+    let plain = parse(&read("cur2-extract.csv")).unwrap();
+    assert_eq!(inv.len(), plain.len());
+    assert_eq!(inv.lines, plain.lines);
+    assert_eq!(inv.sha256, onus::text::sha256_hex(&bytes));
+    // A damaged file: an error naming the file and the line reached, never a panic.
+    let cut = &bytes[..bytes.len() / 2];
+    std::fs::write(&path, cut).unwrap();
+    let e = onus::inventory::Inventory::read(&path, &options, common::catalogue())
+        .unwrap_err()
+        .to_string();
+    let name = path.display().to_string();
+    assert!(e.starts_with(&format!("{name}:")), "{e}");
+    assert!(e.contains(": error: cannot read the inventory: "), "{e}");
+    let line: u64 = e[name.len() + 1..]
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(line > 1, "{e}");
 }

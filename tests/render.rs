@@ -465,12 +465,14 @@ fn templates_see_every_field_of_the_report() {
         keys
     };
     let mut expected = keys(&json);
-    // Besides, the words every format shares: the title block and the monitoring note.
+    // Besides, the words every format shares (the title block, the monitoring note), and
+    // the count of unassessed services past those the documents list.
     expected.extend([
         "inventory".into(),
         "inventory_omitted".into(),
         "facts".into(),
         "monitor_note".into(),
+        "unassessed_omitted".into(),
     ]);
     expected.sort();
     assert_eq!(keys(&view), expected);

@@ -83,8 +83,15 @@ struct RawProvider {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawNotService {
-    alias: Spanned<String>,
-    reason: String,
+    #[serde(default)]
+    alias: Option<String>,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    line_item_types: Vec<String>,
+    reason: Spanned<String>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq)]
@@ -230,12 +237,21 @@ pub struct Provider {
     pub origin: String,
 }
 
-/// An inventory value that is a billing line, not a service (data transfer, support
-/// plans' taxes...): reported as skipped, never as an unknown service.
+/// A kind of inventory value that is a billing line, not a service (data transfer,
+/// Marketplace products, Savings Plans, taxes...): reported as skipped, one note per
+/// kind, never as an unknown service.
 #[derive(Debug, Clone)]
 pub struct NotService {
     pub provider: String,
-    pub alias: String,
+    /// The exact names of this kind (matched like service names).
+    pub aliases: Vec<String>,
+    /// Patterns over the normalised value: `*` any run, `#` one lower-case ASCII letter
+    /// or digit; a pattern with `#` is matched against the value as written and needs a
+    /// digit in it.
+    pub patterns: Vec<String>,
+    /// Values of a line item type column (`Tax`, `Credit`) that make a row this kind,
+    /// whatever service it names.
+    pub line_item_types: Vec<String>,
     pub reason: String,
 }
 
@@ -261,7 +277,16 @@ struct Index {
     types: HashMap<String, usize>,
     /// Lower-cased resource-type namespace (`aws::ec2::`) → service.
     namespaces: HashMap<String, usize>,
+    /// Lower-cased resource-type prefixes (`aws::ec2::transitgateway` from
+    /// `AWS::EC2::TransitGateway*`) → service, longest first.
+    prefixes: Vec<(String, usize)>,
     not_services: HashMap<String, usize>,
+    /// Normalised not-service patterns, in file order.
+    patterns: Vec<(String, usize)>,
+    /// Normalised line item type → not-service kind.
+    line_item_types: HashMap<String, usize>,
+    /// Every name above, for suggestions.
+    suggester: crate::text::Suggester<usize>,
 }
 
 #[derive(Debug)]
@@ -369,26 +394,96 @@ impl Catalogue {
         parts.join(", ")
     }
 
-    /// Looks up what an inventory cell names, within one provider if given.
+    /// Looks up what an inventory cell names, within one provider if given, with
+    /// suggestions for an unknown name.
     pub fn lookup(&self, text: &str, provider: Option<&str>) -> Lookup<'_> {
+        self.lookup_with(text, provider, true)
+    }
+
+    /// [`Catalogue::lookup`], with suggestions for an unknown name only if `suggest`
+    /// (an inventory of many unknown names asks for the first few hundred only).
+    pub fn lookup_with(&self, text: &str, provider: Option<&str>, suggest: bool) -> Lookup<'_> {
         let in_scope = |i: &usize| provider.is_none_or(|p| self.services[*i].provider == p);
         let trimmed = text.trim();
+        if let Some(arn) = Arn::parse(trimmed) {
+            // The resource type, where it is a CloudFormation type of the same namespace
+            // (`arn:aws:ec2:...:volume/vol-1` is an AWS::EC2::Volume), then the service.
+            let kind: String = arn
+                .resource
+                .split(['/', ':'])
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect();
+            let exact = format!("aws::{}::{kind}", arn.service.to_lowercase());
+            if let Some(hit) = self.resource_type(&exact).filter(|i| in_scope(i)) {
+                return Lookup::Service(&self.services[hit]);
+            }
+            return match self.lookup_name(arn.service, provider) {
+                Some(found) => found,
+                None => Lookup::Unknown {
+                    suggestions: Vec::new(),
+                },
+            };
+        }
         if trimmed.contains("::") {
             let lower = trimmed.to_lowercase();
             let namespace = lower.splitn(3, "::").take(2).collect::<Vec<_>>().join("::") + "::";
             for hit in [
-                self.index.types.get(&lower),
-                self.index.namespaces.get(&namespace),
+                self.resource_type(&lower),
+                self.index.namespaces.get(&namespace).copied(),
             ]
             .into_iter()
             .flatten()
             {
-                if in_scope(hit) {
-                    return Lookup::Service(&self.services[*hit]);
+                if in_scope(&hit) {
+                    return Lookup::Service(&self.services[hit]);
                 }
             }
         }
+        if let Some(found) = self.lookup_name(trimmed, provider) {
+            return found;
+        }
         let key = normalise(trimmed);
+        // A pattern with `#` (a code) is matched against the value as written, so a
+        // name with capitals, spaces or hyphens is never taken for a code.
+        if let Some(&(_, i)) = self.index.patterns.iter().find(|(pattern, _)| {
+            let value = if pattern.contains('#') { trimmed } else { &key };
+            pattern_matches(pattern, value)
+        }) {
+            let ns = &self.not_services[i];
+            if provider.is_none_or(|p| ns.provider == p) {
+                return Lookup::NotService(ns);
+            }
+        }
+        Lookup::Unknown {
+            suggestions: if suggest {
+                self.suggest(&key, provider)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// The service of a lower-cased resource type: its exact type, else the longest
+    /// prefix it starts with.
+    fn resource_type(&self, lower: &str) -> Option<usize> {
+        self.index.types.get(lower).copied().or_else(|| {
+            self.index
+                .prefixes
+                .iter()
+                .find(|(prefix, _)| lower.starts_with(prefix.as_str()))
+                .map(|&(_, i)| i)
+        })
+    }
+
+    /// A service or not-service of this exact name (normalised, with or without a
+    /// leading vendor word).
+    fn lookup_name(&self, text: &str, provider: Option<&str>) -> Option<Lookup<'_>> {
+        let in_scope = |i: &usize| provider.is_none_or(|p| self.services[*i].provider == p);
+        let key = normalise(text);
         let candidates = [
             self.index.names.get(&key),
             self.index.names.get(strip_vendor_prefix(&key)),
@@ -402,46 +497,48 @@ impl Catalogue {
                 .collect();
             match hits.len() {
                 0 => continue,
-                1 => return Lookup::Service(hits[0]),
-                _ => return Lookup::Ambiguous(hits),
+                1 => return Some(Lookup::Service(hits[0])),
+                _ => return Some(Lookup::Ambiguous(hits)),
             }
         }
-        if let Some(i) = self.index.not_services.get(&key) {
-            let ns = &self.not_services[*i];
-            if provider.is_none_or(|p| ns.provider == p) {
-                return Lookup::NotService(ns);
-            }
-        }
-        Lookup::Unknown {
-            suggestions: self.suggest(&key, provider),
-        }
+        let ns = &self.not_services[*self.index.not_services.get(&key)?];
+        provider
+            .is_none_or(|p| ns.provider == p)
+            .then_some(Lookup::NotService(ns))
     }
 
-    /// Up to three services whose names are closest to a normalised text.
+    /// The not-service kind a line item type names (`Tax`, `Credit`), within a provider.
+    pub fn not_service_line(
+        &self,
+        line_item_type: &str,
+        provider: Option<&str>,
+    ) -> Option<&NotService> {
+        let ns = &self.not_services[*self.index.line_item_types.get(&normalise(line_item_type))?];
+        provider.is_none_or(|p| ns.provider == p).then_some(ns)
+    }
+
+    /// The position of a not-service kind of this catalogue.
+    pub fn not_service_index(&self, ns: &NotService) -> usize {
+        self.not_services
+            .iter()
+            .position(|n| std::ptr::eq(n, ns))
+            .unwrap_or_default()
+    }
+
+    /// Up to three services whose names are close to a normalised text: a few edits
+    /// away, found through an index of the names' letter pairs (never for a long text).
     fn suggest(&self, key: &str, provider: Option<&str>) -> Vec<&Service> {
-        if key.is_empty() {
-            return Vec::new();
-        }
-        let mut best: BTreeMap<usize, f64> = BTreeMap::new();
-        for (name, services) in self.index.names.iter().chain(self.index.stripped.iter()) {
-            let score = strsim::jaro_winkler(key, name);
-            if score < 0.82 {
-                continue;
+        let mut found: Vec<&Service> = Vec::new();
+        for i in self.index.suggester.closest(key) {
+            let s = &self.services[i];
+            if provider.is_none_or(|p| s.provider == p) && !found.iter().any(|f| f.id == s.id) {
+                found.push(s);
             }
-            for &i in services {
-                if provider.is_none_or(|p| self.services[i].provider == p) {
-                    let e = best.entry(i).or_insert(0.0);
-                    *e = e.max(score);
-                }
+            if found.len() == 3 {
+                break;
             }
         }
-        let mut ranked: Vec<(usize, f64)> = best.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        ranked
-            .into_iter()
-            .take(3)
-            .map(|(i, _)| &self.services[i])
-            .collect()
+        found
     }
 
     /// Who owns each area of a service, in area order. With no variant named for a
@@ -551,10 +648,29 @@ impl Catalogue {
             origin: file.origin.clone(),
         });
         for ns in raw.not_service {
+            let aliases: Vec<String> = ns.alias.into_iter().chain(ns.aliases).collect();
+            let at = Some(ns.reason.span().start);
+            if aliases.is_empty() && ns.patterns.is_empty() && ns.line_item_types.is_empty() {
+                return Err(file.error_at(
+                    at,
+                    "a not_service needs an alias, aliases, patterns or line_item_types",
+                ));
+            }
+            for p in &ns.patterns {
+                if p.is_empty()
+                    || !p
+                        .chars()
+                        .all(|c| c == '*' || c == '#' || c.is_alphanumeric())
+                {
+                    return Err(file.error_at(at, format!("not_service pattern \"{p}\" may hold only letters, digits, * (any run) and # (one letter or digit)")));
+                }
+            }
             self.not_services.push(NotService {
                 provider: provider_id.clone(),
-                alias: ns.alias.into_inner(),
-                reason: ns.reason,
+                aliases,
+                patterns: ns.patterns,
+                line_item_types: ns.line_item_types,
+                reason: ns.reason.into_inner(),
             });
         }
         let mut keys = HashMap::new();
@@ -736,6 +852,24 @@ impl Catalogue {
                 }
             }
             for rt in &s.resource_types {
+                if let Some(prefix) = rt.strip_suffix('*') {
+                    let lower = prefix.to_lowercase();
+                    let parts: Vec<&str> = lower.split("::").collect();
+                    if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
+                        return Err(file.error_near(rt, format!("{}: resource type prefix \"{rt}\" must look like AWS::EC2::TransitGateway*", s.id)));
+                    }
+                    if let Some(&(_, other)) = index.prefixes.iter().find(|(p, _)| *p == lower) {
+                        return Err(file.error_near(
+                            rt,
+                            format!(
+                                "resource type \"{rt}\" is claimed by {} and {}",
+                                self.services[other].id, s.id
+                            ),
+                        ));
+                    }
+                    index.prefixes.push((lower, i));
+                    continue;
+                }
                 let lower = rt.to_lowercase();
                 let parts: Vec<&str> = lower.split("::").collect();
                 let (map, well_formed) = if lower.ends_with("::") {
@@ -763,24 +897,42 @@ impl Catalogue {
                 }
             }
         }
+        index
+            .prefixes
+            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         // A stripped name that is some service's full name, or that several services
         // share, would be a guess: leave it out.
         index
             .stripped
             .retain(|name, hits| !index.names.contains_key(name) && hits.len() == 1);
         for (i, ns) in self.not_services.iter().enumerate() {
-            let key = normalise(&ns.alias);
-            if let Some(hits) = index.names.get(&key) {
-                return Err(origin_of(&ns.provider).error_near(
-                    &ns.alias,
-                    format!(
-                        "\"{}\" is listed as not a service but is a name of {}",
-                        ns.alias, self.services[hits[0]].id
-                    ),
-                ));
+            for alias in &ns.aliases {
+                let key = normalise(alias);
+                if let Some(hits) = index.names.get(&key) {
+                    return Err(origin_of(&ns.provider).error_near(
+                        alias,
+                        format!(
+                            "\"{alias}\" is listed as not a service but is a name of {}",
+                            self.services[hits[0]].id
+                        ),
+                    ));
+                }
+                index.not_services.insert(key, i);
             }
-            index.not_services.insert(key, i);
+            for p in &ns.patterns {
+                index.patterns.push((p.to_lowercase(), i));
+            }
+            for t in &ns.line_item_types {
+                index.line_item_types.insert(normalise(t), i);
+            }
         }
+        let mut all: Vec<(&String, &Vec<usize>)> =
+            index.names.iter().chain(index.stripped.iter()).collect();
+        all.sort();
+        index.suggester = crate::text::Suggester::new(
+            all.into_iter()
+                .flat_map(|(name, hits)| hits.iter().map(move |&i| (name.as_str(), i))),
+        );
         self.index = index;
         Ok(())
     }
@@ -895,4 +1047,72 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         evidence: Vec::new(),
         index: Index::default(),
     })
+}
+
+/// The parts of an ARN: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`, in an AWS
+/// partition (`aws`, `aws-cn`, `aws-us-gov`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    pub fn parse(text: &'a str) -> Option<Arn<'a>> {
+        let head = text.get(..4)?;
+        if !head.eq_ignore_ascii_case("arn:") {
+            return None;
+        }
+        let mut parts = text[4..].splitn(5, ':');
+        let arn = Arn {
+            partition: parts.next()?,
+            service: parts.next()?,
+            region: parts.next()?,
+            account: parts.next()?,
+            resource: parts.next()?,
+        };
+        let partition_ok = arn.partition == "aws" || arn.partition.starts_with("aws-");
+        let service_ok = !arn.service.is_empty()
+            && arn
+                .service
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        (partition_ok && service_ok).then_some(arn)
+    }
+}
+
+/// Whether a normalised value matches a not-service pattern: `*` any run, `#` one ASCII
+/// letter or digit; a pattern with `#` also needs a digit in the value (a Marketplace
+/// product code mixes both, so a plain word is never taken for one).
+pub fn pattern_matches(pattern: &str, value: &str) -> bool {
+    if pattern.contains('#') && !value.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let v: Vec<char> = value.chars().collect();
+    // Iterative wildcard matching, backtracking to the last `*`.
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < v.len() {
+        let one = |c: char, x: char| {
+            c == x || (c == '#' && (x.is_ascii_lowercase() || x.is_ascii_digit()))
+        };
+        if i < p.len() && p[i] != '*' && one(p[i], v[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some((i, j));
+            i += 1;
+        } else if let Some((si, sj)) = star {
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == '*')
 }

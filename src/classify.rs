@@ -246,6 +246,7 @@ pub fn classify(
                                 basis: Basis::Unassessed,
                                 reason: format!("\"{written}\" is not in the catalogue: nobody has assessed who owns this duty."),
                                 source: None,
+                                pattern: None,
                             })
                             .collect(),
                         written,
@@ -422,11 +423,11 @@ fn build_entry(
     let mut duties = catalogue.duties(service, variant);
     let first_line = inventory.lines[rows[0]];
 
-    let assumed: Vec<&str> = duties
+    let assumed: Vec<String> = duties
         .iter()
         .zip(&catalogue.areas)
         .filter(|(d, _)| d.basis == Basis::Assumed)
-        .map(|(_, a)| a.id.as_str())
+        .map(|(d, a)| format!("{} ({})", a.id, d.owner))
         .collect();
     if !assumed.is_empty() {
         diagnostics.push(Diagnostic::new(
@@ -435,8 +436,8 @@ fn build_entry(
             Some(first_line),
             with_lines(
                 &format!(
-                    "{id} depends on how it is used (variants: {}) and no variant is given; the customer is assumed to own: {}. Name the variant in a variant column, or with --variant {id}=VARIANT",
-                    service.variant_ids(),
+                    "How does {id} run here: {}? No variant is given, so the most customer-heavy of the variants that run in AWS Regions is assumed for: {}. Answer in a variant column, or with --variant {id}=VARIANT",
+                    service.variant_choices(),
                     assumed.join(", "),
                     id = service.id,
                 ),
@@ -494,6 +495,7 @@ fn build_entry(
                             basis: Basis::Assumed,
                             reason: format!("The inventory's override \"{}\" (line {}) is not an owner, so the customer is assumed to own it.", st.value, st.line),
                             source: None,
+                            pattern: None,
                         },
                         "invalid value; customer assumed",
                     )
@@ -524,6 +526,7 @@ fn build_entry(
                             format!("{} (inventory line {})", st.rationale, st.line)
                         },
                         source: None,
+                        pattern: None,
                     },
                     "",
                 ),

@@ -559,3 +559,51 @@ fn errors_point_at_the_first_problem_in_the_file() {
         "{empty}"
     );
 }
+
+#[test]
+fn an_all_in_region_billing_export_never_gives_the_customer_data_centres_hardware_or_hypervisors() {
+    let mut report = common::report_of(&common::root("samples/cur-export.csv"));
+    let c = common::catalogue();
+    let nist = onus::join::Selection::parse_all(c, &["nist-800-53".into()]).unwrap();
+    report.frameworks = onus::join::join(c, &report.services, &nist);
+    for area in [
+        "physical",
+        "hardware",
+        "network-infrastructure",
+        "virtualization",
+    ] {
+        assert_eq!(report.summary[area].owner, Owner::Provider, "{area}");
+    }
+    for id in ["aws.ecs", "aws.eks"] {
+        let s = report
+            .services
+            .iter()
+            .find(|s| s.id.as_deref() == Some(id))
+            .unwrap();
+        assert_eq!(s.duties["hardware"].owner, Owner::Provider, "{id}");
+        // What does depend on the variant is still assumed, the customer's way.
+        assert_eq!(s.duties["worker-nodes"].owner, Owner::Customer, "{id}");
+        assert_eq!(s.duties["worker-nodes"].basis, Basis::Assumed, "{id}");
+    }
+    let renderer = onus::render::Renderer::new(None, Default::default()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(
+        renderer
+            .render(&report, onus::render::Format::Json)
+            .unwrap()
+            .bytes()
+            .as_ref(),
+    )
+    .unwrap();
+    let ma6 = json["frameworks"][0]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "MA-6")
+        .unwrap();
+    for part in ma6["customer"].as_array().unwrap() {
+        assert_ne!(
+            part["area"], "hardware",
+            "MA-6 asks the customer to maintain hardware: {part}"
+        );
+    }
+}

@@ -140,12 +140,71 @@ struct RawVariant {
     #[serde(default)]
     opt_in: bool,
     #[serde(default)]
+    infer: Vec<Spanned<RawInfer>>,
+    #[serde(default)]
     aliases: Vec<String>,
     #[serde(default)]
     duties: BTreeMap<Spanned<String>, Spanned<RawCell>>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInfer {
+    column: String,
+    #[serde(default)]
+    equals: Option<String>,
+    #[serde(default)]
+    contains: Option<String>,
+}
+
 // ---- the validated catalogue ----
+
+/// The export column an inference rule reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InferColumn {
+    /// CUR `lineItem/Operation` (`line_item_operation`).
+    Operation,
+    /// CUR `lineItem/UsageType` (`line_item_usage_type`).
+    UsageType,
+    /// The service cell, where it is a CloudFormation / AWS Config resource type.
+    ResourceType,
+}
+
+impl InferColumn {
+    pub const ALL: [InferColumn; 3] = [
+        InferColumn::Operation,
+        InferColumn::UsageType,
+        InferColumn::ResourceType,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            InferColumn::Operation => "operation",
+            InferColumn::UsageType => "usage_type",
+            InferColumn::ResourceType => "resource_type",
+        }
+    }
+}
+
+/// A rule that reads a variant from an export: the value of one column equals, or
+/// contains, a text (compared case-insensitively).
+#[derive(Debug, Clone)]
+pub struct InferRule {
+    pub column: InferColumn,
+    /// Lower-cased.
+    pub text: String,
+    pub contains: bool,
+}
+
+impl InferRule {
+    pub fn matches(&self, value: &str) -> bool {
+        if self.contains {
+            value.to_lowercase().contains(&self.text)
+        } else {
+            value.eq_ignore_ascii_case(&self.text)
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Area {
@@ -211,6 +270,8 @@ pub struct Variant {
     /// A distinct offering the customer sets up deliberately (RDS Custom): never
     /// assumed either, only named or inferred.
     pub opt_in: bool,
+    /// How an export shows that a row runs this way.
+    pub infer: Vec<InferRule>,
     pub aliases: Vec<String>,
     /// Cells this variant sets, by area index.
     pub duties: BTreeMap<usize, Duty>,
@@ -272,6 +333,20 @@ impl Service {
             Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
             _ => named.join(""),
         }
+    }
+
+    /// The variant an export row shows, by the first rule (variants in order, then
+    /// their rules) that its cells match: the variant's index, the column and the value.
+    pub fn infer_variant<'v>(
+        &self,
+        cell: impl Fn(InferColumn) -> &'v str,
+    ) -> Option<(usize, InferColumn, &'v str)> {
+        self.variants.iter().enumerate().find_map(|(i, v)| {
+            v.infer.iter().find_map(|rule| {
+                let value = cell(rule.column);
+                (!value.is_empty() && rule.matches(value)).then_some((i, rule.column, value))
+            })
+        })
     }
 
     pub fn variant(&self, text: &str) -> Option<&Variant> {
@@ -677,7 +752,40 @@ impl Catalogue {
                 if !is_id(&vid) || variants.iter().any(|v: &Variant| v.id == vid) {
                     return Err(file.error_at(at(rv.id.span()), format!("service \"{key}\": variant id \"{vid}\" must be unique, lower-case letters, digits and hyphens")));
                 }
+                let mut infer = Vec::new();
+                for rule in rv.infer {
+                    let span = rule.span();
+                    let rule = rule.into_inner();
+                    let bad = |message: String| {
+                        Err(file.error_at(Some(span.start), format!("{key}/{vid}: {message}")))
+                    };
+                    let Some(column) = InferColumn::ALL.into_iter().find(|c| c.id() == rule.column)
+                    else {
+                        return bad(format!(
+                            "unknown infer column \"{}\"; expected one of: operation, usage_type, resource_type",
+                            rule.column
+                        ));
+                    };
+                    let (text, contains) = match (rule.equals, rule.contains) {
+                        (Some(t), None) => (t, false),
+                        (None, Some(t)) => (t, true),
+                        _ => {
+                            return bad(
+                                "an infer rule takes exactly one of `equals` and `contains`".into(),
+                            )
+                        }
+                    };
+                    if text.trim().is_empty() {
+                        return bad("an infer rule needs a text to look for".into());
+                    }
+                    infer.push(InferRule {
+                        column,
+                        text: text.to_lowercase(),
+                        contains,
+                    });
+                }
                 variants.push(Variant {
+                    infer,
                     duties: self.cells(file, &format!("{key}/{vid}"), rv.duties, true)?,
                     id: vid,
                     name: rv.name,

@@ -5,7 +5,7 @@
 //! their duties, what became of each row, the overrides and the diagnostics.
 //! Wherever the input leaves the owner open, the customer is assumed to own the duty.
 
-use crate::catalogue::{Catalogue, Duty, Lookup};
+use crate::catalogue::{Catalogue, Duty, InferColumn, Lookup};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::inventory::Inventory;
 use crate::text::normalise;
@@ -47,6 +47,11 @@ pub struct Entry {
     /// `None` for a service the catalogue does not know.
     pub service: Option<usize>,
     pub variant: Option<usize>,
+    /// Whether a row names the variant (a variant column, or `--variant`).
+    pub variant_named: bool,
+    /// Where no row names it: the export's cell the variant was inferred from
+    /// (`lineItem/Operation = FargateTask`).
+    pub variant_source: Option<String>,
     /// The name as first written in the inventory (for unknown services).
     pub written: String,
     /// Indexes into the inventory's rows.
@@ -97,6 +102,9 @@ pub type DefaultVariants = BTreeMap<String, String>;
 struct Resolution {
     status: RowStatus,
     key: Option<EntryKey>,
+    /// How the variant came: named by the row or `--variant`, or inferred from a cell.
+    named: bool,
+    inferred: Option<String>,
     /// A problem to report, with the lines of every row it holds for.
     problem: Option<(Level, String)>,
 }
@@ -123,9 +131,12 @@ pub fn classify(
     let mut slot_of: BTreeMap<EntryKey, usize> = BTreeMap::new();
     let mut groups: Vec<Group> = Vec::new();
     let mut group_of: BTreeMap<(Level, String), usize> = BTreeMap::new();
-    // By (service, provider, variant) cell ids: the resolution, its slot and group.
+    // How each slot's variant came: named by some row, or inferred (the first source).
+    let mut slot_variant: Vec<(bool, Option<String>)> = Vec::new();
+    // By (service, provider, variant, operation, usage type) cell ids: the resolution,
+    // its slot and group; worked out once per distinct combination.
     type Resolved = (RowStatus, Option<usize>, Option<usize>);
-    let mut cache: rustc_hash::FxHashMap<(u32, u32, u32), Resolved> = Default::default();
+    let mut cache: rustc_hash::FxHashMap<(u32, u32, u32, u32, u32), Resolved> = Default::default();
     let mut row_slots: Vec<(RowStatus, Option<usize>)> = Vec::with_capacity(inventory.len());
 
     for i in 0..inventory.len() {
@@ -145,21 +156,47 @@ pub fn classify(
             written_id,
             inventory.id(i, cols.provider),
             inventory.id(i, cols.variant),
+            inventory.id(i, cols.operation),
+            inventory.id(i, cols.usage_type),
         );
         let (status, slot, group) = cache.entry(triple).or_insert_with(|| {
             let written = inventory.strings.get(triple.0);
+            let header =
+                |column: Option<usize>| column.map_or("", |c| inventory.headers[c].as_str());
+            let service_header = cols
+                .service
+                .iter()
+                .find(|&&c| inventory.id(i, Some(c)) != 0)
+                .map_or("", |&c| inventory.headers[c].as_str());
+            let export = Export {
+                operation: (header(cols.operation), inventory.strings.get(triple.3)),
+                usage_type: (header(cols.usage_type), inventory.strings.get(triple.4)),
+                resource_type: (
+                    service_header,
+                    if written.contains("::") { written } else { "" },
+                ),
+            };
             let resolution = resolve(
                 catalogue,
                 written,
                 inventory.strings.get(triple.1),
                 inventory.strings.get(triple.2),
+                &export,
                 default_variants,
             );
+            let (named, inferred) = (resolution.named, resolution.inferred);
             let slot = resolution.key.map(|key| {
-                *slot_of.entry(key.clone()).or_insert_with(|| {
+                let slot = *slot_of.entry(key.clone()).or_insert_with(|| {
                     slots.push((key, written.to_string(), Vec::new()));
+                    slot_variant.push((false, None));
                     slots.len() - 1
-                })
+                });
+                let meta = &mut slot_variant[slot];
+                meta.0 |= named;
+                if meta.1.is_none() {
+                    meta.1 = inferred;
+                }
+                slot
             });
             let group = resolution.problem.map(|(level, message)| {
                 *group_of.entry((level, message.clone())).or_insert_with(|| {
@@ -202,6 +239,7 @@ pub fn classify(
 
     // Entries in key order; `index_of[slot]` is a slot's entry index.
     let mut sorted: Vec<(usize, Slot)> = slots.into_iter().enumerate().collect();
+    let slot_variant = &slot_variant;
     sorted.sort_by(|a, b| a.1 .0.cmp(&b.1 .0));
     let mut index_of = vec![0u32; sorted.len()];
     for (index, (slot, _)) in sorted.iter().enumerate() {
@@ -210,18 +248,26 @@ pub fn classify(
     let mut overrides = Vec::new();
     let built: Vec<Entry> = sorted
         .into_iter()
-        .map(|(_, (key, written, rows))| {
+        .map(|(slot, (key, written, rows))| {
             match key {
-                EntryKey::Assessed { service, variant } => build_entry(
-                    catalogue,
-                    inventory,
-                    service,
-                    variant,
-                    written,
-                    rows,
-                    &mut overrides,
-                    &mut diagnostics,
-                ),
+                EntryKey::Assessed { service, variant } => {
+                    let mut entry = build_entry(
+                        catalogue,
+                        inventory,
+                        service,
+                        variant,
+                        written,
+                        rows,
+                        &mut overrides,
+                        &mut diagnostics,
+                    );
+                    let (named, source) = &slot_variant[slot];
+                    if variant.is_some() {
+                        entry.variant_named = *named;
+                        entry.variant_source = if *named { None } else { source.clone() };
+                    }
+                    entry
+                }
                 EntryKey::Unknown(_) => {
                     for &r in &rows {
                         for &(col, area) in &cols.duties {
@@ -238,6 +284,8 @@ pub fn classify(
                     Entry {
                         service: None,
                         variant: None,
+                        variant_named: false,
+                        variant_source: None,
                         duties: catalogue
                             .areas
                             .iter()
@@ -275,17 +323,37 @@ pub fn classify(
     }
 }
 
-/// What a service cell (with the row's provider and variant cells) resolves to.
+/// The cells of a row that can show how its service runs, each with its column's header.
+struct Export<'a> {
+    operation: (&'a str, &'a str),
+    usage_type: (&'a str, &'a str),
+    resource_type: (&'a str, &'a str),
+}
+
+impl<'a> Export<'a> {
+    fn cell(&self, column: InferColumn) -> (&'a str, &'a str) {
+        match column {
+            InferColumn::Operation => self.operation,
+            InferColumn::UsageType => self.usage_type,
+            InferColumn::ResourceType => self.resource_type,
+        }
+    }
+}
+
+/// What a service cell (with the row's provider, variant and export cells) resolves to.
 fn resolve(
     catalogue: &Catalogue,
     written: &str,
     provider_cell: &str,
     variant_cell: &str,
+    export: &Export,
     default_variants: &DefaultVariants,
 ) -> Resolution {
     let unassessed = |problem: String| Resolution {
         status: RowStatus::Unassessed,
         key: Some(unknown_key(written)),
+        named: false,
+        inferred: None,
         problem: Some((Level::Error, problem)),
     };
     let provider = if provider_cell.is_empty() {
@@ -305,6 +373,33 @@ fn resolve(
     match catalogue.lookup(written, provider) {
         Lookup::Service(service) => {
             let service_index = catalogue.service_index(service);
+            // The export's own evidence comes before an assumption made with --variant.
+            if variant_cell.is_empty() {
+                if let Some((v, column, value)) = service.infer_variant(|c| export.cell(c).1) {
+                    let header = match export.cell(column).0 {
+                        "" => column.id(),
+                        h => h,
+                    };
+                    let source = format!("{header} = {value}");
+                    let variant = &service.variants[v];
+                    return Resolution {
+                        status: RowStatus::Assessed,
+                        key: Some(EntryKey::Assessed {
+                            service: service_index,
+                            variant: Some(v),
+                        }),
+                        named: false,
+                        problem: Some((
+                            Level::Note,
+                            format!(
+                                "{} runs as {} ({}), inferred from {source}",
+                                service.id, variant.id, variant.name
+                            ),
+                        )),
+                        inferred: Some(source),
+                    };
+                }
+            }
             let variant_cell = match variant_cell {
                 "" => default_variants.get(&service.id).map_or("", String::as_str),
                 given => given,
@@ -315,6 +410,8 @@ fn resolve(
                     service: service_index,
                     variant,
                 }),
+                named: variant.is_some(),
+                inferred: None,
                 problem,
             };
             if variant_cell.is_empty() {
@@ -340,6 +437,8 @@ fn resolve(
         Lookup::NotService(ns) => Resolution {
             status: RowStatus::Skipped,
             key: None,
+            named: false,
+            inferred: None,
             problem: Some((
                 Level::Note,
                 format!(
@@ -602,6 +701,8 @@ fn build_entry(
     Entry {
         service: Some(service_index),
         variant: variant_index,
+        variant_named: false,
+        variant_source: None,
         written,
         rows,
         duties,

@@ -45,6 +45,9 @@ const REGION_HEADERS: &[&str] = &[
 const OWNER_HEADERS: &[&str] = &["owner", "serviceowner", "team", "ownerteam"];
 const CLASSIFICATION_HEADERS: &[&str] = &["dataclassification", "classification"];
 const RATIONALE_HEADERS: &[&str] = &["rationale", "justification", "overriderationale"];
+/// Billing columns that can show how a service runs (see the catalogue's `infer` rules).
+const OPERATION_HEADERS: &[&str] = &["lineitemoperation", "operation"];
+const USAGE_TYPE_HEADERS: &[&str] = &["lineitemusagetype", "usagetype"];
 
 /// An inventory that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -101,6 +104,9 @@ pub struct Columns {
     /// Who runs the service in the organisation (not the owner of a duty).
     pub owner: Option<usize>,
     pub data_classification: Option<usize>,
+    /// A billing export's operation and usage type: variants are inferred from them.
+    pub operation: Option<usize>,
+    pub usage_type: Option<usize>,
     /// `duty.<area>` columns: (column, area index).
     pub duties: Vec<(usize, usize)>,
 }
@@ -117,6 +123,8 @@ impl Columns {
             self.rationale,
             self.owner,
             self.data_classification,
+            self.operation,
+            self.usage_type,
         ];
         self.service
             .iter()
@@ -1045,6 +1053,8 @@ fn find_columns(
         rationale: first(RATIONALE_HEADERS),
         owner: first(OWNER_HEADERS),
         data_classification: first(CLASSIFICATION_HEADERS),
+        operation: first(OPERATION_HEADERS),
+        usage_type: first(USAGE_TYPE_HEADERS),
         ..Columns::default()
     };
     let seen = || {

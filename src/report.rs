@@ -121,6 +121,10 @@ pub struct ServiceOut {
     pub tier_basis: Option<Basis>,
     pub variant: Option<String>,
     pub variant_name: Option<String>,
+    /// `named` (a variant column or `--variant`) or `inferred` (from an export's cell).
+    pub variant_basis: Option<String>,
+    /// For an inferred variant, the cell it was read from: `lineItem/Operation = FargateTask`.
+    pub variant_source: Option<String>,
     pub assessed: bool,
     /// How the inventory wrote it (first row).
     pub written: String,
@@ -547,7 +551,19 @@ pub fn build(
                 tier: service.map(|s| catalogue.tiers[s.tier].id.clone()),
                 tier_basis: service.map(|s| s.tier_basis),
                 variant: variant.map(|v| v.id.clone()),
-                variant_name: variant.map(|v| v.name.clone()),
+                variant_name: variant.map(|v| match &entry.variant_source {
+                    Some(source) => format!("{} (inferred from {source})", v.name),
+                    None => v.name.clone(),
+                }),
+                variant_basis: variant.map(|_| {
+                    if entry.variant_source.is_some() {
+                        "inferred"
+                    } else {
+                        "named"
+                    }
+                    .to_string()
+                }),
+                variant_source: entry.variant_source.clone(),
                 assessed: service.is_some(),
                 written: entry.written.clone(),
                 rows: entry.rows.iter().map(|&r| inventory.lines[r]).collect(),

@@ -599,3 +599,68 @@ fn with_no_variant_the_most_customer_heavy_in_region_variant_is_assumed() {
     let d = duty_of("aws.rds", None, "guest-os");
     assert_eq!((d.owner, d.basis), (Owner::Shared, Basis::Documented));
 }
+
+#[test]
+fn inference_rules_are_data_checked_strictly() {
+    let with_variant = |rule: &str| {
+        common::with_file(
+            "acme/catalogue.toml",
+            &format!("{ACME}\n[[service.variant]]\nid = \"serverless\"\nname = \"Serverless\"\ninfer = [{rule}]\n"),
+        )
+    };
+    let e = with_variant("{ column = \"usage\", contains = \"x\" }").unwrap_err();
+    assert!(
+        e.starts_with("data/acme/catalogue.toml:19:10:")
+            && e.contains("vm/serverless: unknown infer column \"usage\"; expected one of: operation, usage_type, resource_type"),
+        "{e}"
+    );
+    let e =
+        with_variant("{ column = \"operation\", contains = \"x\", equals = \"y\" }").unwrap_err();
+    assert!(e.contains("exactly one of `equals` and `contains`"), "{e}");
+    let e = with_variant("{ column = \"operation\" }").unwrap_err();
+    assert!(e.contains("exactly one of `equals` and `contains`"), "{e}");
+    let e = with_variant("{ column = \"operation\", equals = \" \" }").unwrap_err();
+    assert!(e.contains("needs a text"), "{e}");
+    let e =
+        with_variant("{ column = \"operation\", equals = \"x\", colour = \"red\" }").unwrap_err();
+    assert!(e.contains("unknown field `colour`"), "{e}");
+    let c = with_variant("{ column = \"usage_type\", contains = \"Serverless\" }").unwrap();
+    let onus::catalogue::Lookup::Service(s) = c.lookup("acme.vm", None) else {
+        panic!()
+    };
+    let cell = |column| match column {
+        onus::catalogue::InferColumn::UsageType => "EU-SERVERLESS-Hours",
+        _ => "",
+    };
+    assert_eq!(
+        s.infer_variant(cell),
+        Some((
+            0,
+            onus::catalogue::InferColumn::UsageType,
+            "EU-SERVERLESS-Hours"
+        ))
+    );
+}
+
+#[test]
+fn every_variant_on_the_customers_premises_is_marked() {
+    let c = catalogue();
+    let marked: Vec<String> = c
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.variants
+                .iter()
+                .filter(|v| v.on_premises)
+                .map(move |v| format!("{}/{}", s.id, v.id))
+        })
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            "aws.ecs/anywhere",
+            "aws.eks/hybrid-nodes",
+            "aws.storagegateway/on-premises"
+        ]
+    );
+}

@@ -629,13 +629,14 @@ AmazonEKS,FargatePod,USW1-Fargate-vCPU-Hours:perCPU\n\
 AmazonEKS,CreateOperation,USW1-AmazonEKS-Hours:perCluster\n\
 AmazonECS,,USW1-Fargate-vCPU-Hours:perCPU\n";
     let report = common::assess(&common::parse(cur).unwrap());
-    let entries: Vec<(
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-        &[u64],
-    )> = report
+    type Seen<'a> = (
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        &'a [u64],
+    );
+    let entries: Vec<Seen> = report
         .services
         .iter()
         .map(|s| {

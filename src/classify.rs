@@ -5,7 +5,7 @@
 //! their duties, what became of each row, the overrides and the diagnostics.
 //! Wherever the input leaves the owner open, the customer is assumed to own the duty.
 
-use crate::catalogue::{Arn, Catalogue, Duty, Lookup};
+use crate::catalogue::{Arn, Catalogue, Duty, InferColumn, Lookup};
 use crate::diagnostic::{Diagnostic, Level};
 use crate::inventory::Inventory;
 use crate::text::normalise;
@@ -47,6 +47,11 @@ pub struct Entry {
     /// `None` for a service the catalogue does not know.
     pub service: Option<usize>,
     pub variant: Option<usize>,
+    /// Whether a row names the variant (a variant column, or `--variant`).
+    pub variant_named: bool,
+    /// Where no row names it: the export's cell the variant was inferred from
+    /// (`lineItem/Operation = FargateTask`).
+    pub variant_source: Option<String>,
     /// The name as first written in the inventory (for unknown services).
     pub written: String,
     /// Indexes into the inventory's rows.
@@ -97,6 +102,9 @@ pub type DefaultVariants = BTreeMap<String, String>;
 struct Resolution {
     status: RowStatus,
     key: Option<EntryKey>,
+    /// How the variant came: named by the row or `--variant`, or inferred from a cell.
+    named: bool,
+    inferred: Option<String>,
     /// A problem to report, with the lines of every row it holds for.
     problem: Option<(Level, String)>,
     /// For a row that is not a service: the not-service kind and the value as shown.
@@ -155,11 +163,15 @@ pub fn classify(
         lines: Vec::new(),
         count: 0,
     };
-    // By (service, provider, variant, line item type) cell ids: the resolution, its
-    // slot, its group (`UNLISTED` for the unlisted unknown names) and its not-service kind.
+    // How each slot's variant came: named by some row, or inferred (the first source).
+    let mut slot_variant: Vec<(bool, Option<String>)> = Vec::new();
+    // By (service, provider, variant, line item type, operation, usage type) cell ids:
+    // the resolution, its slot, its group (`UNLISTED` for the unlisted unknown names) and
+    // its not-service kind; worked out once per distinct combination.
     type Resolved = (RowStatus, Option<usize>, Option<usize>, Option<usize>);
     const UNLISTED: usize = usize::MAX;
-    let mut cache: rustc_hash::FxHashMap<(u32, u32, u32, u32), Resolved> = Default::default();
+    let mut cache: rustc_hash::FxHashMap<(u32, u32, u32, u32, u32, u32), Resolved> =
+        Default::default();
     let mut row_slots: Vec<(RowStatus, Option<usize>)> = Vec::with_capacity(inventory.len());
 
     for i in 0..inventory.len() {
@@ -180,25 +192,51 @@ pub fn classify(
             inventory.id(i, cols.provider),
             inventory.id(i, cols.variant),
             inventory.id(i, cols.line_item_type),
+            inventory.id(i, cols.operation),
+            inventory.id(i, cols.usage_type),
         );
         let (status, slot, group, kind) = cache.entry(triple).or_insert_with(|| {
             let written = inventory.strings.get(triple.0);
+            let header =
+                |column: Option<usize>| column.map_or("", |c| inventory.headers[c].as_str());
+            let service_header = cols
+                .service
+                .iter()
+                .find(|&&c| inventory.id(i, Some(c)) != 0)
+                .map_or("", |&c| inventory.headers[c].as_str());
+            let export = Export {
+                operation: (header(cols.operation), inventory.strings.get(triple.4)),
+                usage_type: (header(cols.usage_type), inventory.strings.get(triple.5)),
+                resource_type: (
+                    service_header,
+                    if written.contains("::") { written } else { "" },
+                ),
+            };
             let resolution = resolve(
                 catalogue,
                 written,
                 inventory.strings.get(triple.1),
                 inventory.strings.get(triple.2),
                 inventory.strings.get(triple.3),
+                &export,
                 default_variants,
                 unknown_names < SUGGESTED,
             );
             let mut new_unknown = false;
+            let (named, inferred) = (resolution.named, resolution.inferred);
             let slot = resolution.key.map(|key| {
-                *slot_of.entry(key.clone()).or_insert_with(|| {
+                let slot = *slot_of.entry(key.clone()).or_insert_with(|| {
                     new_unknown = resolution.unknown;
                     slots.push((key, written.to_string(), Vec::new()));
+                    slot_variant.push((false, None));
                     slots.len() - 1
-                })
+                });
+                let meta = &mut slot_variant[slot];
+                meta.0 |= named;
+                if meta.1.is_none() {
+                    meta.1 = inferred;
+                }
+                slot
             });
             unknown_names += usize::from(new_unknown);
             let group = if resolution.unknown && unknown_names > UNKNOWN_LISTED {
@@ -301,6 +339,7 @@ pub fn classify(
 
     // Entries in key order; `index_of[slot]` is a slot's entry index.
     let mut sorted: Vec<(usize, Slot)> = slots.into_iter().enumerate().collect();
+    let slot_variant = &slot_variant;
     sorted.sort_by(|a, b| a.1 .0.cmp(&b.1 .0));
     let mut index_of = vec![0u32; sorted.len()];
     for (index, (slot, _)) in sorted.iter().enumerate() {
@@ -309,18 +348,26 @@ pub fn classify(
     let mut overrides = Vec::new();
     let built: Vec<Entry> = sorted
         .into_iter()
-        .map(|(_, (key, written, rows))| {
+        .map(|(slot, (key, written, rows))| {
             match key {
-                EntryKey::Assessed { service, variant } => build_entry(
-                    catalogue,
-                    inventory,
-                    service,
-                    variant,
-                    written,
-                    rows,
-                    &mut overrides,
-                    &mut diagnostics,
-                ),
+                EntryKey::Assessed { service, variant } => {
+                    let mut entry = build_entry(
+                        catalogue,
+                        inventory,
+                        service,
+                        variant,
+                        written,
+                        rows,
+                        &mut overrides,
+                        &mut diagnostics,
+                    );
+                    let (named, source) = &slot_variant[slot];
+                    if variant.is_some() {
+                        entry.variant_named = *named;
+                        entry.variant_source = if *named { None } else { source.clone() };
+                    }
+                    entry
+                }
                 EntryKey::Unknown(_) => {
                     for &r in &rows {
                         for &(col, area) in &cols.duties {
@@ -337,6 +384,8 @@ pub fn classify(
                     Entry {
                         service: None,
                         variant: None,
+                        variant_named: false,
+                        variant_source: None,
                         duties: catalogue
                             .areas
                             .iter()
@@ -345,6 +394,7 @@ pub fn classify(
                                 basis: Basis::Unassessed,
                                 reason: format!("\"{written}\" is not in the catalogue: nobody has assessed who owns this duty."),
                                 source: None,
+                                pattern: None,
                             })
                             .collect(),
                         written,
@@ -373,7 +423,25 @@ pub fn classify(
     }
 }
 
-/// What a service cell (with the row's provider and variant cells) resolves to.
+/// The cells of a row that can show how its service runs, each with its column's header.
+struct Export<'a> {
+    operation: (&'a str, &'a str),
+    usage_type: (&'a str, &'a str),
+    resource_type: (&'a str, &'a str),
+}
+
+impl<'a> Export<'a> {
+    fn cell(&self, column: InferColumn) -> (&'a str, &'a str) {
+        match column {
+            InferColumn::Operation => self.operation,
+            InferColumn::UsageType => self.usage_type,
+            InferColumn::ResourceType => self.resource_type,
+        }
+    }
+}
+
+/// What a service cell (with the row's provider, variant, line item type and export
+/// cells) resolves to.
 #[allow(clippy::too_many_arguments)]
 fn resolve(
     catalogue: &Catalogue,
@@ -381,12 +449,15 @@ fn resolve(
     provider_cell: &str,
     variant_cell: &str,
     line_item_type: &str,
+    export: &Export,
     default_variants: &DefaultVariants,
     suggest: bool,
 ) -> Resolution {
     let unassessed = |problem: String| Resolution {
         status: RowStatus::Unassessed,
         key: Some(unknown_key(written)),
+        named: false,
+        inferred: None,
         problem: Some((Level::Error, problem)),
         skipped: None,
         unknown: false,
@@ -394,6 +465,8 @@ fn resolve(
     let skipped = |kind: usize, shown: String| Resolution {
         status: RowStatus::Skipped,
         key: None,
+        named: false,
+        inferred: None,
         problem: None,
         skipped: Some((kind, shown)),
         unknown: false,
@@ -432,6 +505,35 @@ fn resolve(
     match catalogue.lookup_with(written, provider, suggest) {
         Lookup::Service(service) => {
             let service_index = catalogue.service_index(service);
+            // The export's own evidence comes before an assumption made with --variant.
+            if variant_cell.is_empty() {
+                if let Some((v, column, value)) = service.infer_variant(|c| export.cell(c).1) {
+                    let header = match export.cell(column).0 {
+                        "" => column.id(),
+                        h => h,
+                    };
+                    let source = format!("{header} = {value}");
+                    let variant = &service.variants[v];
+                    return Resolution {
+                        status: RowStatus::Assessed,
+                        key: Some(EntryKey::Assessed {
+                            service: service_index,
+                            variant: Some(v),
+                        }),
+                        named: false,
+                        problem: Some((
+                            Level::Note,
+                            format!(
+                                "{} runs as {} ({}), inferred from {source}",
+                                service.id, variant.id, variant.name
+                            ),
+                        )),
+                        inferred: Some(source),
+                        skipped: None,
+                        unknown: false,
+                    };
+                }
+            }
             let variant_cell = match variant_cell {
                 "" => default_variants.get(&service.id).map_or("", String::as_str),
                 given => given,
@@ -442,6 +544,8 @@ fn resolve(
                     service: service_index,
                     variant,
                 }),
+                named: variant.is_some(),
+                inferred: None,
                 problem,
                 skipped: None,
                 unknown: false,
@@ -562,11 +666,11 @@ fn build_entry(
     let mut duties = catalogue.duties(service, variant);
     let first_line = inventory.lines[rows[0]];
 
-    let assumed: Vec<&str> = duties
+    let assumed: Vec<String> = duties
         .iter()
         .zip(&catalogue.areas)
         .filter(|(d, _)| d.basis == Basis::Assumed)
-        .map(|(_, a)| a.id.as_str())
+        .map(|(d, a)| format!("{} ({})", a.id, d.owner))
         .collect();
     if !assumed.is_empty() {
         diagnostics.push(Diagnostic::new(
@@ -575,8 +679,8 @@ fn build_entry(
             Some(first_line),
             with_lines(
                 &format!(
-                    "{id} depends on how it is used (variants: {}) and no variant is given; the customer is assumed to own: {}. Name the variant in a variant column, or with --variant {id}=VARIANT",
-                    service.variant_ids(),
+                    "How does {id} run here: {}? No variant is given, so the most customer-heavy of the variants that run in AWS Regions is assumed for: {}. Answer in a variant column, or with --variant {id}=VARIANT",
+                    service.variant_choices(),
                     assumed.join(", "),
                     id = service.id,
                 ),
@@ -634,6 +738,7 @@ fn build_entry(
                             basis: Basis::Assumed,
                             reason: format!("The inventory's override \"{}\" (line {}) is not an owner, so the customer is assumed to own it.", st.value, st.line),
                             source: None,
+                            pattern: None,
                         },
                         "invalid value; customer assumed",
                     )
@@ -664,6 +769,7 @@ fn build_entry(
                             format!("{} (inventory line {})", st.rationale, st.line)
                         },
                         source: None,
+                        pattern: None,
                     },
                     "",
                 ),
@@ -739,6 +845,8 @@ fn build_entry(
     Entry {
         service: Some(service_index),
         variant: variant_index,
+        variant_named: false,
+        variant_source: None,
         written,
         rows,
         duties,

@@ -101,9 +101,34 @@ pub struct ServiceChange {
 pub struct DutyChange {
     pub service: String,
     pub name: String,
+    /// For a service whose variants changed: `fargate → ec2` (`-` for no variant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variants: Option<String>,
     pub area: String,
     pub old: Owner,
     pub new: Owner,
+}
+
+/// A service used on both sides, but run another way: its variants before and after
+/// (`None` for rows that name no variant).
+#[derive(Debug, Serialize)]
+pub struct VariantChange {
+    pub service: String,
+    pub name: String,
+    pub old: Vec<Option<String>>,
+    pub new: Vec<Option<String>>,
+}
+
+impl VariantChange {
+    fn words(&self) -> String {
+        let side = |v: &[Option<String>]| {
+            v.iter()
+                .map(|x| x.as_deref().unwrap_or("-"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!("{} → {}", side(&self.old), side(&self.new))
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -130,6 +155,9 @@ pub struct ControlChange {
 pub struct Diff {
     pub added: Vec<ServiceChange>,
     pub removed: Vec<ServiceChange>,
+    /// Services whose variants changed (ECS from Fargate to EC2): not added or removed;
+    /// their duties whose owner changed are in `duties`.
+    pub variants: Vec<VariantChange>,
     pub duties: Vec<DutyChange>,
     /// The owner across the inventory, per duty area.
     pub summary: Vec<AreaChange>,
@@ -142,15 +170,90 @@ impl Diff {
     pub fn changed(&self) -> bool {
         !(self.added.is_empty()
             && self.removed.is_empty()
+            && self.variants.is_empty()
             && self.duties.is_empty()
             && self.controls.is_empty())
     }
 }
 
+/// The service id of a snapshot key (`aws.ecs/fargate` → `aws.ecs`), and its variant;
+/// `None` for an unassessed one.
+fn split_key(key: &str) -> Option<(&str, Option<&str>)> {
+    if key.starts_with('?') {
+        return None;
+    }
+    Some(match key.split_once('/') {
+        Some((id, v)) => (id, Some(v)),
+        None => (key, None),
+    })
+}
+
+/// Keys of `a` that `b` lacks, by service id.
+fn only_in<'a>(
+    a: &'a Snapshot,
+    b: &Snapshot,
+) -> BTreeMap<&'a str, Vec<(&'a str, Option<&'a str>)>> {
+    let mut out: BTreeMap<&str, Vec<(&str, Option<&str>)>> = BTreeMap::new();
+    for key in a.services.keys() {
+        if b.services.contains_key(key) {
+            continue;
+        }
+        if let Some((id, variant)) = split_key(key) {
+            out.entry(id).or_default().push((key.as_str(), variant));
+        }
+    }
+    out
+}
+
 pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
     let mut d = Diff::default();
+    // A service whose keys differ on both sides changed variants: its duties are
+    // compared, rolled up over the variants of each side.
+    let (gone, came) = (only_in(old, new), only_in(new, old));
+    let moved: Vec<&str> = gone
+        .keys()
+        .filter(|id| came.contains_key(*id))
+        .copied()
+        .collect();
+    let is_moved = |key: &str| split_key(key).is_some_and(|(id, _)| moved.contains(&id));
+    for id in &moved {
+        let (before, after) = (&gone[id], &came[id]);
+        let name = old.services[before[0].0].0.clone();
+        let change = VariantChange {
+            service: id.to_string(),
+            name: name.clone(),
+            old: before.iter().map(|(_, v)| v.map(str::to_string)).collect(),
+            new: after.iter().map(|(_, v)| v.map(str::to_string)).collect(),
+        };
+        let rolled = |snap: &Snapshot, keys: &[(&str, Option<&str>)]| {
+            let mut areas: BTreeMap<String, Vec<Owner>> = BTreeMap::new();
+            for (key, _) in keys {
+                for (area, owner) in &snap.services[*key].1 {
+                    areas.entry(area.clone()).or_default().push(*owner);
+                }
+            }
+            areas
+                .into_iter()
+                .map(|(area, owners)| (area, Owner::roll_up(owners)))
+                .collect::<BTreeMap<String, Owner>>()
+        };
+        let (o, n) = (rolled(old, before), rolled(new, after));
+        for (area, was) in &o {
+            if let Some(now) = n.get(area).filter(|now| *now != was) {
+                d.duties.push(DutyChange {
+                    service: id.to_string(),
+                    name: name.clone(),
+                    variants: Some(change.words()),
+                    area: area.clone(),
+                    old: *was,
+                    new: *now,
+                });
+            }
+        }
+        d.variants.push(change);
+    }
     for (key, (name, _)) in &new.services {
-        if !old.services.contains_key(key) {
+        if !old.services.contains_key(key) && !is_moved(key) {
             d.added.push(ServiceChange {
                 service: key.clone(),
                 name: name.clone(),
@@ -158,7 +261,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
         }
     }
     for (key, (name, _)) in &old.services {
-        if !new.services.contains_key(key) {
+        if !new.services.contains_key(key) && !is_moved(key) {
             d.removed.push(ServiceChange {
                 service: key.clone(),
                 name: name.clone(),
@@ -175,6 +278,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
                     d.duties.push(DutyChange {
                         service: key.clone(),
                         name: name.clone(),
+                        variants: None,
                         area: area.clone(),
                         old: *o,
                         new: *n,
@@ -277,11 +381,27 @@ pub fn render(d: &Diff, markdown: bool) -> String {
             ));
         }
     }
+    if !d.variants.is_empty() {
+        out.push_str(&format!("{h}Services run another way\n"));
+        for v in &d.variants {
+            let name = if markdown {
+                md(&v.name)
+            } else {
+                v.name.clone()
+            };
+            out.push_str(&format!("{item}{name} ({}): {}\n", v.service, v.words()));
+        }
+    }
     if !d.duties.is_empty() {
         out.push_str(&format!("{h}Duties whose owner changed\n"));
         for c in &d.duties {
+            let variants = c
+                .variants
+                .as_ref()
+                .map(|v| format!(", {v}"))
+                .unwrap_or_default();
             out.push_str(&format!(
-                "{item}{} ({}) {}: {} → {}\n",
+                "{item}{} ({}{variants}) {}: {} → {}\n",
                 c.name, c.service, c.area, c.old, c.new
             ));
         }

@@ -58,6 +58,9 @@ const CLASSIFICATION_HEADERS: &[&str] = &["dataclassification", "classification"
 /// `line_item_line_item_type`, FOCUS `ChargeCategory`).
 const LINE_ITEM_TYPE_HEADERS: &[&str] = &["lineitemlineitemtype", "chargecategory"];
 const RATIONALE_HEADERS: &[&str] = &["rationale", "justification", "overriderationale"];
+/// Billing columns that can show how a service runs (see the catalogue's `infer` rules).
+const OPERATION_HEADERS: &[&str] = &["lineitemoperation", "operation"];
+const USAGE_TYPE_HEADERS: &[&str] = &["lineitemusagetype", "usagetype"];
 
 /// An inventory that cannot be read at all.
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +119,9 @@ pub struct Columns {
     pub data_classification: Option<usize>,
     /// The billing line's type (usage, tax, credit...).
     pub line_item_type: Option<usize>,
+    /// A billing export's operation and usage type: variants are inferred from them.
+    pub operation: Option<usize>,
+    pub usage_type: Option<usize>,
     /// `duty.<area>` columns: (column, area index).
     pub duties: Vec<(usize, usize)>,
 }
@@ -133,6 +139,8 @@ impl Columns {
             self.owner,
             self.data_classification,
             self.line_item_type,
+            self.operation,
+            self.usage_type,
         ];
         self.service
             .iter()
@@ -1130,6 +1138,8 @@ fn find_columns(
         owner: first(OWNER_HEADERS),
         data_classification: first(CLASSIFICATION_HEADERS),
         line_item_type: first(LINE_ITEM_TYPE_HEADERS),
+        operation: first(OPERATION_HEADERS),
+        usage_type: first(USAGE_TYPE_HEADERS),
         ..Columns::default()
     };
     let seen = || {

@@ -135,6 +135,10 @@ pub struct ServiceOut {
     pub tier_basis: Option<Basis>,
     pub variant: Option<String>,
     pub variant_name: Option<String>,
+    /// `named` (a variant column or `--variant`) or `inferred` (from an export's cell).
+    pub variant_basis: Option<String>,
+    /// For an inferred variant, the cell it was read from: `lineItem/Operation = FargateTask`.
+    pub variant_source: Option<String>,
     pub assessed: bool,
     /// How the inventory wrote it (first row).
     pub written: String,
@@ -488,6 +492,8 @@ impl ServiceOut {
             tier_basis: self.tier_basis,
             variant: self.variant.as_deref(),
             variant_name: self.variant_name.as_deref(),
+            variant_basis: self.variant_basis.as_deref(),
+            variant_source: self.variant_source.as_deref(),
             assessed: self.assessed,
             written: &self.written,
             first_lines: &self.rows[..self.rows.len().min(crate::text::LINES_SHOWN)],
@@ -514,6 +520,8 @@ pub struct ServiceView<'a> {
     pub tier_basis: Option<Basis>,
     pub variant: Option<&'a str>,
     pub variant_name: Option<&'a str>,
+    pub variant_basis: Option<&'a str>,
+    pub variant_source: Option<&'a str>,
     pub assessed: bool,
     pub written: &'a str,
     pub first_lines: &'a [u64],
@@ -650,7 +658,19 @@ pub fn build(
                 tier: service.map(|s| catalogue.tiers[s.tier].id.clone()),
                 tier_basis: service.map(|s| s.tier_basis),
                 variant: variant.map(|v| v.id.clone()),
-                variant_name: variant.map(|v| v.name.clone()),
+                variant_name: variant.map(|v| match &entry.variant_source {
+                    Some(source) => format!("{} (inferred from {source})", v.name),
+                    None => v.name.clone(),
+                }),
+                variant_basis: variant.map(|_| {
+                    if entry.variant_source.is_some() {
+                        "inferred"
+                    } else {
+                        "named"
+                    }
+                    .to_string()
+                }),
+                variant_source: entry.variant_source.clone(),
                 assessed: service.is_some(),
                 written: entry.written.clone(),
                 rows: entry.rows.iter().map(|&r| inventory.lines[r]).collect(),

@@ -299,3 +299,397 @@ fn every_reason_is_a_sentence() {
         );
     }
 }
+
+// ---- the "provider patches, customer applies or chooses" pattern ----
+
+const PATTERN: &str = "provider-patches-customer-applies";
+
+fn duty_of(id: &str, variant: Option<&str>, area: &str) -> onus::catalogue::Duty {
+    let c = catalogue();
+    let s = c.services.iter().find(|s| s.id == id).unwrap();
+    let v = variant.map(|v| s.variant(v).unwrap());
+    c.duties(s, v)[c.area_index(area).unwrap()].clone()
+}
+
+#[test]
+fn the_pattern_is_defined_once_and_yields_shared_with_the_customers_part_worded() {
+    let c = catalogue();
+    let p = c.patterns.iter().find(|p| p.id == PATTERN).unwrap();
+    assert_eq!(p.owner, Owner::Shared);
+    assert!(p
+        .part("apply")
+        .unwrap()
+        .starts_with("Apply the offered updates in your maintenance window"));
+    assert!(p
+        .part("choose")
+        .unwrap()
+        .starts_with("Choose a supported version"));
+}
+
+/// Every cell the AWS documentation review moved to the pattern: shared, with the AWS
+/// page that says so.
+#[test]
+fn apply_or_choose_cells_are_shared_and_cite_their_aws_page() {
+    for (id, variant, area, page) in [
+        (
+            "aws.rds",
+            None,
+            "guest-os",
+            "USER_UpgradeDBInstance.Maintenance.html",
+        ),
+        (
+            "aws.rds",
+            Some("standard"),
+            "guest-os",
+            "USER_UpgradeDBInstance.Maintenance.html",
+        ),
+        (
+            "aws.rds",
+            None,
+            "runtime",
+            "USER_UpgradeDBInstance.Upgrading.html",
+        ),
+        (
+            "aws.elasticbeanstalk",
+            Some("managed-updates"),
+            "guest-os",
+            "platforms-shared-responsibility.html",
+        ),
+        (
+            "aws.elasticbeanstalk",
+            Some("managed-updates"),
+            "runtime",
+            "platforms-shared-responsibility.html",
+        ),
+        (
+            "aws.lambda",
+            Some("managed-runtime"),
+            "runtime",
+            "runtime-management-shared.html",
+        ),
+        (
+            "aws.glue",
+            None,
+            "runtime",
+            "glue-version-support-policy.html",
+        ),
+        ("aws.docdb", None, "guest-os", "db-instance-maintain.html"),
+        ("aws.neptune", None, "guest-os", "cluster-maintenance.html"),
+        ("aws.memorydb", None, "guest-os", "service-updates.html"),
+        (
+            "aws.elasticache",
+            Some("node-based"),
+            "guest-os",
+            "Self-Service-Updates.html",
+        ),
+        (
+            "aws.opensearch",
+            Some("managed-cluster"),
+            "guest-os",
+            "service-software.html",
+        ),
+        (
+            "aws.kafka",
+            Some("provisioned"),
+            "runtime",
+            "version-support.html",
+        ),
+        ("aws.mq", None, "runtime", "upgrading-brokers.html"),
+        (
+            "aws.redshift",
+            Some("provisioned"),
+            "runtime",
+            "working-with-clusters.html",
+        ),
+    ] {
+        let d = duty_of(id, variant, area);
+        assert_eq!(d.owner, Owner::Shared, "{id} {variant:?} {area}");
+        assert_eq!(
+            d.pattern.as_deref(),
+            Some(PATTERN),
+            "{id} {variant:?} {area}"
+        );
+        let source = d.source.unwrap_or_default();
+        assert!(
+            source.starts_with("https://docs.aws.amazon.com/") && source.ends_with(page),
+            "{id} {area}: {source}"
+        );
+        assert!(d.reason.contains("Customer: "), "{}", d.reason);
+    }
+}
+
+#[test]
+fn the_other_reviewed_cells_have_their_documented_owner() {
+    for (id, variant, area, owner) in [
+        ("aws.appstream", None, "guest-os", Owner::Customer),
+        (
+            "aws.outposts",
+            None,
+            "managed-infrastructure",
+            Owner::Shared,
+        ),
+        (
+            "aws.snowball",
+            None,
+            "managed-infrastructure",
+            Owner::Shared,
+        ),
+        ("aws.emr", Some("ec2"), "guest-os", Owner::Customer),
+        ("aws.emr", Some("ec2"), "control-plane", Owner::Shared),
+        ("aws.storagegateway", None, "runtime", Owner::Provider),
+        ("aws.ds", None, "runtime", Owner::Provider),
+        ("aws.route53", None, "network-controls", Owner::Provider),
+        ("aws.connect", None, "network-controls", Owner::Shared),
+        (
+            "aws.kafka",
+            Some("provisioned"),
+            "guest-os",
+            Owner::Provider,
+        ),
+        ("aws.mq", None, "guest-os", Owner::Provider),
+    ] {
+        let d = duty_of(id, variant, area);
+        assert_eq!(d.owner, owner, "{id} {variant:?} {area}");
+        let source = d.source.unwrap_or_default();
+        assert!(
+            source.starts_with("https://docs.aws.amazon.com/"),
+            "{id} {area}: {source:?}"
+        );
+    }
+    assert_eq!(
+        duty_of("aws.storagegateway", None, "application-code").owner,
+        Owner::NotApplicable
+    );
+}
+
+/// Hosts the customer runs are hosts whose OS it patches: no service or variant of the
+/// catalogue gives the customer its worker nodes and the provider their OS.
+#[test]
+fn worker_nodes_of_the_customer_never_run_an_os_of_the_provider() {
+    let c = catalogue();
+    let (nodes, os) = (
+        c.area_index("worker-nodes").unwrap(),
+        c.area_index("guest-os").unwrap(),
+    );
+    let container = c.tier_index("container").unwrap();
+    assert_eq!(c.tiers[container].defaults[nodes], Owner::Customer);
+    assert_eq!(c.tiers[container].defaults[os], Owner::Customer);
+    for s in &c.services {
+        for v in std::iter::once(None).chain(s.variants.iter().map(Some)) {
+            let d = c.duties(s, v);
+            if d[nodes].owner == Owner::Customer {
+                assert_ne!(
+                    d[os].owner,
+                    Owner::Provider,
+                    "{} {:?}",
+                    s.id,
+                    v.map(|v| &v.id)
+                );
+            }
+        }
+    }
+}
+
+fn model_with(pattern_block: &str) -> String {
+    let model = data_files(None)
+        .unwrap()
+        .into_iter()
+        .find(|f| f.path == "model.toml")
+        .unwrap();
+    let start = model.text.find("[[pattern]]").unwrap();
+    let end = model.text.find("# Tiers.").unwrap();
+    format!(
+        "{}{pattern_block}\n{}",
+        &model.text[..start],
+        &model.text[end..]
+    )
+}
+
+#[test]
+fn a_bad_pattern_in_the_model_is_rejected_with_its_line() {
+    let e = common::with_file(
+        "model.toml",
+        &model_with("[[pattern]]\nid = \"p\"\nname = \"P\"\nowner = \"n/a\"\nprovider = \"x.\"\n[pattern.customer]\napply = \"y.\"\n"),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("pattern \"p\": its owner must be provider, customer or shared"),
+        "{e}"
+    );
+    assert!(e.starts_with("data/model.toml:"), "{e}");
+    let e = common::with_file(
+        "model.toml",
+        &model_with("[[pattern]]\nid = \"p\"\nname = \"P\"\nowner = \"shared\"\nprovider = \"x.\"\n[pattern.customer]\n"),
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("pattern \"p\" needs at least one customer part"),
+        "{e}"
+    );
+    let e = common::with_file(
+        "model.toml",
+        &model_with("[[pattern]]\nid = \"p\"\nname = \"P\"\nowner = \"shared\"\nprovider = \"x.\"\ncolour = \"red\"\n"),
+    )
+    .unwrap_err();
+    assert!(e.contains("unknown field `colour`"), "{e}");
+}
+
+#[test]
+fn a_cell_naming_a_pattern_is_checked_against_the_model() {
+    let with_cell = |cell: &str| {
+        common::with_file(
+            "acme/catalogue.toml",
+            &ACME.replace(
+                "duties.logging-monitoring = { owner = \"customer\", reason = \"Acme keeps no logs\" }",
+                cell,
+            ),
+        )
+    };
+    let e = with_cell("duties.runtime = { pattern = \"provider-patches-customer-aplies\", part = \"apply\", reason = \"r.\" }").unwrap_err();
+    assert!(
+        e.starts_with("data/acme/catalogue.toml:14:")
+            && e.contains("vm: unknown pattern \"provider-patches-customer-aplies\" (did you mean \"provider-patches-customer-applies\"?)"),
+        "{e}"
+    );
+    let e = with_cell(
+        "duties.runtime = { pattern = \"provider-patches-customer-applies\", reason = \"r.\" }",
+    )
+    .unwrap_err();
+    assert!(
+        e.contains("needs a `part`") && e.contains("apply, apply-and-choose, choose"),
+        "{e}"
+    );
+    let e = with_cell("duties.runtime = { pattern = \"provider-patches-customer-applies\", part = \"ignore\", reason = \"r.\" }").unwrap_err();
+    assert!(e.contains("has no part \"ignore\""), "{e}");
+    let e = with_cell("duties.runtime = { owner = \"provider\", pattern = \"provider-patches-customer-applies\", part = \"apply\", reason = \"r.\" }").unwrap_err();
+    assert!(
+        e.contains("owner = \"provider\" contradicts pattern"),
+        "{e}"
+    );
+    let e = with_cell("duties.runtime = { reason = \"r.\" }").unwrap_err();
+    assert!(e.contains("every cell needs an owner or a pattern"), "{e}");
+    let e =
+        with_cell("duties.runtime = { owner = \"customer\", part = \"apply\", reason = \"r.\" }")
+            .unwrap_err();
+    assert!(e.contains("`part` needs a `pattern`"), "{e}");
+    // And a good one takes the pattern's owner and words.
+    let c = with_cell("duties.runtime = { pattern = \"provider-patches-customer-applies\", part = \"choose\", reason = \"Acme runs the version you pick.\" }").unwrap();
+    let onus::catalogue::Lookup::Service(s) = c.lookup("acme.vm", None) else {
+        panic!()
+    };
+    let d = &c.duties(s, None)[c.area_index("runtime").unwrap()];
+    assert_eq!(d.owner, Owner::Shared);
+    assert!(d.reason.starts_with("Acme runs the version you pick. (Provider patches, customer applies or chooses) Provider: "), "{}", d.reason);
+    assert!(
+        d.reason.contains("Customer: Choose a supported version"),
+        "{}",
+        d.reason
+    );
+}
+
+// ---- assumptions stay in AWS Regions ----
+
+#[test]
+fn variants_on_the_customers_premises_are_never_assumed() {
+    for (id, area) in [
+        ("aws.ecs", "physical"),
+        ("aws.ecs", "hardware"),
+        ("aws.ecs", "virtualization"),
+        ("aws.eks", "physical"),
+        ("aws.eks", "hardware"),
+        ("aws.eks", "network-infrastructure"),
+        ("aws.storagegateway", "physical"),
+    ] {
+        let d = duty_of(id, None, area);
+        assert_eq!(d.owner, Owner::Provider, "{id} {area}");
+        assert_ne!(d.basis, Basis::Assumed, "{id} {area}");
+    }
+    // Named, they still say so.
+    assert_eq!(
+        duty_of("aws.ecs", Some("anywhere"), "hardware").owner,
+        Owner::Customer
+    );
+}
+
+#[test]
+fn with_no_variant_the_most_customer_heavy_in_region_variant_is_assumed() {
+    // ECS: ec2 customer, fargate provider.
+    let d = duty_of("aws.ecs", None, "worker-nodes");
+    assert_eq!((d.owner, d.basis), (Owner::Customer, Basis::Assumed));
+    assert!(
+        d.reason.contains("anywhere is never assumed"),
+        "{}",
+        d.reason
+    );
+    // ElastiCache: node-based shared, serverless provider: shared, not customer.
+    let d = duty_of("aws.elasticache", None, "guest-os");
+    assert_eq!((d.owner, d.basis), (Owner::Shared, Basis::Assumed));
+    // RDS: RDS Custom is chosen deliberately and never assumed, so standard RDS decides.
+    let d = duty_of("aws.rds", None, "guest-os");
+    assert_eq!((d.owner, d.basis), (Owner::Shared, Basis::Documented));
+}
+
+#[test]
+fn inference_rules_are_data_checked_strictly() {
+    let with_variant = |rule: &str| {
+        common::with_file(
+            "acme/catalogue.toml",
+            &format!("{ACME}\n[[service.variant]]\nid = \"serverless\"\nname = \"Serverless\"\ninfer = [{rule}]\n"),
+        )
+    };
+    let e = with_variant("{ column = \"usage\", contains = \"x\" }").unwrap_err();
+    assert!(
+        e.starts_with("data/acme/catalogue.toml:19:10:")
+            && e.contains("vm/serverless: unknown infer column \"usage\"; expected one of: operation, usage_type, resource_type"),
+        "{e}"
+    );
+    let e =
+        with_variant("{ column = \"operation\", contains = \"x\", equals = \"y\" }").unwrap_err();
+    assert!(e.contains("exactly one of `equals` and `contains`"), "{e}");
+    let e = with_variant("{ column = \"operation\" }").unwrap_err();
+    assert!(e.contains("exactly one of `equals` and `contains`"), "{e}");
+    let e = with_variant("{ column = \"operation\", equals = \" \" }").unwrap_err();
+    assert!(e.contains("needs a text"), "{e}");
+    let e =
+        with_variant("{ column = \"operation\", equals = \"x\", colour = \"red\" }").unwrap_err();
+    assert!(e.contains("unknown field `colour`"), "{e}");
+    let c = with_variant("{ column = \"usage_type\", contains = \"Serverless\" }").unwrap();
+    let onus::catalogue::Lookup::Service(s) = c.lookup("acme.vm", None) else {
+        panic!()
+    };
+    let cell = |column| match column {
+        onus::catalogue::InferColumn::UsageType => "EU-SERVERLESS-Hours",
+        _ => "",
+    };
+    assert_eq!(
+        s.infer_variant(cell),
+        Some((
+            0,
+            onus::catalogue::InferColumn::UsageType,
+            "EU-SERVERLESS-Hours"
+        ))
+    );
+}
+
+#[test]
+fn every_variant_on_the_customers_premises_is_marked() {
+    let c = catalogue();
+    let marked: Vec<String> = c
+        .services
+        .iter()
+        .flat_map(|s| {
+            s.variants
+                .iter()
+                .filter(|v| v.on_premises)
+                .map(move |v| format!("{}/{}", s.id, v.id))
+        })
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            "aws.ecs/anywhere",
+            "aws.eks/hybrid-nodes",
+            "aws.storagegateway/on-premises"
+        ]
+    );
+}

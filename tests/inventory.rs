@@ -219,7 +219,7 @@ fn variants_missing_unknown_or_needless_are_reported() {
     assert_eq!(
         diagnostics_of(&read("variants.csv")),
         [
-            "inventory.csv:2: warning: aws.eks depends on how it is used (variants: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes) and no variant is given; the customer is assumed to own: physical, hardware, network-infrastructure, virtualization, worker-nodes, guest-os, runtime. Name the variant in a variant column, or with --variant aws.eks=VARIANT (2 rows: lines 2, 3)",
+            "inventory.csv:2: warning: How does aws.eks run here: self-managed-nodes, managed-node-groups, fargate, auto-mode or hybrid-nodes (on your premises)? No variant is given, so the most customer-heavy of the variants that run in AWS Regions is assumed for: worker-nodes (customer), guest-os (customer), runtime (customer). Answer in a variant column, or with --variant aws.eks=VARIANT (2 rows: lines 2, 3)",
             "inventory.csv:3: error: \"fargte\" is not a variant of aws.eks (expected one of: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes); the customer is assumed to own the duties that depend on it",
             "inventory.csv:5: error: aws.s3 has no variants, so the catalogue does not know it used as \"fast\"; shown as unassessed. Remove the variant, or name the service it describes",
         ]
@@ -620,6 +620,64 @@ fn real_exports_resolve_at_least_98_percent_of_the_rows_that_name_an_aws_service
 }
 
 #[test]
+fn an_all_in_region_billing_export_never_gives_the_customer_data_centres_hardware_or_hypervisors() {
+    let mut report = common::report_of(&common::root("samples/cur-export.csv"));
+    let c = common::catalogue();
+    let nist = onus::join::Selection::parse_all(c, &["nist-800-53".into()]).unwrap();
+    report.frameworks = onus::join::join(c, &report.services, &nist);
+    for area in [
+        "physical",
+        "hardware",
+        "network-infrastructure",
+        "virtualization",
+    ] {
+        assert_eq!(report.summary[area].owner, Owner::Provider, "{area}");
+    }
+    for id in ["aws.ecs", "aws.eks"] {
+        let s = report
+            .services
+            .iter()
+            .find(|s| s.id.as_deref() == Some(id))
+            .unwrap();
+        assert_eq!(s.duties["hardware"].owner, Owner::Provider, "{id}");
+    }
+    let service = |id: &str| {
+        report
+            .services
+            .iter()
+            .find(|s| s.id.as_deref() == Some(id))
+            .unwrap()
+    };
+    // The ECS rows' usage type says Fargate; EKS's says nothing, so what depends on
+    // the variant is still assumed, the customer's way.
+    assert_eq!(service("aws.ecs").variant.as_deref(), Some("fargate"));
+    let eks = service("aws.eks");
+    assert_eq!(eks.duties["worker-nodes"].owner, Owner::Customer);
+    assert_eq!(eks.duties["worker-nodes"].basis, Basis::Assumed);
+    let renderer = onus::render::Renderer::new(None, Default::default()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(
+        renderer
+            .render(&report, onus::render::Format::Json)
+            .unwrap()
+            .bytes()
+            .as_ref(),
+    )
+    .unwrap();
+    let ma6 = json["frameworks"][0]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "MA-6")
+        .unwrap();
+    for part in ma6["customer"].as_array().unwrap() {
+        assert_ne!(
+            part["area"], "hardware",
+            "MA-6 asks the customer to maintain hardware: {part}"
+        );
+    }
+}
+
+#[test]
 fn billing_lines_that_are_not_services_get_one_note_per_kind() {
     let notes: Vec<String> = diagnostics_of(&read("cur2-extract.csv"))
         .into_iter()
@@ -903,4 +961,150 @@ fn a_gzip_file_is_read_as_it_comes_and_its_digest_is_of_the_stored_bytes() {
         .parse()
         .unwrap();
     assert!(line > 1, "{e}");
+}
+
+// ---- variants read from the exports ----
+
+#[test]
+fn a_billing_export_gives_each_row_the_variant_its_operation_or_usage_type_shows() {
+    let cur = b"line_item_product_code,line_item_operation,line_item_usage_type\n\
+AmazonECS,FargateTask,USW1-Fargate-GB-Hours\n\
+AmazonECS,RunInstances,USW1-BoxUsage\n\
+AmazonEKS,FargatePod,USW1-Fargate-vCPU-Hours:perCPU\n\
+AmazonEKS,CreateOperation,USW1-AmazonEKS-Hours:perCluster\n\
+AmazonECS,,USW1-Fargate-vCPU-Hours:perCPU\n";
+    let report = common::assess(&common::parse(cur).unwrap());
+    type Seen<'a> = (
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        &'a [u64],
+    );
+    let entries: Vec<Seen> = report
+        .services
+        .iter()
+        .map(|s| {
+            (
+                s.id.as_deref(),
+                s.variant.as_deref(),
+                s.variant_basis.as_deref(),
+                s.variant_source.as_deref(),
+                s.rows.as_slice(),
+            )
+        })
+        .collect();
+    // Rows of one service showing several variants give the service each of them.
+    assert_eq!(
+        entries,
+        [
+            (Some("aws.ecs"), None, None, None, &[3][..]),
+            (
+                Some("aws.ecs"),
+                Some("fargate"),
+                Some("inferred"),
+                Some("line_item_operation = FargateTask"),
+                &[2, 6][..]
+            ),
+            (Some("aws.eks"), None, None, None, &[5][..]),
+            (
+                Some("aws.eks"),
+                Some("fargate"),
+                Some("inferred"),
+                Some("line_item_operation = FargatePod"),
+                &[4][..]
+            ),
+        ]
+    );
+    let fargate = &report.services[1];
+    assert_eq!(fargate.duties["worker-nodes"].owner, Owner::Provider);
+    assert_eq!(
+        fargate.variant_name.as_deref(),
+        Some("Fargate launch type (inferred from line_item_operation = FargateTask)")
+    );
+    let notes = diagnostics_of(cur);
+    assert!(
+        notes.contains(&"inventory.csv:2: note: aws.ecs runs as fargate (Fargate launch type), inferred from line_item_operation = FargateTask".to_string()),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(&"inventory.csv:6: note: aws.ecs runs as fargate (Fargate launch type), inferred from line_item_usage_type = USW1-Fargate-vCPU-Hours:perCPU".to_string()),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_config_export_gives_each_resource_type_its_variant_and_a_named_variant_wins() {
+    let config = b"resourceType,resourceId,variant\n\
+AWS::EKS::Nodegroup,n1,\n\
+AWS::EKS::FargateProfile,f1,\n\
+AWS::EMRServerless::Application,e1,\n\
+AWS::SageMaker::NotebookInstance,s1,\n\
+AWS::EKS::Nodegroup,n2,self-managed-nodes\n";
+    let report = common::assess(&common::parse(config).unwrap());
+    let got: Vec<(String, String, String)> = report
+        .services
+        .iter()
+        .map(|s| {
+            (
+                s.id.clone().unwrap(),
+                s.variant.clone().unwrap_or_default(),
+                s.variant_source.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    let want = [
+        (
+            "aws.eks",
+            "fargate",
+            "resourceType = AWS::EKS::FargateProfile",
+        ),
+        (
+            "aws.eks",
+            "managed-node-groups",
+            "resourceType = AWS::EKS::Nodegroup",
+        ),
+        ("aws.eks", "self-managed-nodes", ""),
+        (
+            "aws.emr",
+            "serverless",
+            "resourceType = AWS::EMRServerless::Application",
+        ),
+        (
+            "aws.sagemaker",
+            "notebook-instances",
+            "resourceType = AWS::SageMaker::NotebookInstance",
+        ),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    );
+    assert_eq!(report.services[2].variant_basis.as_deref(), Some("named"));
+    assert_eq!(
+        report.services[1].variant_basis.as_deref(),
+        Some("inferred")
+    );
+}
+
+#[test]
+fn an_inferred_variant_comes_before_an_assumed_one() {
+    let cur =
+        b"lineItem/ProductCode,lineItem/Operation\nAmazonECS,FargateTask\nAmazonECS,RunTask\n";
+    let inventory = common::parse(cur).unwrap();
+    let defaults: onus::classify::DefaultVariants =
+        [("aws.ecs".to_string(), "ec2".to_string())].into();
+    let c = onus::classify::classify(common::catalogue(), &inventory, &defaults);
+    let variants: Vec<(Option<usize>, Option<&str>)> = c
+        .entries
+        .iter()
+        .map(|e| (e.variant, e.variant_source.as_deref()))
+        .collect();
+    assert_eq!(
+        variants,
+        [
+            (Some(0), None),
+            (Some(1), Some("lineItem/Operation = FargateTask"))
+        ]
+    );
 }

@@ -288,9 +288,21 @@ fn diff_sees_variant_and_override_changes_and_identical_inputs() {
     );
     let json: serde_json::Value =
         serde_json::from_slice(&onus(&["diff", s(&a), s(&b), "--json"]).stdout).unwrap();
-    assert_eq!(json["added"][0]["service"], "aws.eks/fargate");
-    assert_eq!(json["removed"][0]["service"], "aws.eks/self-managed-nodes");
-    let duty = &json["duties"][0];
+    // EKS runs another way: not a service added and one removed.
+    assert_eq!(json["added"], serde_json::json!([]));
+    assert_eq!(json["removed"], serde_json::json!([]));
+    assert_eq!(json["variants"][0]["service"], "aws.eks");
+    assert_eq!(
+        json["variants"][0]["old"],
+        serde_json::json!(["self-managed-nodes"])
+    );
+    assert_eq!(json["variants"][0]["new"], serde_json::json!(["fargate"]));
+    let duty = json["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["service"] == "aws.s3")
+        .unwrap();
     assert_eq!(
         (
             duty["service"].as_str(),
@@ -308,6 +320,46 @@ fn diff_sees_variant_and_override_changes_and_identical_inputs() {
     let same = onus(&["diff", s(&a), s(&a), "--fail-on-change"]);
     assert_eq!(same.status.code(), Some(0));
     assert_eq!(stdout(&same), "No ownership changes.\n");
+}
+
+#[test]
+fn diff_reports_the_duties_that_move_when_ecs_moves_from_fargate_to_ec2() {
+    let (_t, dir) = tmp();
+    let a = inventory(&dir, "a.csv", &["ECS,fargate,1,,", "S3,,1,,"]);
+    let b = inventory(&dir, "b.csv", &["ECS,ec2,1,,", "S3,,1,,"]);
+    let o = onus(&["diff", s(&a), s(&b), "--fail-on-change"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&o);
+    assert!(
+        !text.contains("added") && !text.contains("removed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Services run another way\n  Amazon ECS (aws.ecs): fargate → ec2\n"),
+        "{text}"
+    );
+    for line in [
+        "Amazon ECS (aws.ecs, fargate → ec2) worker-nodes: provider → customer",
+        "Amazon ECS (aws.ecs, fargate → ec2) guest-os: provider → customer",
+        "Amazon ECS (aws.ecs, fargate → ec2) runtime: shared → customer",
+    ] {
+        assert!(text.contains(line), "missing {line}: {text}");
+    }
+    assert!(!text.contains("identity-access"), "{text}");
+    // A service that gains a second variant is compared over both.
+    let c = inventory(
+        &dir,
+        "c.csv",
+        &["ECS,fargate,1,,", "ECS,ec2,2,,", "S3,,1,,"],
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&onus(&["diff", s(&a), s(&c), "--json"]).stdout).unwrap();
+    assert_eq!(
+        json["variants"],
+        serde_json::json!([]),
+        "fargate stays: ec2 is added"
+    );
+    assert_eq!(json["added"][0]["service"], "aws.ecs/ec2");
 }
 
 #[test]

@@ -235,10 +235,42 @@ fn fully_managed_aws_runs_infrastructure_os_patching_and_scaling() {
         ("DynamoDB", None),
         ("Lambda", Some("managed-runtime")),
     ] {
-        for area in ["managed-infrastructure", "hardware", "guest-os", "runtime"] {
+        for area in ["managed-infrastructure", "hardware", "guest-os"] {
             assert_eq!(owner(s, v, area), Provider, "{s} {area}");
         }
     }
+    for s in ["S3", "DynamoDB"] {
+        assert_eq!(owner(s, None, "runtime"), Provider, "{s}");
+    }
+    // Lambda's runtime: AWS patches it (and applies the patches in Auto mode); choosing
+    // a supported runtime is the customer's part, so the cell is shared by the pattern
+    // that says exactly that.
+    aws_patches_the_lambda_runtime();
+}
+
+/// The seed's "AWS handles ... runtime" for Lambda: AWS's part of the runtime cell is
+/// the patching, the customer's the choice of a supported runtime.
+fn aws_patches_the_lambda_runtime() {
+    let c = common::catalogue();
+    let onus::catalogue::Lookup::Service(s) = c.lookup("Lambda", None) else {
+        panic!()
+    };
+    let d = &c.duties(s, s.variant("managed-runtime"))[c.area_index("runtime").unwrap()];
+    assert_eq!(d.owner, Shared);
+    assert_eq!(
+        d.pattern.as_deref(),
+        Some("provider-patches-customer-applies")
+    );
+    assert!(
+        d.reason.contains("Lambda publishes runtime patches"),
+        "{}",
+        d.reason
+    );
+    assert!(
+        d.reason.contains("choose a supported version"),
+        "{}",
+        d.reason
+    );
 }
 
 #[test]
@@ -259,7 +291,8 @@ fn lambda_example_aws_handles_servers_and_runtime_you_write_and_secure_your_code
     let v = Some("managed-runtime");
     assert_eq!(owner("Lambda", v, "hardware"), Provider);
     assert_eq!(owner("Lambda", v, "guest-os"), Provider);
-    assert_eq!(owner("Lambda", v, "runtime"), Provider);
+    aws_patches_the_lambda_runtime();
+    assert_ne!(owner("Lambda", v, "runtime"), Customer);
     assert_eq!(owner("Lambda", v, "application-code"), Customer);
     // A container image carries its own runtime: the customer's.
     assert_eq!(

@@ -25,7 +25,19 @@ struct RawModel {
     version: String,
     provider_note: String,
     area: Vec<RawArea>,
+    #[serde(default)]
+    pattern: Vec<RawPattern>,
     tier: Vec<RawTier>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPattern {
+    id: Spanned<String>,
+    name: String,
+    owner: Spanned<Owner>,
+    provider: String,
+    customer: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -123,7 +135,13 @@ struct RawService {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCell {
-    owner: Owner,
+    /// Optional where the cell names a pattern (which sets the owner).
+    #[serde(default)]
+    owner: Option<Owner>,
+    #[serde(default)]
+    pattern: Option<Spanned<String>>,
+    #[serde(default)]
+    part: Option<Spanned<String>>,
     #[serde(default)]
     basis: Option<RawTierBasis>,
     reason: String,
@@ -137,12 +155,75 @@ struct RawVariant {
     id: Spanned<String>,
     name: String,
     #[serde(default)]
+    on_premises: bool,
+    #[serde(default)]
+    opt_in: bool,
+    #[serde(default)]
+    infer: Vec<Spanned<RawInfer>>,
+    #[serde(default)]
     aliases: Vec<String>,
     #[serde(default)]
     duties: BTreeMap<Spanned<String>, Spanned<RawCell>>,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInfer {
+    column: String,
+    #[serde(default)]
+    equals: Option<String>,
+    #[serde(default)]
+    contains: Option<String>,
+}
+
 // ---- the validated catalogue ----
+
+/// The export column an inference rule reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InferColumn {
+    /// CUR `lineItem/Operation` (`line_item_operation`).
+    Operation,
+    /// CUR `lineItem/UsageType` (`line_item_usage_type`).
+    UsageType,
+    /// The service cell, where it is a CloudFormation / AWS Config resource type.
+    ResourceType,
+}
+
+impl InferColumn {
+    pub const ALL: [InferColumn; 3] = [
+        InferColumn::Operation,
+        InferColumn::UsageType,
+        InferColumn::ResourceType,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            InferColumn::Operation => "operation",
+            InferColumn::UsageType => "usage_type",
+            InferColumn::ResourceType => "resource_type",
+        }
+    }
+}
+
+/// A rule that reads a variant from an export: the value of one column equals, or
+/// contains, a text (compared case-insensitively).
+#[derive(Debug, Clone)]
+pub struct InferRule {
+    pub column: InferColumn,
+    /// Lower-cased.
+    pub text: String,
+    pub contains: bool,
+}
+
+impl InferRule {
+    pub fn matches(&self, value: &str) -> bool {
+        if self.contains {
+            value.to_lowercase().contains(&self.text)
+        } else {
+            value.eq_ignore_ascii_case(&self.text)
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Area {
@@ -169,6 +250,29 @@ pub struct Tier {
     pub defaults: Vec<Owner>,
 }
 
+/// A named way of splitting a duty (model.toml `[[pattern]]`): catalogue cells cite it
+/// rather than restate it.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub id: String,
+    pub name: String,
+    /// The owner every cell of the pattern takes.
+    pub owner: Owner,
+    /// What the provider does, in every cell of the pattern.
+    pub provider: String,
+    /// The customer's part, by part id (`apply`, `choose`), sorted by id.
+    pub customer: Vec<(String, String)>,
+}
+
+impl Pattern {
+    pub fn part(&self, id: &str) -> Option<&str> {
+        self.customer
+            .iter()
+            .find(|(p, _)| p == id)
+            .map(|(_, t)| t.as_str())
+    }
+}
+
 /// One cell of a matrix: who owns one duty area of one service, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Duty {
@@ -176,12 +280,22 @@ pub struct Duty {
     pub basis: Basis,
     pub reason: String,
     pub source: Option<String>,
+    /// The model's pattern the cell follows (`provider-patches-customer-applies`), if any.
+    pub pattern: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Variant {
     pub id: String,
     pub name: String,
+    /// Runs on the customer's premises (ECS Anywhere, EKS Hybrid Nodes, an on-premises
+    /// gateway): never assumed, only named or inferred.
+    pub on_premises: bool,
+    /// A distinct offering the customer sets up deliberately (RDS Custom): never
+    /// assumed either, only named or inferred.
+    pub opt_in: bool,
+    /// How an export shows that a row runs this way.
+    pub infer: Vec<InferRule>,
     pub aliases: Vec<String>,
     /// Cells this variant sets, by area index.
     pub duties: BTreeMap<usize, Duty>,
@@ -206,6 +320,13 @@ pub struct Service {
     pub variants: Vec<Variant>,
 }
 
+impl Variant {
+    /// Whether a service used with no variant named may be assumed to run this way.
+    pub fn assumable(&self) -> bool {
+        !self.on_premises && !self.opt_in
+    }
+}
+
 impl Service {
     /// The variant ids, comma-separated, for messages.
     pub fn variant_ids(&self) -> String {
@@ -214,6 +335,42 @@ impl Service {
             .map(|v| v.id.as_str())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// The variants as a reader chooses among them: `ec2, fargate or anywhere (on your
+    /// premises)`.
+    pub fn variant_choices(&self) -> String {
+        let named: Vec<String> = self
+            .variants
+            .iter()
+            .map(|v| {
+                if v.on_premises {
+                    format!("{} (on your premises)", v.id)
+                } else if v.opt_in {
+                    format!("{} ({})", v.id, v.name)
+                } else {
+                    v.id.clone()
+                }
+            })
+            .collect();
+        match named.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => named.join(""),
+        }
+    }
+
+    /// The variant an export row shows, by the first rule (variants in order, then
+    /// their rules) that its cells match: the variant's index, the column and the value.
+    pub fn infer_variant<'v>(
+        &self,
+        cell: impl Fn(InferColumn) -> &'v str,
+    ) -> Option<(usize, InferColumn, &'v str)> {
+        self.variants.iter().enumerate().find_map(|(i, v)| {
+            v.infer.iter().find_map(|rule| {
+                let value = cell(rule.column);
+                (!value.is_empty() && rule.matches(value)).then_some((i, rule.column, value))
+            })
+        })
     }
 
     pub fn variant(&self, text: &str) -> Option<&Variant> {
@@ -295,6 +452,7 @@ pub struct Catalogue {
     /// What "provider" means, printed wherever an output lists the provider's part.
     pub provider_note: String,
     pub areas: Vec<Area>,
+    pub patterns: Vec<Pattern>,
     pub tiers: Vec<Tier>,
     pub providers: Vec<Provider>,
     /// Sorted by id.
@@ -569,22 +727,27 @@ impl Catalogue {
             basis: Basis::TierDefault,
             reason: self.owner_text(area, owner, tier),
             source: None,
+            pattern: None,
         }
     }
 
+    /// An area of a service used with no variant named. The variants that run in AWS
+    /// Regions decide it (one on the customer's premises, or an opt-in offering, is
+    /// never assumed): where they agree, their owner; where they disagree, the most
+    /// customer-heavy of them, with basis `assumed`.
     fn undecided_duty(&self, service: &Service, area: usize) -> Duty {
-        let per_variant: Vec<(&Variant, Owner)> = service
-            .variants
-            .iter()
-            .map(|v| {
-                (
-                    v,
-                    v.duties
-                        .get(&area)
-                        .map_or_else(|| self.base_duty(service, area).owner, |d| d.owner),
-                )
-            })
-            .collect();
+        let owner_in = |v: &Variant| {
+            v.duties
+                .get(&area)
+                .map_or_else(|| self.base_duty(service, area).owner, |d| d.owner)
+        };
+        let assumable: Vec<&Variant> = service.variants.iter().filter(|v| v.assumable()).collect();
+        let pool = if assumable.is_empty() {
+            service.variants.iter().collect()
+        } else {
+            assumable
+        };
+        let per_variant: Vec<(&Variant, Owner)> = pool.iter().map(|v| (*v, owner_in(v))).collect();
         let first = per_variant[0].1;
         if per_variant.iter().all(|(_, o)| *o == first) {
             let base = self.base_duty(service, area);
@@ -595,19 +758,37 @@ impl Catalogue {
             // variant sets this area itself.
             return per_variant[0].0.duties[&area].clone();
         }
+        let owner = per_variant
+            .iter()
+            .map(|(_, o)| *o)
+            .max_by_key(|o| o.customer_weight())
+            .expect("a service with variants");
         let split = per_variant
             .iter()
             .map(|(v, o)| format!("{} {}", v.id, o))
             .collect::<Vec<_>>()
             .join(", ");
+        let never: Vec<&str> = service
+            .variants
+            .iter()
+            .filter(|v| !v.assumable())
+            .map(|v| v.id.as_str())
+            .collect();
+        let never = if never.is_empty() || pool.len() == service.variants.len() {
+            String::new()
+        } else {
+            format!("; {} is never assumed, only named", never.join(" and "))
+        };
         Duty {
-            owner: Owner::Customer,
+            owner,
             basis: Basis::Assumed,
             reason: format!(
-                "Depends on how {} is used ({split}); no variant given, so the customer is assumed to own it. {}",
-                service.name, self.areas[area].customer
+                "Depends on how {} runs ({split}{never}); no variant is given, so the most customer-heavy of these is assumed. {}",
+                service.name,
+                self.owner_text(area, owner, &self.tiers[service.tier])
             ),
             source: None,
+            pattern: None,
         }
     }
 
@@ -716,10 +897,45 @@ impl Catalogue {
                 if !is_id(&vid) || variants.iter().any(|v: &Variant| v.id == vid) {
                     return Err(file.error_at(at(rv.id.span()), format!("service \"{key}\": variant id \"{vid}\" must be unique, lower-case letters, digits and hyphens")));
                 }
+                let mut infer = Vec::new();
+                for rule in rv.infer {
+                    let span = rule.span();
+                    let rule = rule.into_inner();
+                    let bad = |message: String| {
+                        Err(file.error_at(Some(span.start), format!("{key}/{vid}: {message}")))
+                    };
+                    let Some(column) = InferColumn::ALL.into_iter().find(|c| c.id() == rule.column)
+                    else {
+                        return bad(format!(
+                            "unknown infer column \"{}\"; expected one of: operation, usage_type, resource_type",
+                            rule.column
+                        ));
+                    };
+                    let (text, contains) = match (rule.equals, rule.contains) {
+                        (Some(t), None) => (t, false),
+                        (None, Some(t)) => (t, true),
+                        _ => {
+                            return bad(
+                                "an infer rule takes exactly one of `equals` and `contains`".into(),
+                            )
+                        }
+                    };
+                    if text.trim().is_empty() {
+                        return bad("an infer rule needs a text to look for".into());
+                    }
+                    infer.push(InferRule {
+                        column,
+                        text: text.to_lowercase(),
+                        contains,
+                    });
+                }
                 variants.push(Variant {
+                    infer,
                     duties: self.cells(file, &format!("{key}/{vid}"), rv.duties, true)?,
                     id: vid,
                     name: rv.name,
+                    on_premises: rv.on_premises,
+                    opt_in: rv.opt_in,
                     aliases: rv.aliases,
                 });
             }
@@ -761,7 +977,8 @@ impl Catalogue {
             })?;
             let span = cell.span();
             let cell = cell.into_inner();
-            if cell.owner == Owner::Unassessed {
+            let (owner, pattern_text) = self.cell_owner(file, owner_name, span.start, &cell)?;
+            if owner == Owner::Unassessed {
                 return Err(file.error_at(
                     Some(span.start),
                     format!("{owner_name}: \"unassessed\" is not an owner a catalogue can set"),
@@ -787,17 +1004,119 @@ impl Catalogue {
                     format!("{owner_name}: every cell needs a reason"),
                 ));
             }
+            let reason = match &pattern_text {
+                Some(text) => format!("{} {text}", cell.reason.trim_end()),
+                None => cell.reason,
+            };
             out.insert(
                 area,
                 Duty {
-                    owner: cell.owner,
+                    owner,
                     basis,
-                    reason: cell.reason,
+                    reason,
                     source: cell.source,
+                    pattern: cell.pattern.map(Spanned::into_inner),
                 },
             );
         }
         Ok(out)
+    }
+
+    /// A cell's owner, from its `owner` or from the pattern it names; with a pattern,
+    /// also the text that follows the cell's reason (what each side does).
+    fn cell_owner(
+        &self,
+        file: &DataFile,
+        owner_name: &str,
+        at: usize,
+        cell: &RawCell,
+    ) -> Result<(Owner, Option<String>), DataError> {
+        let Some(pattern_id) = &cell.pattern else {
+            if let Some(part) = &cell.part {
+                return Err(file.error_at(
+                    Some(part.span().start),
+                    format!("{owner_name}: `part` needs a `pattern`"),
+                ));
+            }
+            return match cell.owner {
+                Some(owner) => Ok((owner, None)),
+                None => Err(file.error_at(
+                    Some(at),
+                    format!("{owner_name}: every cell needs an owner or a pattern"),
+                )),
+            };
+        };
+        let pattern = self
+            .patterns
+            .iter()
+            .find(|p| &p.id == pattern_id.get_ref())
+            .ok_or_else(|| {
+                file.error_at(
+                    Some(pattern_id.span().start),
+                    format!(
+                        "{owner_name}: unknown pattern \"{}\"{}; model.toml defines: {}",
+                        pattern_id.get_ref(),
+                        did_you_mean(
+                            pattern_id.get_ref(),
+                            self.patterns.iter().map(|p| p.id.as_str())
+                        ),
+                        self.pattern_ids()
+                    ),
+                )
+            })?;
+        let parts = || {
+            pattern
+                .customer
+                .iter()
+                .map(|(p, _)| p.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let Some(part) = &cell.part else {
+            return Err(file.error_at(
+                Some(pattern_id.span().start),
+                format!(
+                    "{owner_name}: pattern \"{}\" needs a `part` saying the customer's part (one of: {})",
+                    pattern.id,
+                    parts()
+                ),
+            ));
+        };
+        let customer = pattern.part(part.get_ref()).ok_or_else(|| {
+            file.error_at(
+                Some(part.span().start),
+                format!(
+                    "{owner_name}: pattern \"{}\" has no part \"{}\" (expected one of: {})",
+                    pattern.id,
+                    part.get_ref(),
+                    parts()
+                ),
+            )
+        })?;
+        if let Some(owner) = cell.owner.filter(|o| *o != pattern.owner) {
+            return Err(file.error_at(
+                Some(at),
+                format!(
+                    "{owner_name}: owner = \"{owner}\" contradicts pattern \"{}\", which gives \"{}\"; leave the owner out",
+                    pattern.id, pattern.owner
+                ),
+            ));
+        }
+        Ok((
+            pattern.owner,
+            Some(format!(
+                "({}) Provider: {} Customer: {}",
+                pattern.name, pattern.provider, customer
+            )),
+        ))
+    }
+
+    fn pattern_ids(&self) -> String {
+        self.patterns
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn tier_ids(&self) -> String {
@@ -979,6 +1298,63 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
             cloud: a.cloud,
         });
     }
+    let mut patterns: Vec<Pattern> = Vec::new();
+    for p in raw.pattern {
+        let id = p.id.get_ref().clone();
+        let at = Some(p.id.span().start);
+        if !is_id(&id) || patterns.iter().any(|x| x.id == id) {
+            return Err(file.error_at(
+                at,
+                format!(
+                    "pattern id \"{id}\" must be unique, lower-case letters, digits and hyphens"
+                ),
+            ));
+        }
+        if matches!(p.owner.get_ref(), Owner::Unassessed | Owner::NotApplicable) {
+            return Err(file.error_at(
+                Some(p.owner.span().start),
+                format!("pattern \"{id}\": its owner must be provider, customer or shared"),
+            ));
+        }
+        if p.name.trim().is_empty() || p.provider.trim().is_empty() {
+            return Err(file.error_at(
+                at,
+                format!("pattern \"{id}\" needs a name and a provider text"),
+            ));
+        }
+        if p.customer.is_empty() {
+            return Err(file.error_at(
+                at,
+                format!("pattern \"{id}\" needs at least one customer part ([pattern.customer] part = \"text\")"),
+            ));
+        }
+        let mut customer = Vec::new();
+        for (part, text) in p.customer {
+            if !is_id(part.get_ref()) {
+                return Err(file.error_at(
+                    Some(part.span().start),
+                    format!("pattern \"{id}\": part \"{}\" must be lower-case letters, digits and hyphens", part.get_ref()),
+                ));
+            }
+            if text.get_ref().trim().is_empty() {
+                return Err(file.error_at(
+                    Some(text.span().start),
+                    format!(
+                        "pattern \"{id}\": the customer's part \"{}\" is empty",
+                        part.get_ref()
+                    ),
+                ));
+            }
+            customer.push((part.into_inner(), text.into_inner()));
+        }
+        patterns.push(Pattern {
+            id,
+            name: p.name,
+            owner: p.owner.into_inner(),
+            provider: p.provider,
+            customer,
+        });
+    }
     let mut tiers: Vec<Tier> = Vec::new();
     for t in raw.tier {
         let id = t.id.get_ref().clone();
@@ -1038,6 +1414,7 @@ fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         model_version: raw.version,
         provider_note: raw.provider_note,
         areas,
+        patterns,
         tiers,
         providers: Vec::new(),
         services: Vec::new(),

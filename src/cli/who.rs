@@ -106,9 +106,9 @@ pub fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<Exit> {
             .any(|a| a.basis == crate::vocab::Basis::Assumed)
     {
         eprintln!(
-            "note: {} depends on how it is used; without --variant ({}) the customer is assumed to own the areas where the variants differ",
+            "note: how does {} run: {}? Without --variant, the most customer-heavy of the variants that run in AWS Regions is assumed where they differ",
             service.id,
-            service.variant_ids()
+            service.variant_choices()
         );
     }
     Ok(Exit::Success)

@@ -679,9 +679,12 @@ fn an_all_in_region_billing_export_never_gives_the_customer_data_centres_hardwar
 
 #[test]
 fn billing_lines_that_are_not_services_get_one_note_per_kind() {
-    let notes: Vec<String> = diagnostics_of(&read("cur2-extract.csv"))
+    let diagnostics = diagnostics_of(&read("cur2-extract.csv"));
+    // The extract's ECS row shows how it runs.
+    assert!(diagnostics.contains(&"inventory.csv:22: note: aws.ecs runs as fargate (Fargate launch type), inferred from line_item_operation = FargateTask".to_string()), "{diagnostics:?}");
+    let notes: Vec<String> = diagnostics
         .into_iter()
-        .filter(|d| d.contains(": note: "))
+        .filter(|d| d.contains(": note: ") && d.contains("billing line"))
         .collect();
     assert_eq!(
         notes,

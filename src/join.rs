@@ -10,7 +10,6 @@
 
 use crate::catalogue::framework::{self, TextPolicy};
 use crate::catalogue::Catalogue;
-use crate::report::ServiceOut;
 use crate::vocab::Owner;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -141,7 +140,7 @@ pub struct UserEntityRow {
 }
 
 /// The carve-out tables of a SOC 2 selection's controls.
-fn carve_out(catalogue: &Catalogue, assessed: &[&ServiceOut], controls: &[ControlOut]) -> CarveOut {
+fn carve_out(catalogue: &Catalogue, assessed: &[&Assessed], controls: &[ControlOut]) -> CarveOut {
     let subservice = controls
         .iter()
         .filter_map(|c| {
@@ -169,7 +168,7 @@ fn carve_out(catalogue: &Catalogue, assessed: &[&ServiceOut], controls: &[Contro
         .filter_map(|a| {
             let owners: Vec<(String, Owner)> = assessed
                 .iter()
-                .map(|s| (service_key(s), s.duties[&a.id].owner))
+                .map(|s| (s.key.clone(), s.owners[a.id.as_str()]))
                 .collect();
             let services: Vec<String> = owners
                 .iter()
@@ -287,13 +286,12 @@ impl Part {
     }
 }
 
-/// The key of a service entry in per-control maps.
-pub fn service_key(s: &ServiceOut) -> String {
-    let id = s.id.as_deref().unwrap_or("?");
-    match &s.variant {
-        Some(v) => format!("{id}/{v}"),
-        None => id.to_string(),
-    }
+/// What the join reads of an assessed service: its id, its key in per-control maps
+/// (`aws.eks` or `aws.eks/fargate`) and its owner of every duty area, by area id.
+pub struct Assessed<'a> {
+    pub id: &'a str,
+    pub key: String,
+    pub owners: BTreeMap<&'a str, Owner>,
 }
 
 /// "Shared (customer on 9 services, provider on 1 service)", or the owner's display.
@@ -341,12 +339,12 @@ fn services_text(per_service: &BTreeMap<String, Owner>) -> String {
 
 pub fn join(
     catalogue: &Catalogue,
-    services: &[ServiceOut],
+    assessed: &[Assessed],
     selections: &[Selection],
 ) -> Vec<FrameworkOut> {
-    let assessed: Vec<&ServiceOut> = services.iter().filter(|s| s.assessed).collect();
+    let assessed: Vec<&Assessed> = assessed.iter().collect();
     let selected_ids: Vec<&str> = selections.iter().map(|s| s.framework.as_str()).collect();
-    let in_use: HashSet<&str> = assessed.iter().filter_map(|s| s.id.as_deref()).collect();
+    let in_use: HashSet<&str> = assessed.iter().map(|s| s.id).collect();
     let mut covered: HashMap<&str, HashSet<&str>> = HashMap::new();
     for o in selections {
         if let Some(f) = catalogue.framework(&o.framework) {
@@ -394,8 +392,8 @@ pub fn join(
                     let per_service: BTreeMap<String, Owner> = assessed
                         .iter()
                         .map(|s| {
-                            let owner = Owner::roll_up(area_ids.iter().map(|a| s.duties[*a].owner));
-                            (service_key(s), owner)
+                            let owner = Owner::roll_up(area_ids.iter().map(|a| s.owners[*a]));
+                            (s.key.clone(), owner)
                         })
                         .collect();
                     let owner = Owner::roll_up(per_service.values().copied());
@@ -412,8 +410,8 @@ pub fn join(
                                 let id = &catalogue.areas[a].id;
                                 let who: Vec<String> = assessed
                                     .iter()
-                                    .filter(|s| wanted(s.duties[id].owner))
-                                    .map(|s| service_key(s))
+                                    .filter(|s| wanted(s.owners[id.as_str()]))
+                                    .map(|s| s.key.clone())
                                     .collect();
                                 (!who.is_empty()).then(|| Part {
                                     area: id.clone(),
@@ -439,9 +437,9 @@ pub fn join(
                                     c.areas
                                         .iter()
                                         .filter(|&&a| area.is_none_or(|x| x == a))
-                                        .any(|&a| wanted(s.duties[&catalogue.areas[a].id].owner))
+                                        .any(|&a| wanted(s.owners[catalogue.areas[a].id.as_str()]))
                                 })
-                                .map(|s| service_key(s))
+                                .map(|s| s.key.clone())
                                 .collect();
                             service_list(&list, assessed.len())
                         })

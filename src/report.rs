@@ -475,14 +475,54 @@ impl Report {
             frameworks: &self.frameworks,
             overrides: &self.overrides,
             assumptions: &self.assumptions,
-            diagnostics: &self.diagnostics,
+            diagnostics: self
+                .diagnostics
+                .iter()
+                .map(|d| Diagnostic {
+                    file: crate::text::file_name(&d.file).to_string(),
+                    ..d.clone()
+                })
+                .collect(),
             inventory: self.inventory.head().collect(),
             inventory_omitted: self.inventory.omitted(),
         }
     }
 }
 
+/// The assessed services as the join reads them.
+pub fn assessed(services: &[ServiceOut]) -> Vec<crate::join::Assessed<'_>> {
+    services
+        .iter()
+        .filter(|s| s.assessed)
+        .map(|s| crate::join::Assessed {
+            id: s.id.as_deref().unwrap_or("?"),
+            key: s.key(),
+            owners: s
+                .duties
+                .iter()
+                .map(|(a, d)| (a.as_str(), d.owner))
+                .collect(),
+        })
+        .collect()
+}
+
+impl Report {
+    /// The assessed services as the join reads them.
+    pub fn assessed(&self) -> Vec<crate::join::Assessed<'_>> {
+        assessed(&self.services)
+    }
+}
+
 impl ServiceOut {
+    /// The key of the service in per-control maps: `aws.eks`, or `aws.eks/fargate`.
+    pub fn key(&self) -> String {
+        let id = self.id.as_deref().unwrap_or("?");
+        match &self.variant {
+            Some(v) => format!("{id}/{v}"),
+            None => id.to_string(),
+        }
+    }
+
     /// The service as the document templates see it.
     pub fn view(&self) -> ServiceView<'_> {
         ServiceView {
@@ -551,7 +591,8 @@ pub struct DocumentView<'a> {
     frameworks: &'a [crate::join::FrameworkOut],
     overrides: &'a [OverrideRecord],
     assumptions: &'a [Assumption],
-    diagnostics: &'a [Diagnostic],
+    /// The diagnostics, each naming its file without the folder.
+    diagnostics: Vec<Diagnostic>,
     inventory: Vec<RowOut<'a>>,
     /// Rows beyond the listed ones: only the JSON lists them.
     inventory_omitted: usize,
@@ -795,7 +836,7 @@ pub fn build(
         .cloned()
         .collect();
     diagnostic::sort(&mut diagnostics);
-    let frameworks = crate::join::join(catalogue, &services, &options.frameworks);
+    let frameworks = crate::join::join(catalogue, &assessed(&services), &options.frameworks);
     let [accounts, regions, environments] = distinct.texts(
         0..inventory.len(),
         [cols.account, cols.region, cols.environment],
@@ -827,7 +868,8 @@ pub fn build(
             date: options.date.to_string(),
             as_of: options.as_of.unwrap_or(options.date).to_string(),
             inventory: InventoryMeta {
-                path: inventory.file.clone(),
+                // Documents name the file, never the folder it was read from.
+                path: crate::text::file_name(&inventory.file).to_string(),
                 sha256: inventory.sha256.clone(),
                 rows: inventory.len(),
                 columns: inventory.headers.clone(),

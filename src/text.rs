@@ -13,6 +13,15 @@ pub fn normalise(text: &str) -> String {
         .collect()
 }
 
+/// The last part of a path as the user gave it (`inventory.csv` of
+/// `/home/me/inventory.csv`), or the whole of it when it has no folder (`-`).
+pub fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\'])
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or(path)
+}
+
 /// A normalised name without a leading vendor word: `amazonec2` → `ec2`.
 pub fn strip_vendor_prefix(normalised: &str) -> &str {
     for prefix in ["amazon", "aws"] {
@@ -320,6 +329,15 @@ pub fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_name_a_file_without_its_folder() {
+        assert_eq!(file_name("/home/me/exports/inventory.csv"), "inventory.csv");
+        assert_eq!(file_name("C:\\exports\\cur.csv.gz"), "cur.csv.gz");
+        assert_eq!(file_name("inventory.csv"), "inventory.csv");
+        assert_eq!(file_name("-"), "-");
+        assert_eq!(file_name("odd/"), "odd/");
+    }
 
     #[test]
     fn decimals_are_written_as_format_writes_them() {

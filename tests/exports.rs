@@ -13,7 +13,7 @@ fn report(name: &str, frameworks: &[&str]) -> onus::report::Report {
         &frameworks.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
     )
     .unwrap();
-    report.frameworks = onus::join::join(c, &report.services, &selections);
+    report.frameworks = onus::join::join(c, &report.assessed(), &selections);
     report
 }
 

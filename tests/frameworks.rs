@@ -90,7 +90,7 @@ fn owners(selection: &str) -> std::collections::BTreeMap<String, Owner> {
     let mut report = common::report_of(&common::root("samples/inventory.csv"));
     let c = catalogue();
     let selections = Selection::parse_all(c, &[selection.to_string()]).unwrap();
-    report.frameworks = onus::join::join(c, &report.services, &selections);
+    report.frameworks = onus::join::join(c, &report.assessed(), &selections);
     report.frameworks[0]
         .controls
         .iter()
@@ -164,7 +164,7 @@ fn an_empty_inventory_leaves_every_control_not_applicable_never_provider() {
     let c = catalogue();
     let fws = onus::join::join(
         c,
-        &report.services,
+        &report.assessed(),
         &Selection::parse_all(c, &["all".into()]).unwrap(),
     );
     assert_eq!(fws.len(), c.frameworks.len());
@@ -180,7 +180,7 @@ fn a_controls_owner_rolls_up_the_services_owners_with_provenance() {
     let c = catalogue();
     let fws = onus::join::join(
         c,
-        &report.services,
+        &report.assessed(),
         &Selection::parse_all(c, &["soc2".into()]).unwrap(),
     );
     let cc68 = fws[0].controls.iter().find(|c| c.id == "CC6.8").unwrap();
@@ -232,7 +232,7 @@ fn crosswalks_relate_controls_of_selected_frameworks() {
     let report = common::report_of(&common::root("samples/inventory.csv"));
     let c = catalogue();
     let sel = Selection::parse_all(c, &["nist-800-53".into(), "iso27001".into()]).unwrap();
-    let fws = onus::join::join(c, &report.services, &sel);
+    let fws = onus::join::join(c, &report.assessed(), &sel);
     let related: usize = fws[0]
         .controls
         .iter()
@@ -272,7 +272,7 @@ fn a_users_framework_is_loaded_and_joined() {
     let c = common::with_file("controls/acme-policy.toml", OWN).unwrap();
     let sel = Selection::parse_all(&c, &["acme-policy".into()]).unwrap();
     let report = common::report_of(&common::fixture("seed-inventory.csv"));
-    let fws = onus::join::join(&c, &report.services, &sel);
+    let fws = onus::join::join(&c, &report.assessed(), &sel);
     assert_eq!(fws[0].controls[0].owner, Owner::Customer);
 }
 
@@ -423,7 +423,7 @@ fn statements_fill_their_placeholders_with_the_inventorys_services() {
     let c = common::with_file("controls/acme-policy.toml", &own).unwrap();
     let sel = Selection::parse_all(&c, &["acme-policy".into()]).unwrap();
     let report = common::report_of(&common::fixture("seed-inventory.csv"));
-    let fws = onus::join::join(&c, &report.services, &sel);
+    let fws = onus::join::join(&c, &report.assessed(), &sel);
     let control = &fws[0].controls[0];
     assert!(control.statement);
     assert_eq!(
@@ -433,7 +433,7 @@ fn statements_fill_their_placeholders_with_the_inventorys_services() {
     assert_eq!(control.provider_text, None, "the provider has no part");
     // Without a statement, the areas' texts stand in.
     let c = common::with_file("controls/acme-policy.toml", OWN).unwrap();
-    let fws = onus::join::join(&c, &report.services, &sel);
+    let fws = onus::join::join(&c, &report.assessed(), &sel);
     let control = &fws[0].controls[0];
     assert!(!control.statement);
     assert!(
@@ -508,7 +508,7 @@ fn controls_with_no_cloud_part_are_flagged() {
     let mut report = common::report_of(&common::root("samples/inventory.csv"));
     let c = catalogue();
     let selections = Selection::parse_all(c, &["soc2".to_string()]).unwrap();
-    report.frameworks = onus::join::join(c, &report.services, &selections);
+    report.frameworks = onus::join::join(c, &report.assessed(), &selections);
     let flagged: Vec<&str> = report.frameworks[0]
         .controls
         .iter()
@@ -528,7 +528,7 @@ fn soc2_carve_out_lists_the_providers_part_for_the_services_in_use() {
     let c = catalogue();
     let report = common::report_of(&common::root("samples/inventory.csv"));
     let selections = Selection::parse_all(c, &["soc2".to_string()]).unwrap();
-    let fws = onus::join::join(c, &report.services, &selections);
+    let fws = onus::join::join(c, &report.assessed(), &selections);
     let carve = fws[0]
         .carve_out
         .as_ref()
@@ -564,7 +564,7 @@ fn soc2_carve_out_lists_the_providers_part_for_the_services_in_use() {
     // Other frameworks have none.
     let iso = onus::join::join(
         c,
-        &report.services,
+        &report.assessed(),
         &Selection::parse_all(c, &["iso27001".into()]).unwrap(),
     );
     assert!(iso[0].carve_out.is_none());

@@ -80,10 +80,7 @@ pub fn render(
                         Some(v) => format!("{} — {v}", s.name),
                         None => s.name.clone(),
                     },
-                    file: format!(
-                        "{}.md",
-                        file_name(&crate::join::service_key(s).replace('/', "--"))
-                    ),
+                    file: format!("{}.md", file_name(&s.key().replace('/', "--"))),
                     service: s.view(),
                 })
                 .collect(),

@@ -167,10 +167,7 @@ pub fn render(report: &Report) -> Vec<u8> {
             None => profiles.push((owners, vec![i])),
         }
     }
-    let keys: Vec<String> = assessed
-        .iter()
-        .map(|s| crate::join::service_key(s))
-        .collect();
+    let keys: Vec<String> = assessed.iter().map(|s| s.key()).collect();
     let components: Vec<Value> = assessed
         .iter()
         .zip(&keys)

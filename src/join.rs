@@ -203,6 +203,15 @@ fn carve_out(catalogue: &Catalogue, assessed: &[&Assessed], controls: &[ControlO
     }
 }
 
+/// What the customer's controls register says of one control (`--register`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RegisterEntry {
+    pub owner: String,
+    pub frequency: String,
+    pub evidence: String,
+    pub status: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct ControlOut {
     pub id: String,
@@ -246,7 +255,7 @@ pub struct ControlOut {
     /// (and of the account itself); empty when the customer has no part.
     pub evidence: Vec<framework::Hint>,
     /// What the customer's controls register says for this control (`--register`).
-    pub register: Option<crate::register::Entry>,
+    pub register: Option<RegisterEntry>,
 }
 
 #[derive(Debug, Serialize)]

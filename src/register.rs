@@ -10,7 +10,6 @@ use crate::catalogue::Catalogue;
 use crate::diagnostic::{Diagnostic, Level};
 use crate::join::FrameworkOut;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
@@ -33,14 +32,8 @@ pub const HEADER: [&str; 11] = [
     "status",
 ];
 
-/// What the user wrote for one control.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Entry {
-    pub owner: String,
-    pub frequency: String,
-    pub evidence: String,
-    pub status: String,
-}
+/// What the user wrote for one control (carried on the control by the join).
+pub use crate::join::RegisterEntry as Entry;
 
 /// A register read back: its rows, each with the line (CSV record or sheet row) it is on.
 #[derive(Debug, Clone)]

@@ -633,7 +633,8 @@ pub struct Hint {
 /// can evidence controls. Every framework, control and service must exist.
 pub fn load_evidence(
     files: &[DataFile],
-    catalogue: &super::Catalogue,
+    frameworks: &[Framework],
+    service_ids: &[&str],
 ) -> Result<Vec<Hint>, DataError> {
     let mut hints = Vec::new();
     for file in files
@@ -653,7 +654,7 @@ pub fn load_evidence(
         }
         for (offset, record) in records {
             let cell = |i: usize| record.get(i).unwrap_or("").trim();
-            let fw = catalogue.framework(cell(0)).ok_or_else(|| {
+            let fw = frameworks.iter().find(|f| f.id == cell(0)).ok_or_else(|| {
                 file.error_at(offset, format!("\"{}\" is not a framework", cell(0)))
             })?;
             if fw.control(cell(1)).is_none() {
@@ -667,7 +668,7 @@ pub fn load_evidence(
             }
             let service = Some(cell(3)).filter(|s| !s.is_empty());
             if let Some(s) = service {
-                if !catalogue.services.iter().any(|x| x.id == s) {
+                if !service_ids.contains(&s) {
                     return Err(
                         file.error_at(offset, format!("\"{s}\" is not a service of the catalogue"))
                     );

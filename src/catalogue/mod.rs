@@ -488,7 +488,8 @@ impl Catalogue {
         catalogue.build_index(files)?;
         let area_ids: Vec<String> = catalogue.areas.iter().map(|a| a.id.clone()).collect();
         (catalogue.frameworks, catalogue.crosswalks) = framework::load(files, &area_ids)?;
-        catalogue.evidence = framework::load_evidence(files, &catalogue)?;
+        let service_ids: Vec<&str> = catalogue.services.iter().map(|s| s.id.as_str()).collect();
+        catalogue.evidence = framework::load_evidence(files, &catalogue.frameworks, &service_ids)?;
         Ok(catalogue)
     }
 

@@ -186,7 +186,7 @@ impl Face {
             "W" => widths,
             "CIDToGIDMap" => "Identity",
         });
-        let to_unicode = doc.add_object(super::writer::compressed(&to_unicode_cmap(self.used())));
+        let to_unicode = doc.add_object(compressed(&to_unicode_cmap(self.used())));
         doc.add_object(dictionary! {
             "Type" => "Font",
             "Subtype" => "Type0",
@@ -227,4 +227,36 @@ fn to_unicode_cmap(used: impl Iterator<Item = (u16, char)>) -> Vec<u8> {
     }
     out.extend_from_slice(b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
     out
+}
+
+/// A stream, compressed at a fast level.
+pub(super) fn compressed(content: &[u8]) -> Stream {
+    Stream::new(dictionary! { "Filter" => "FlateDecode" }, zlib(content))
+}
+
+/// zlib at its fastest level: a large report's content streams dominate the time of the
+/// PDF, and the fonts (the bulk of a small file) are compressed at build time. One
+/// compressor a thread, reset for each stream: a new one for each of a thousand pages
+/// spent more time getting and clearing its tables than compressing.
+pub(super) fn zlib(content: &[u8]) -> Vec<u8> {
+    use flate2::{Compress, Compression, FlushCompress, Status};
+    thread_local! {
+        static COMPRESS: std::cell::RefCell<Compress> =
+            std::cell::RefCell::new(Compress::new(Compression::fast(), true));
+    }
+    COMPRESS.with(|compress| {
+        let mut compress = compress.borrow_mut();
+        compress.reset();
+        let mut out = Vec::with_capacity(content.len() / 3 + 64);
+        loop {
+            let read = compress.total_in() as usize;
+            let status = compress
+                .compress_vec(&content[read..], &mut out, FlushCompress::Finish)
+                .expect("compressing in memory cannot fail");
+            if status == Status::StreamEnd {
+                return out;
+            }
+            out.reserve(out.capacity().max(1024));
+        }
+    })
 }

@@ -6,11 +6,28 @@
 use super::blocks::{plain, Rich, Style};
 use super::font::Face;
 use super::writer::{num, Color, Link, Page, Target, INK};
-use super::Paper;
 use crate::render::markdown::owner_word;
 use crate::vocab::Owner;
 use std::collections::BTreeSet;
 use std::io::Write;
+
+/// Paper sizes, portrait, in millimetres.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+impl Paper {
+    pub(super) fn size_pt(self) -> (f32, f32) {
+        let (w, h) = match self {
+            Paper::A4 => (210.0, 297.0),
+            Paper::Letter => (215.9, 279.4),
+        };
+        (w * 72.0 / 25.4, h * 72.0 / 25.4)
+    }
+}
 
 pub(super) const MARGIN: f32 = 34.0;
 /// The side margin of landscape pages.

@@ -17,28 +17,12 @@ mod font;
 mod layout;
 mod writer;
 
+pub use layout::Paper;
+
 use blocks::{plain, Block, Rich, Style};
 use layout::{heading_size, Layout, Measure, BODY, LEADING, MARGIN, MUTED, TABLE};
 use std::collections::BTreeSet;
 use writer::{Bookmark, Info, Link, Target, INK};
-
-/// Paper sizes, portrait, in millimetres.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Paper {
-    #[default]
-    A4,
-    Letter,
-}
-
-impl Paper {
-    fn size_pt(self) -> (f32, f32) {
-        let (w, h) = match self {
-            Paper::A4 => (210.0, 297.0),
-            Paper::Letter => (215.9, 279.4),
-        };
-        (w * 72.0 / 25.4, h * 72.0 / 25.4)
-    }
-}
 
 /// What the Markdown does not say about the printed document.
 #[derive(Debug, Clone, Default)]

@@ -3,7 +3,7 @@
 //! is byte-identical for the same pages: object numbers follow the layout and the
 //! trailer `/ID` is a digest of the content.
 
-use super::font::{text_string, Face};
+use super::font::{text_string, zlib, Face};
 use lopdf::{dictionary, Dictionary, Object, ObjectId, Stream, StringFormat};
 use std::io::Write;
 
@@ -128,38 +128,6 @@ pub(super) struct Info<'a> {
     pub title: &'a str,
     pub author: Option<&'a str>,
     pub date: Option<crate::text::Date>,
-}
-
-/// A stream, compressed at a fast level.
-pub(super) fn compressed(content: &[u8]) -> Stream {
-    Stream::new(dictionary! { "Filter" => "FlateDecode" }, zlib(content))
-}
-
-/// zlib at its fastest level: a large report's content streams dominate the time of the
-/// PDF, and the fonts (the bulk of a small file) are compressed at build time. One
-/// compressor a thread, reset for each stream: a new one for each of a thousand pages
-/// spent more time getting and clearing its tables than compressing.
-fn zlib(content: &[u8]) -> Vec<u8> {
-    use flate2::{Compress, Compression, FlushCompress, Status};
-    thread_local! {
-        static COMPRESS: std::cell::RefCell<Compress> =
-            std::cell::RefCell::new(Compress::new(Compression::fast(), true));
-    }
-    COMPRESS.with(|compress| {
-        let mut compress = compress.borrow_mut();
-        compress.reset();
-        let mut out = Vec::with_capacity(content.len() / 3 + 64);
-        loop {
-            let read = compress.total_in() as usize;
-            let status = compress
-                .compress_vec(&content[read..], &mut out, FlushCompress::Finish)
-                .expect("compressing in memory cannot fail");
-            if status == Status::StreamEnd {
-                return out;
-            }
-            out.reserve(out.capacity().max(1024));
-        }
-    })
 }
 
 /// The file: catalog, page tree, fonts, outline, links and metadata around the pages'

@@ -30,6 +30,15 @@ impl Owner {
         Owner::NotApplicable,
     ];
 
+    /// Every owner, the tool's `unassessed` verdict included.
+    pub const ALL: [Owner; 5] = [
+        Owner::Provider,
+        Owner::Customer,
+        Owner::Shared,
+        Owner::NotApplicable,
+        Owner::Unassessed,
+    ];
+
     pub fn id(self) -> &'static str {
         match self {
             Owner::Provider => "provider",

@@ -3,7 +3,6 @@
 mod common;
 use onus::join::Selection;
 use onus::render::{Format, Renderer};
-use std::process::Command;
 
 fn report(name: &str, frameworks: &[&str]) -> onus::report::Report {
     let mut report = common::report_of(&common::fixture(name));
@@ -27,33 +26,6 @@ fn files(report: &onus::report::Report, format: Format) -> Vec<(String, Vec<u8>)
         .iter()
         .map(|(name, body)| (name.clone(), body.to_vec()))
         .collect()
-}
-
-/// Runs a Python snippet with the packages CI installs (openpyxl, compliance-trestle);
-/// elsewhere the check is skipped with a note, unless ONUS_REQUIRE_TOOLS is set.
-fn python(module: &str, script: &str, file: &std::path::Path) -> Option<String> {
-    let probe = Command::new("python3")
-        .args(["-c", &format!("import {module}")])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        assert!(
-            std::env::var_os("ONUS_REQUIRE_TOOLS").is_none(),
-            "python3 with {module} is required (ONUS_REQUIRE_TOOLS)"
-        );
-        eprintln!("note: python3 {module} not installed; the check is skipped");
-        return None;
-    }
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .arg(file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8(out.stdout).unwrap())
 }
 
 #[test]
@@ -143,7 +115,7 @@ cells = [c for row in inv.iter_rows(min_row=2) for c in row]
 print("types", sorted({c.data_type for c in cells if c.value is not None}))
 print("values", [c.value for c in cells if isinstance(c.value, str) and c.value[:1] in "=+-@"])
 "#;
-    let Some(out) = python("openpyxl", script, &path) else {
+    let Some(out) = common::python("openpyxl", script, &[&path]) else {
         return;
     };
     let lines: Vec<&str> = out.lines().collect();
@@ -294,7 +266,7 @@ from trestle.oscal.component import ComponentDefinition
 cd = ComponentDefinition.oscal_read(pathlib.Path(sys.argv[1]))
 print(len(cd.components), len(cd.capabilities), sum(len(ci.implemented_requirements) for c in cd.capabilities for ci in c.control_implementations or []))
 "#;
-    let Some(out) = python("trestle", script, &path) else {
+    let Some(out) = common::python("trestle", script, &[&path]) else {
         return;
     };
     let expected: usize = capabilities

@@ -1,6 +1,8 @@
 //! The controls register: written, filled in the way users fill it (a spreadsheet
 //! program, a CSV saved with a BOM and `;`), and read back by report and check.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -32,31 +34,6 @@ fn write_register(dir: &Path) -> PathBuf {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     out
-}
-
-fn python(script: &str, args: &[&Path]) -> Option<String> {
-    let probe = Command::new("python3")
-        .args(["-c", "import openpyxl"])
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
-        assert!(
-            std::env::var_os("ONUS_REQUIRE_TOOLS").is_none(),
-            "python3 with openpyxl is required (ONUS_REQUIRE_TOOLS)"
-        );
-        eprintln!("note: python3 openpyxl not installed; the check is skipped");
-        return None;
-    }
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8(out.stdout).unwrap())
 }
 
 /// The report's JSON with `--register FILE`.
@@ -151,7 +128,7 @@ for row in range(2, ws.max_row + 1):
 wb.save(sys.argv[2])
 print(ws.max_row)
 "#;
-    let Some(rows) = python(script, &[&xlsx, &filled]) else {
+    let Some(rows) = common::python("openpyxl", script, &[&xlsx, &filled]) else {
         return;
     };
     assert_eq!(rows.trim(), "62");
@@ -207,7 +184,7 @@ for r in rows[1:]:
 with open(sys.argv[2], "w", encoding="utf-8-sig", newline="") as f:
     csv.writer(f, delimiter=";", lineterminator="\r\n").writerows(rows)
 "#;
-    let Some(_) = python(script, &[&csv_in, &filled]) else {
+    let Some(_) = common::python("openpyxl", script, &[&csv_in, &filled]) else {
         return;
     };
     assert!(std::fs::read(&filled)

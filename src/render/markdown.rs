@@ -39,15 +39,7 @@ pub fn is_line_break(html: &str) -> bool {
 /// (`Shared (customer on 9 services, provider on 1)`).
 pub fn owner_word(text: &str) -> Option<Owner> {
     let text = text.trim();
-    [
-        Owner::Provider,
-        Owner::Customer,
-        Owner::Shared,
-        Owner::NotApplicable,
-        Owner::Unassessed,
-    ]
-    .into_iter()
-    .find(|o| {
+    Owner::ALL.into_iter().find(|o| {
         text.strip_prefix(o.display())
             .is_some_and(|rest| rest.is_empty() || rest == "*" || rest.starts_with(" ("))
     })

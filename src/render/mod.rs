@@ -566,16 +566,10 @@ fn lines_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Va
 
 fn owner_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     let id = as_text(value);
-    let owner = [
-        Owner::Provider,
-        Owner::Customer,
-        Owner::Shared,
-        Owner::NotApplicable,
-        Owner::Unassessed,
-    ]
-    .into_iter()
-    .find(|o| o.id() == id)
-    .ok_or_else(|| tera::Error::msg(format!("\"{id}\" is not an owner")))?;
+    let owner = Owner::ALL
+        .into_iter()
+        .find(|o| o.id() == id)
+        .ok_or_else(|| tera::Error::msg(format!("\"{id}\" is not an owner")))?;
     Ok(Value::String(owner.display().to_string()))
 }
 

@@ -111,3 +111,30 @@ pub fn parse_in_blocks(
     };
     Inventory::parse(bytes, "inventory.csv", &options, catalogue())
 }
+
+/// Runs a Python script (with `args`) that needs `module`, and returns what it prints; `None`
+/// with a note when python3 or the module is missing (a failure under `ONUS_REQUIRE_TOOLS`).
+pub fn python(module: &str, script: &str, args: &[&Path]) -> Option<String> {
+    let probe = std::process::Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        assert!(
+            std::env::var_os("ONUS_REQUIRE_TOOLS").is_none(),
+            "python3 with {module} is required (ONUS_REQUIRE_TOOLS)"
+        );
+        eprintln!("note: python3 {module} not installed; the check is skipped");
+        return None;
+    }
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(String::from_utf8(out.stdout).unwrap())
+}

@@ -2,6 +2,8 @@
 //! the standard tools (`sha256sum -c`, `minisign -V`) and with `onus verify --key` and
 //! `--expect`; the zip; and every tamper caught.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -35,21 +37,6 @@ fn stderr(o: &Output) -> String {
 
 fn s(p: &Path) -> &str {
     p.to_str().unwrap()
-}
-
-/// Tools CI installs (coreutils' sha256sum, minisign); elsewhere their checks are
-/// skipped with a note, unless ONUS_REQUIRE_TOOLS is set.
-fn tool(name: &str) -> bool {
-    let found = Command::new(name).arg("--version").output().is_ok()
-        || Command::new(name).arg("-v").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("ONUS_REQUIRE_TOOLS").is_none(),
-            "{name} is required (ONUS_REQUIRE_TOOLS)"
-        );
-        eprintln!("note: {name} not installed; its check is skipped");
-    }
-    found
 }
 
 /// An encrypted key pair in `dir/name`.
@@ -184,7 +171,7 @@ fn a_signed_pack_verifies_with_the_standard_tools_and_with_onus() {
     assert_eq!(json["authenticated"], true);
     assert_eq!(json["signature"]["good"], true);
 
-    if tool("sha256sum") {
+    if common::tool("sha256sum") {
         let o = Command::new("sha256sum")
             .args(["-c", "--strict", "SHA256SUMS"])
             .current_dir(&pack)
@@ -192,7 +179,7 @@ fn a_signed_pack_verifies_with_the_standard_tools_and_with_onus() {
             .unwrap();
         assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     }
-    if tool("minisign") {
+    if common::tool("minisign") {
         let o = Command::new("minisign")
             .args(["-V", "-p", s(&public), "-m"])
             .arg(pack.join("manifest.json"))

@@ -33,20 +33,6 @@ fn render(name: &str, format: Format) -> Output {
     }
 }
 
-/// Tools CI installs (poppler-utils, qpdf); elsewhere their checks are skipped with a
-/// note, unless ONUS_REQUIRE_TOOLS is set.
-fn tool(name: &str) -> bool {
-    let found = Command::new(name).arg("-v").output().is_ok();
-    if !found {
-        assert!(
-            std::env::var_os("ONUS_REQUIRE_TOOLS").is_none(),
-            "{name} is required (ONUS_REQUIRE_TOOLS)"
-        );
-        eprintln!("note: {name} not installed; its check is skipped");
-    }
-    found
-}
-
 fn pdf_of(name: &str) -> (Vec<u8>, lopdf::Document) {
     let bytes = render(name, Format::Pdf).bytes().to_vec();
     let doc = lopdf::Document::load_mem(&bytes).expect("the PDF parses");
@@ -90,7 +76,7 @@ fn pdf_has_pages_embedded_fonts_and_an_outline() {
 
 #[test]
 fn pdf_text_is_extractable_and_pages_are_numbered() {
-    if !tool("pdftotext") {
+    if !common::tool("pdftotext") {
         return;
     }
     let (_tmp, path, doc) = pdf_file("seed-inventory.csv");
@@ -116,7 +102,7 @@ fn pdf_text_is_extractable_and_pages_are_numbered() {
 
 #[test]
 fn pdf_passes_qpdf_check() {
-    if !tool("qpdf") {
+    if !common::tool("qpdf") {
         return;
     }
     let (_tmp, path, _) = pdf_file("hostile.csv");

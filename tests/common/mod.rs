@@ -138,3 +138,19 @@ pub fn python(module: &str, script: &str, args: &[&Path]) -> Option<String> {
     );
     Some(String::from_utf8(out.stdout).unwrap())
 }
+
+/// Whether a command-line tool CI installs (poppler, qpdf, sha256sum, minisign) is on the
+/// machine; elsewhere its checks are skipped with a note, unless ONUS_REQUIRE_TOOLS is set.
+pub fn tool(name: &str) -> bool {
+    let found = ["-v", "--version"]
+        .iter()
+        .any(|flag| std::process::Command::new(name).arg(flag).output().is_ok());
+    if !found {
+        assert!(
+            std::env::var_os("ONUS_REQUIRE_TOOLS").is_none(),
+            "{name} is required (ONUS_REQUIRE_TOOLS)"
+        );
+        eprintln!("note: {name} not installed; its check is skipped");
+    }
+    found
+}

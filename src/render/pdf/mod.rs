@@ -15,6 +15,7 @@
 mod blocks;
 mod font;
 mod layout;
+
 mod writer;
 
 pub use layout::Paper;

@@ -93,6 +93,9 @@ pub struct FrameworkOut {
     pub oscal: Option<String>,
     pub licence: String,
     pub text: TextPolicy,
+    /// The framework whose controls this one selects (FedRAMP: `nist-800-53`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub based_on: Option<String>,
     /// The user's file of licensed titles, if one was given.
     pub titles_from: Option<String>,
     /// How many controls each owner carries.
@@ -119,6 +122,8 @@ pub struct CarveOut {
 pub struct SubserviceRow {
     pub criterion: String,
     pub label: String,
+    /// The services, as the documents print them (see [`collapse`]).
+    pub services_text: String,
     /// What the provider is expected to do (the criterion's provider statement, filled).
     pub text: String,
     pub areas: Vec<String>,
@@ -135,12 +140,15 @@ pub struct UserEntityRow {
     pub split: String,
     /// The services on which the customer has a part in this area.
     pub services: Vec<String>,
+    /// The same, as the documents print them (see [`collapse`]).
+    pub services_text: String,
     /// The selected SOC 2 criteria that touch this area.
     pub criteria: Vec<String>,
 }
 
 /// The carve-out tables of a SOC 2 selection's controls.
 fn carve_out(catalogue: &Catalogue, assessed: &[&Assessed], controls: &[ControlOut]) -> CarveOut {
+    let all: Vec<String> = assessed.iter().map(|s| s.key.clone()).collect();
     let subservice = controls
         .iter()
         .filter_map(|c| {
@@ -155,6 +163,7 @@ fn carve_out(catalogue: &Catalogue, assessed: &[&Assessed], controls: &[ControlO
             Some(SubserviceRow {
                 criterion: c.id.clone(),
                 label: c.label.clone(),
+                services_text: collapse(&services, &all),
                 text,
                 areas: c.provider.iter().map(|p| p.area.clone()).collect(),
                 services,
@@ -186,6 +195,7 @@ fn carve_out(catalogue: &Catalogue, assessed: &[&Assessed], controls: &[ControlO
             Some(UserEntityRow {
                 area: a.id.clone(),
                 name: a.name.clone(),
+                services_text: collapse(&services, &all),
                 text: a.customer.clone(),
                 split: owner_summary(owner, &counts),
                 services,
@@ -274,12 +284,32 @@ pub fn service_list(services: &[String], total: usize) -> String {
         [] => "no service in scope".to_string(),
         [one] if total > 1 => one.clone(),
         _ if services.len() == total => "every service in scope".to_string(),
-        [rest @ .., last] if services.len() <= 6 => format!("{} and {last}", rest.join(", ")),
+        _ if services.len() <= 6 => crate::text::and_list(services),
         _ => format!(
             "{} and {} more",
             services[..5].join(", "),
             services.len() - 5
         ),
+    }
+}
+
+/// Every service of a list, the shorter way: "aws.s3 and aws.rds", "every service in
+/// scope", or "every service in scope except aws.ecs and aws.eks". Never "and 32 more":
+/// the documents print such lists in full, collapsed only where that loses nothing.
+pub fn collapse(services: &[String], all: &[String]) -> String {
+    if services.len() == all.len() && !all.is_empty() {
+        return "every service in scope".to_string();
+    }
+    let others: Vec<&String> = all.iter().filter(|s| !services.contains(s)).collect();
+    if services.len() > 6 && others.len() < services.len() {
+        format!(
+            "every service in scope except {}",
+            crate::text::and_list(&others)
+        )
+    } else if services.is_empty() {
+        "no service in scope".to_string()
+    } else {
+        crate::text::and_list(services)
     }
 }
 
@@ -543,6 +573,7 @@ pub fn join(
                 version: fw.version.clone(),
                 baseline: sel.baseline.clone(),
                 baseline_name: baseline.map(|b| b.name.clone()),
+                based_on: fw.based_on.clone(),
                 publisher: fw.publisher.clone(),
                 source: fw.source.clone(),
                 oscal: baseline

@@ -451,27 +451,48 @@ fn templates_see_every_field_of_the_report() {
         keys
     };
     let mut expected = keys(&json);
-    // Besides, the words every format shares (the title block, the monitoring note), and
-    // the count of unassessed services past those the documents list.
+    // Besides, the words every format shares (the title block, the monitoring note, the
+    // executive summary), the tiers' default cells, and the count of unassessed services
+    // past those the documents list.
     expected.extend([
         "inventory".into(),
         "inventory_omitted".into(),
         "facts".into(),
         "monitor_note".into(),
+        "brief".into(),
+        "tier_defaults".into(),
         "unassessed_omitted".into(),
     ]);
     expected.sort();
     assert_eq!(keys(&view), expected);
     for key in keys(&json) {
-        if key != "services" {
+        if key != "services" && key != "frameworks" {
             assert_eq!(view[&key], json[&key], "{key}");
         }
+    }
+    // A framework keeps every field, and adds its controls laid out in rows.
+    for (f, v) in json["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(view["frameworks"].as_array().unwrap())
+    {
+        for key in keys(f) {
+            assert_eq!(v[&key], f[&key], "{key}");
+        }
+        let mut added: Vec<String> = keys(v).into_iter().filter(|k| f.get(k).is_none()).collect();
+        added.sort();
+        assert_eq!(added, ["covered_by", "organisational", "rows"]);
     }
     // A service's `rows` become its first lines and their count.
     let mut expected: Vec<String> = keys(&json["services"][0])
         .into_iter()
         .filter(|k| k != "rows")
-        .chain(["first_lines".into(), "row_count".into()])
+        .chain([
+            "first_lines".into(),
+            "row_count".into(),
+            "tier_defaults".into(),
+        ])
         .collect();
     expected.sort();
     assert_eq!(keys(&view["services"][0]), expected);
@@ -512,4 +533,53 @@ fn a_template_that_lists_every_row_of_a_service_fails_loudly() {
         Err(e) => e.to_string(),
     };
     assert!(error.contains("s.rows"), "{error}");
+}
+
+/// The PDF's page count and smallest type, for an inventory with every framework: a
+/// billing export of 42 services in at most 120 pages, five services in at most 60, and
+/// no text under 8 points (the sizes of every `Tf` of every page's content).
+#[test]
+fn every_framework_stays_within_the_page_goals_in_legible_type() {
+    let all: Vec<onus::join::Selection> = common::catalogue()
+        .frameworks
+        .iter()
+        .map(|f| onus::join::Selection {
+            framework: f.id.clone(),
+            baseline: None,
+        })
+        .collect();
+    let renderer = Renderer::new(None, Default::default()).unwrap();
+    for (fixture, most) in [("billing-42-services.csv", 120), ("five-services.csv", 60)] {
+        let inventory = onus::inventory::Inventory::read(
+            &common::fixture(fixture),
+            &Default::default(),
+            common::catalogue(),
+        )
+        .unwrap();
+        let options = onus::report::ReportOptions {
+            frameworks: all.clone(),
+            title: None,
+            org: None,
+            date: onus::text::Date::parse("2026-01-01").unwrap(),
+            as_of: None,
+        };
+        let report = onus::assess::assess(
+            common::catalogue(),
+            &inventory,
+            &Default::default(),
+            &options,
+        );
+        let pdf = renderer.render_all(&report, &[Format::Pdf]).unwrap()[0].bytes();
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        let pages = doc.get_pages();
+        assert!(pages.len() <= most, "{fixture}: {} pages", pages.len());
+        let mut smallest = f32::MAX;
+        for (_, id) in pages {
+            let content = lopdf::content::Content::decode(&doc.get_page_content(id)).unwrap();
+            for op in content.operations.iter().filter(|op| op.operator == "Tf") {
+                smallest = smallest.min(op.operands[1].as_float().unwrap());
+            }
+        }
+        assert!(smallest >= 8.0, "{fixture}: text at {smallest} pt");
+    }
 }

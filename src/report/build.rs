@@ -177,6 +177,30 @@ pub fn build(
         })
         .collect();
 
+    let questions = services
+        .iter()
+        .filter_map(|s| {
+            let id = s.id.as_deref()?;
+            let found = catalogue.services.binary_search_by(|c| c.id.as_str().cmp(id));
+            let service = &catalogue.services[found.ok()?];
+            let assumed: Vec<&str> = catalogue
+                .areas
+                .iter()
+                .filter(|a| s.duties[&a.id].basis == Basis::Assumed)
+                .map(|a| a.name.as_str())
+                .collect();
+            (!assumed.is_empty()).then(|| Question {
+                service: service.id.clone(),
+                text: format!(
+                    "How does {} run here: {}? Until the inventory says (in a variant column), you are assumed to carry the most of it among the ways it runs in AWS Regions: {}.",
+                    service.id,
+                    service.variant_choices(),
+                    crate::text::and_list(&assumed),
+                ),
+            })
+        })
+        .collect();
+
     let assumptions = services
         .iter()
         .filter_map(|s| s.id.as_ref().map(|id| (id, s)))
@@ -319,6 +343,7 @@ pub fn build(
         frameworks,
         overrides: classification.overrides.clone(),
         assumptions,
+        questions,
         diagnostics,
         inventory: appendix,
     }

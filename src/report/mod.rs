@@ -63,6 +63,8 @@ pub struct Report {
     pub overrides: Vec<OverrideRecord>,
     /// Every cell the tool had to assume (given to the customer).
     pub assumptions: Vec<Assumption>,
+    /// What the reader is asked to confirm: one question per service with assumed cells.
+    pub questions: Vec<Question>,
     pub diagnostics: Vec<Diagnostic>,
     /// Every input row and what it resolved to: written last by [`Report::write_json`],
     /// one row a line, and capped in the documents (see [`Appendix`]).
@@ -200,6 +202,14 @@ pub struct Assumption {
     pub variant: Option<String>,
     pub area: String,
     pub reason: String,
+}
+
+/// A question the reader can answer to replace assumptions with facts.
+#[derive(Debug, Serialize)]
+pub struct Question {
+    pub service: String,
+    /// "How does aws.ecs run here: ec2, fargate or anywhere (on your premises)? …"
+    pub text: String,
 }
 
 impl Report {

@@ -1,6 +1,7 @@
 //! The report as the document templates see it.
 
 use super::*;
+use std::collections::HashMap;
 
 impl Report {
     /// The report as the document templates see it: every field, with the inventory
@@ -8,6 +9,12 @@ impl Report {
     /// documents show, plus the words every format shares ([`Report::facts`],
     /// [`MONITOR_NOTE`]).
     pub fn document_view(&self) -> DocumentView<'_> {
+        let keys: Vec<String> = self
+            .services
+            .iter()
+            .filter(|s| s.assessed)
+            .map(ServiceOut::key)
+            .collect();
         DocumentView {
             schema: self.schema,
             meta: &self.meta,
@@ -35,9 +42,16 @@ impl Report {
                 .count()
                 .saturating_sub(UNASSESSED_SHOWN),
             summary: &self.summary,
-            frameworks: &self.frameworks,
+            brief: self.brief(),
+            tier_defaults: self.tier_defaults(),
+            frameworks: self
+                .frameworks
+                .iter()
+                .map(|f| FrameworkView::new(f, &self.frameworks, &self.areas, &keys))
+                .collect(),
             overrides: &self.overrides,
             assumptions: &self.assumptions,
+            questions: &self.questions,
             diagnostics: self
                 .diagnostics
                 .iter()
@@ -83,6 +97,11 @@ impl ServiceOut {
             service_owners: &self.service_owners,
             data_classifications: &self.data_classifications,
             duties: &self.duties,
+            tier_defaults: self
+                .duties
+                .values()
+                .filter(|d| d.basis == Basis::TierDefault)
+                .count(),
         }
     }
 }
@@ -111,6 +130,9 @@ pub struct ServiceView<'a> {
     pub service_owners: &'a [String],
     pub data_classifications: &'a [String],
     pub duties: &'a BTreeMap<String, DutyOut>,
+    /// How many of its cells follow the tier's default (listed once, in the tier
+    /// defaults), rather than a statement of their own.
+    pub tier_defaults: usize,
 }
 
 /// The [`Report`] for the templates: see [`Report::document_view`].
@@ -127,9 +149,14 @@ pub struct DocumentView<'a> {
     tiers: &'a [TierOut],
     services: Vec<ServiceView<'a>>,
     summary: &'a BTreeMap<String, SummaryOut>,
-    frameworks: &'a [crate::join::FrameworkOut],
+    /// The executive summary every document opens with.
+    brief: Brief,
+    /// Per tier in use, the cells that follow its defaults: listed once, not per service.
+    tier_defaults: Vec<TierDefaults<'a>>,
+    frameworks: Vec<FrameworkView<'a>>,
     overrides: &'a [OverrideRecord],
     assumptions: &'a [Assumption],
+    questions: &'a [Question],
     /// The diagnostics, each naming its file without the folder.
     diagnostics: Vec<Diagnostic>,
     inventory: Vec<RowOut<'a>>,
@@ -138,4 +165,430 @@ pub struct DocumentView<'a> {
     /// Unassessed services beyond the first [`UNASSESSED_SHOWN`] (in `services`): only
     /// the JSON lists them.
     unassessed_omitted: usize,
+}
+
+/// The executive summary every document opens with: the split of duties, what needs
+/// the reader's confirmation ([`Report::questions`]), what is unassessed, and the
+/// controls by owner. Worded here once; the templates lay it out.
+#[derive(Serialize)]
+pub struct Brief {
+    /// "Of the 840 duties of the 42 assessed services, 390 are yours, …".
+    duties: String,
+    /// The areas the customer carries on every assessed service, by name.
+    yours: Vec<String>,
+    /// The areas the provider carries on every assessed service.
+    inherited: Vec<String>,
+    /// The other areas: "Guest operating system: yours on 12 services, shared on 2, …".
+    split: Vec<String>,
+    /// "3 services the catalogue does not know (12 rows): …"; empty when none.
+    unassessed: String,
+    controls: Vec<ControlCounts>,
+}
+
+/// One framework's controls by owner, for the executive summary.
+#[derive(Serialize)]
+pub struct ControlCounts {
+    name: String,
+    total: usize,
+    /// Entirely the customer's, with no cloud part.
+    organisational: usize,
+    customer: usize,
+    shared: usize,
+    provider: usize,
+}
+
+/// How many services carry each owner: "yours on 12 services, shared on 2, inherited
+/// on 28".
+fn owner_counts(s: &SummaryOut) -> String {
+    let parts: Vec<String> = [
+        ("yours", s.customer),
+        ("shared", s.shared),
+        ("inherited", s.provider),
+        ("not applicable", s.not_applicable),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .enumerate()
+    .map(|(i, (word, n))| {
+        if i == 0 {
+            format!("{word} on {}", crate::text::plural(n, "service"))
+        } else {
+            format!("{word} on {n}")
+        }
+    })
+    .collect();
+    parts.join(", ")
+}
+
+impl Report {
+    fn brief(&self) -> Brief {
+        let assessed: Vec<&ServiceOut> = self.services.iter().filter(|s| s.assessed).collect();
+        let mut cells = [0usize; 4];
+        for s in &assessed {
+            for d in s.duties.values() {
+                match d.owner {
+                    Owner::Customer => cells[0] += 1,
+                    Owner::Shared => cells[1] += 1,
+                    Owner::Provider => cells[2] += 1,
+                    _ => cells[3] += 1,
+                }
+            }
+        }
+        let total: usize = cells.iter().sum();
+        let duties = if assessed.is_empty() {
+            String::new()
+        } else {
+            let mut text = format!(
+                "Of the {total} duties of the {} assessed service{} ({} areas each), {} yours, {} shared with the provider and {} inherited from it",
+                assessed.len(),
+                if assessed.len() == 1 { "" } else { "s" },
+                self.areas.len(),
+                if cells[0] == 1 { "1 is".to_string() } else { format!("{} are", cells[0]) },
+                cells[1],
+                cells[2],
+            );
+            if cells[3] > 0 {
+                text.push_str(&format!("; {} do not apply", cells[3]));
+            }
+            text.push('.');
+            text
+        };
+        let names = |owner: Owner| -> Vec<String> {
+            self.areas
+                .iter()
+                .filter(|a| self.summary.get(&a.id).is_some_and(|s| s.owner == owner))
+                .map(|a| a.name.clone())
+                .collect()
+        };
+        let split = self
+            .areas
+            .iter()
+            .filter_map(|a| {
+                let s = self.summary.get(&a.id)?;
+                (s.owner == Owner::Shared).then(|| format!("{}: {}", a.name, owner_counts(s)))
+            })
+            .collect();
+        let unknown: Vec<&str> = self
+            .services
+            .iter()
+            .filter(|s| !s.assessed)
+            .map(|s| s.written.as_str())
+            .collect();
+        let unassessed = match unknown.len() {
+            0 => String::new(),
+            n => {
+                let shown: Vec<&str> = unknown.iter().take(10).copied().collect();
+                let more = if n > shown.len() {
+                    format!(" and {} more", n - shown.len())
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{} the catalogue does not know ({}): {}{more}. Nobody has decided who carries their duties; they are left out of every count above.",
+                    crate::text::plural(n, "service"),
+                    crate::text::plural(self.meta.unassessed_rows, "row"),
+                    shown.join(", "),
+                )
+            }
+        };
+        let controls = self
+            .frameworks
+            .iter()
+            .map(|f| {
+                let count = |owner: Owner| {
+                    f.controls
+                        .iter()
+                        .filter(|c| c.owner == owner && !c.organisational)
+                        .count()
+                };
+                ControlCounts {
+                    name: f.name.clone(),
+                    total: f.controls.len(),
+                    organisational: f.controls.iter().filter(|c| c.organisational).count(),
+                    customer: count(Owner::Customer),
+                    shared: count(Owner::Shared),
+                    provider: count(Owner::Provider),
+                }
+            })
+            .collect();
+        Brief {
+            duties,
+            yours: names(Owner::Customer),
+            inherited: names(Owner::Provider),
+            split,
+            unassessed,
+            controls,
+        }
+    }
+
+    /// Per tier in use, its default cells as the services of the tier show them.
+    fn tier_defaults(&self) -> Vec<TierDefaults<'_>> {
+        self.tiers
+            .iter()
+            .filter_map(|t| {
+                let rows: Vec<DefaultRow> = self
+                    .areas
+                    .iter()
+                    .filter_map(|a| {
+                        let d = self
+                            .services
+                            .iter()
+                            .filter(|s| s.tier.as_deref() == Some(t.id.as_str()))
+                            .filter_map(|s| s.duties.get(&a.id))
+                            .find(|d| d.basis == Basis::TierDefault)?;
+                        Some(DefaultRow {
+                            area: &a.name,
+                            owner: d.owner,
+                            reason: &d.reason,
+                        })
+                    })
+                    .collect();
+                (!rows.is_empty()).then_some(TierDefaults {
+                    id: &t.id,
+                    name: &t.name,
+                    rows,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A tier's default cells, as the documents list them once.
+#[derive(Serialize)]
+pub struct TierDefaults<'a> {
+    id: &'a str,
+    name: &'a str,
+    rows: Vec<DefaultRow<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct DefaultRow<'a> {
+    area: &'a str,
+    owner: Owner,
+    reason: &'a str,
+}
+
+/// A framework as the documents lay it out: its controls in rows, where controls with
+/// no statement of their own that say the same (owner, texts, services) share one row.
+#[derive(Serialize)]
+pub struct FrameworkView<'a> {
+    #[serde(flatten)]
+    framework: &'a crate::join::FrameworkOut,
+    rows: Vec<ControlRow<'a>>,
+    /// The controls that are entirely the customer's, with no cloud part, in rows.
+    organisational: Vec<ControlRow<'a>>,
+    /// Set when the rows are those of another selected framework: no rows then.
+    covered_by: Option<CoveredBy<'a>>,
+}
+
+/// One row of a framework's table: one control, or several that say the same.
+#[derive(Serialize)]
+pub struct ControlRow<'a> {
+    controls: Vec<ControlRef<'a>>,
+    owner: Owner,
+    summary: &'a str,
+    /// The controls' statement, or without one, the duty areas they touch: "Your part
+    /// of: Data; Encryption (aws.s3, aws.rds)", each area's text being listed once, in
+    /// the summary.
+    customer_text: Option<String>,
+    provider_text: Option<String>,
+    services_text: &'a str,
+    /// "3 checks: a (S3.1), b, c" — every check of the row's controls, once.
+    evidence: String,
+    register: Option<&'a crate::join::RegisterEntry>,
+}
+
+#[derive(Serialize)]
+pub struct ControlRef<'a> {
+    id: &'a str,
+    label: &'a str,
+    text: Option<&'a str>,
+    /// "iso27001: A.5.15, A.8.2; soc2: CC6.1", empty when none.
+    related: String,
+}
+
+/// How many checks the documents name before "and N more".
+const CHECKS_SHOWN: usize = 4;
+
+/// "3 checks: a (S3.1), b, c", each check once; "" when none.
+fn evidence_text<'h>(hints: impl Iterator<Item = &'h crate::catalogue::framework::Hint>) -> String {
+    let mut seen = std::collections::BTreeSet::new();
+    let ids: Vec<String> = hints
+        .filter(|h| seen.insert(h.id.as_str()))
+        .map(|h| match &h.securityhub {
+            Some(sh) => format!("{} ({sh})", h.id),
+            None => h.id.clone(),
+        })
+        .collect();
+    if ids.is_empty() {
+        return String::new();
+    }
+    let shown = &ids[..ids.len().min(CHECKS_SHOWN)];
+    let more = if ids.len() > shown.len() {
+        format!(" and {} more", ids.len() - shown.len())
+    } else {
+        String::new()
+    };
+    format!(
+        "{}: {}{more}",
+        crate::text::plural(ids.len(), "check"),
+        shown.join(", ")
+    )
+}
+
+/// "Your part of: Data; Encryption (aws.s3, aws.rds)."
+fn parts_text(
+    lead: &str,
+    parts: &[crate::join::Part],
+    areas: &[AreaOut],
+    all: &[String],
+) -> String {
+    let named: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            let name = areas
+                .iter()
+                .find(|a| a.id == p.area)
+                .map_or(p.area.as_str(), |a| a.name.as_str());
+            if p.all {
+                name.to_string()
+            } else {
+                format!("{name} ({})", crate::join::collapse(&p.services, all))
+            }
+        })
+        .collect();
+    format!("{lead}: {}.", named.join("; "))
+}
+
+impl<'a> FrameworkView<'a> {
+    fn new(
+        f: &'a crate::join::FrameworkOut,
+        selected: &'a [crate::join::FrameworkOut],
+        areas: &[AreaOut],
+        keys: &[String],
+    ) -> Self {
+        // A profile of another selected framework (FedRAMP over NIST SP 800-53) whose
+        // every control that one lists, with the same owner and texts: printed once.
+        let covered_by = f
+            .based_on
+            .as_deref()
+            .and_then(|base| selected.iter().find(|o| o.id == base))
+            .filter(|base| {
+                let ids: std::collections::HashSet<&str> =
+                    base.controls.iter().map(|c| c.id.as_str()).collect();
+                f.controls
+                    .iter()
+                    .all(|c| c.register.is_none() && ids.contains(c.id.as_str()))
+            });
+        let size = |id: &str| {
+            selected
+                .iter()
+                .find(|o| o.id == id)
+                .map(|o| o.controls.len())
+        };
+        // Related controls are named on the smaller framework's side only: the relation
+        // goes both ways, and the larger framework's rows would carry most of it.
+        let related_shown =
+            |fw: &str| size(fw).is_some_and(|n| (n, fw) > (f.controls.len(), f.id.as_str()));
+        let rows = |organisational: bool| {
+            if covered_by.is_some() {
+                return Vec::new();
+            }
+            control_rows(
+                f.controls
+                    .iter()
+                    .filter(|c| c.organisational == organisational),
+                areas,
+                keys,
+                &related_shown,
+            )
+        };
+        FrameworkView {
+            framework: f,
+            rows: rows(false),
+            organisational: rows(true),
+            covered_by: covered_by.map(|base| CoveredBy {
+                name: &base.name,
+                ids: f
+                    .controls
+                    .iter()
+                    .map(|c| c.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+        }
+    }
+}
+
+/// A framework printed as the list of another's controls it selects.
+#[derive(Serialize)]
+pub struct CoveredBy<'a> {
+    /// The other framework's name.
+    name: &'a str,
+    /// The selected control ids, in order.
+    ids: String,
+}
+
+/// Controls in rows: one per control with a statement of its own or a register entry;
+/// the others that say the same (owner, texts, services) share one, in the order of
+/// their first control.
+fn control_rows<'a>(
+    controls: impl Iterator<Item = &'a crate::join::ControlOut>,
+    areas: &[AreaOut],
+    keys: &[String],
+    related_shown: &dyn Fn(&str) -> bool,
+) -> Vec<ControlRow<'a>> {
+    type Key<'k> = (&'k str, Option<&'k str>, Option<&'k str>, &'k str);
+    let mut groups: Vec<Vec<&crate::join::ControlOut>> = Vec::new();
+    let mut index: HashMap<Key, usize> = HashMap::new();
+    for c in controls {
+        let key = (
+            c.summary.as_str(),
+            c.customer_text.as_deref(),
+            c.provider_text.as_deref(),
+            c.services_text.as_str(),
+        );
+        if c.statement || c.register.is_some() {
+            groups.push(vec![c]);
+        } else if let Some(&i) = index.get(&key) {
+            groups[i].push(c);
+        } else {
+            index.insert(key, groups.len());
+            groups.push(vec![c]);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|controls| {
+            let first = controls[0];
+            let text = |own: &Option<String>, lead: &str, parts: &[crate::join::Part]| match own {
+                Some(_) if !first.statement => Some(parts_text(lead, parts, areas, keys)),
+                own => own.clone(),
+            };
+            ControlRow {
+                owner: first.owner,
+                summary: &first.summary,
+                customer_text: text(&first.customer_text, "Your part of", &first.customer),
+                provider_text: text(&first.provider_text, "Its part of", &first.provider),
+                services_text: &first.services_text,
+                evidence: evidence_text(controls.iter().flat_map(|c| &c.evidence)),
+                register: first.register.as_ref(),
+                controls: controls
+                    .iter()
+                    .map(|c| ControlRef {
+                        id: &c.id,
+                        label: &c.label,
+                        text: c.text.as_deref(),
+                        related: c
+                            .related
+                            .iter()
+                            .filter(|(fw, _)| related_shown(fw))
+                            .map(|(fw, ids)| format!("{fw}: {}", ids.join(", ")))
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }

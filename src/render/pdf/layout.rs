@@ -43,9 +43,11 @@ pub(super) const FOOTER: f32 = 20.0;
 pub(super) const LEADING: f32 = 1.25;
 /// Cell padding.
 const PAD: f32 = 2.0;
-/// Body text and table text, in points: no text is set smaller than 7 points.
+/// Body text, table text and the running header and page numbers, in points: no text
+/// is set smaller than 8 points.
 pub(super) const BODY: f32 = 9.0;
-pub(super) const TABLE: f32 = 7.0;
+pub(super) const TABLE: f32 = 8.0;
+pub(super) const SMALL: f32 = 8.0;
 /// A hyphenated word up to this many ems wide is not broken at its hyphens to make a
 /// column narrower.
 const KEEP_WHOLE: f32 = 9.0;
@@ -160,10 +162,12 @@ impl Layout {
             / 1000.0
     }
 
-    /// The narrowest some text can be set and its longest line, in points. The
-    /// narrowest is its longest word, or for a long hyphenated word, its longest part.
-    fn measure(&mut self, rich: &Rich, size: f32) -> (f32, f32) {
+    /// The narrowest some text can be set, its longest line, and all its lines, in
+    /// points. The narrowest is its longest word, or for a long hyphenated word, its
+    /// longest part.
+    fn measure(&mut self, rich: &Rich, size: f32) -> (f32, f32, Ink) {
         let (mut word, mut line, mut min, mut max) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        let mut ink = Ink::default();
         // The whole word, hyphens included, up to the width kept whole.
         let mut whole = 0.0f32;
         for span in rich {
@@ -171,6 +175,8 @@ impl Layout {
             for c in text.chars() {
                 if c == '\n' {
                     max = max.max(line);
+                    ink.width += line;
+                    ink.breaks += 1;
                     line = 0.0;
                     word = 0.0;
                     whole = 0.0;
@@ -191,7 +197,8 @@ impl Layout {
                 }
             }
         }
-        (min, max.max(line))
+        ink.width += line;
+        (min, max.max(line), ink)
     }
 
     /// Greedy word wrap to `max` points. Lines break at spaces, at `\n`, and after a

@@ -21,7 +21,7 @@ mod writer;
 pub use layout::Paper;
 
 use blocks::{plain, Block, Rich, Style};
-use layout::{heading_size, Layout, Measure, BODY, LEADING, MARGIN, MUTED, TABLE};
+use layout::{heading_size, Layout, Measure, BODY, LEADING, MARGIN, MUTED, SMALL, TABLE};
 use std::collections::BTreeSet;
 use writer::{Bookmark, Info, Link, Target, INK};
 
@@ -47,12 +47,18 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
     let blocks::Blocks { blocks, links } = blocks::blocks(markdown);
     let mut l = Layout::new(setup.paper, links);
     // The cover: the first heading if it is a `#` one, and what follows it up to the
-    // next heading of a higher level.
+    // first page break, or without one, up to the next heading of a higher level.
     let cover_end = match blocks.first() {
-        Some(Block::Heading(1, _)) => blocks[1..]
-            .iter()
-            .position(|b| matches!(b, Block::Heading(level, _) if *level <= 2))
-            .map_or(blocks.len(), |i| i + 1),
+        Some(Block::Heading(1, _)) => {
+            let rest = &blocks[1..];
+            rest.iter()
+                .position(|b| matches!(b, Block::PageBreak))
+                .or_else(|| {
+                    rest.iter()
+                        .position(|b| matches!(b, Block::Heading(level, _) if *level <= 2))
+                })
+                .map_or(blocks.len(), |i| i + 1)
+        }
         _ => 0,
     };
     let measures = measure(&mut l, &blocks);
@@ -72,7 +78,8 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
         );
     }
     let body_start = l.pages.len();
-    let first_body_heading = l.headings.len();
+    // The cover's own headings (after its title) are in the contents and bookmarks too.
+    let first_body_heading = usize::from(cover_end > 0).min(l.headings.len());
     if body_start == 0 || !l.at_top() {
         l.new_page(false);
     }
@@ -88,7 +95,7 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
     let toc_pages = if entries.is_empty() || cover_end == 0 {
         0
     } else {
-        contents(&mut l, &entries, body_end)
+        contents(&mut l, &entries, body_start, body_end)
     };
     let moved = |page: usize| -> usize {
         if page < body_start {
@@ -161,7 +168,7 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
                 h - MARGIN + 2.0,
                 &header,
                 Style::default(),
-                7.0,
+                SMALL,
                 MUTED,
             );
             l.rect(
@@ -174,13 +181,13 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
             );
         }
         let number = format!("{} / {total}", i + 1);
-        let nw = l.width(&number, Style::default(), 7.0);
+        let nw = l.width(&number, Style::default(), SMALL);
         l.text_at(
             (w - nw) / 2.0,
             MARGIN - 8.0,
             &number,
             Style::default(),
-            7.0,
+            SMALL,
             MUTED,
         );
         l.pages[i].seal();
@@ -347,7 +354,7 @@ fn contents_entries(l: &Layout, first: usize) -> Vec<Entry> {
 /// Lays out the contents on pages after the body and returns how many there are.
 /// Each entry is one line (a long title is shortened), so the number of pages is known
 /// before the page numbers are written.
-fn contents(l: &mut Layout, entries: &[Entry], body_end: usize) -> usize {
+fn contents(l: &mut Layout, entries: &[Entry], body_start: usize, body_end: usize) -> usize {
     let size = BODY;
     let line_h = size * LEADING * 1.25;
     let (pw, ph) = l.paper.size_pt();
@@ -390,7 +397,11 @@ fn contents(l: &mut Layout, entries: &[Entry], body_end: usize) -> usize {
             bold: entry.depth == 0,
             ..Style::default()
         };
-        let shown = entry.page + pages + 1;
+        let shown = if entry.page < body_start {
+            entry.page + 1
+        } else {
+            entry.page + pages + 1
+        };
         let number = shown.to_string();
         let max = width - indent - number_w;
         let text = l.printable(&entry.text).into_owned();

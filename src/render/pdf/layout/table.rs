@@ -18,7 +18,30 @@ fn owner_fill(owner: Owner) -> Color {
 pub(in crate::render::pdf) struct Measure {
     min: Vec<f32>,
     max: Vec<f32>,
+    /// The text of the cells of some rows (at most [`SAMPLED_ROWS`], spread over the
+    /// table), by row and column: what the widths are balanced over.
+    ink: Vec<Vec<Ink>>,
 }
+
+/// A cell's text set on one line: its width and its line breaks.
+#[derive(Debug, Clone, Copy, Default)]
+pub(in crate::render::pdf) struct Ink {
+    pub width: f32,
+    pub breaks: u32,
+}
+
+impl Ink {
+    /// About how many lines the text takes in a column `width` points wide (padding
+    /// included; wrapping at word ends loses about a tenth of each line), as a
+    /// fraction, so that every bit of room counts.
+    fn lines(self, width: f32) -> f32 {
+        let room = (width - 2.0 * PAD - 0.5).max(1.0);
+        (self.width * 1.1 / room).max(self.breaks as f32 + 1.0)
+    }
+}
+
+/// How many rows the column widths are balanced over.
+const SAMPLED_ROWS: usize = 240;
 
 impl Measure {
     /// The measures of some of the columns.
@@ -26,7 +49,67 @@ impl Measure {
         Measure {
             min: columns.iter().map(|&c| self.min[c]).collect(),
             max: columns.iter().map(|&c| self.max[c]).collect(),
+            ink: self
+                .ink
+                .iter()
+                .map(|row| columns.iter().map(|&c| row[c]).collect())
+                .collect(),
         }
+    }
+
+    /// Column widths filling `width`. Where the longest lines do not all fit, the room
+    /// beyond each column's longest word goes, a slice at a time, to the column where
+    /// it shortens the table most (the sampled rows' heights summed): a column of
+    /// long texts gets the room it needs rather than the one with the longest line.
+    pub fn widths(&self, width: f32) -> Vec<f32> {
+        let sum_min: f32 = self.min.iter().sum();
+        let sum_max: f32 = self.max.iter().sum();
+        if sum_min >= width || sum_max <= width || self.ink.is_empty() {
+            return column_widths(&self.min, &self.max, width);
+        }
+        let height = |w: &[f32]| -> f32 {
+            self.ink
+                .iter()
+                .map(|row| {
+                    let lines = row.iter().zip(w).map(|(ink, &w)| ink.lines(w));
+                    // The tallest cell makes the row; the others break the ties, so
+                    // that every column's room counts.
+                    let (tallest, all) =
+                        lines.fold((1.0f32, 0.0f32), |(t, a), l| (t.max(l), a + l));
+                    tallest + 0.05 * all
+                })
+                .sum()
+        };
+        let mut w = self.min.clone();
+        const SLICES: usize = 64;
+        let slice = (width - sum_min) / SLICES as f32;
+        for _ in 0..SLICES {
+            let now = height(&w);
+            let mut best: Option<(f32, f32, usize)> = None;
+            for c in 0..w.len() {
+                if w[c] >= self.max[c] {
+                    continue;
+                }
+                w[c] += slice;
+                let gain = now - height(&w);
+                w[c] -= slice;
+                let room = self.max[c] - w[c];
+                if best.is_none_or(|(g, r, _)| (gain, room) > (g, r)) {
+                    best = Some((gain, room, c));
+                }
+            }
+            match best {
+                Some((_, _, c)) => w[c] += slice,
+                None => break,
+            }
+        }
+        // What no column needs (all at their longest line) is shared out evenly.
+        let left = width - w.iter().sum::<f32>();
+        if left > 0.0 {
+            let n = w.len() as f32;
+            w.iter_mut().for_each(|x| *x += left / n);
+        }
+        w
     }
 
     /// The columns in groups that each fit `width` with every word whole: all of them
@@ -91,21 +174,31 @@ impl Layout {
         let mut m = Measure {
             min: vec![0.0; n],
             max: vec![0.0; n],
+            ink: Vec::new(),
         };
+        let every = rows.len().div_ceil(SAMPLED_ROWS).max(1);
         let header_style: Vec<Rich> = header.iter().map(bolded).collect();
-        for row in std::iter::once(&header_style).chain(rows) {
+        for (r, row) in std::iter::once(&header_style).chain(rows).enumerate() {
+            let sampled = r > 0 && (r - 1) % every == 0;
+            let mut inks = vec![Ink::default(); if sampled { n } else { 0 }];
             for (i, cell) in row.iter().enumerate().take(n) {
-                let (min, max) = self.measure(cell, size);
+                let (min, max, ink) = self.measure(cell, size);
                 m.min[i] = m.min[i].max(min + 2.0 * PAD + 0.5);
                 m.max[i] = m.max[i].max(max + 2.0 * PAD + 0.5);
+                if sampled {
+                    inks[i] = ink;
+                }
+            }
+            if sampled {
+                m.ink.push(inks);
             }
         }
         m
     }
 
     /// A table whose header repeats on every page it runs over, its columns as wide as
-    /// their content allows (the narrowest a column gets is its longest word). Rows
-    /// taller than a page are split between pages; no text is ever cut off. A table
+    /// their content allows (the narrowest a column gets is its longest word). Tall rows
+    /// are split between pages; no text is ever cut off. A table
     /// whose header is empty is a key/value table: no header, the keys shaded.
     pub fn table(&mut self, header: &[Rich], rows: &[Vec<Rich>], m: &Measure, size: f32) {
         let n = header.len();
@@ -114,7 +207,7 @@ impl Layout {
         }
         let keyed = header.iter().all(|c| plain(c).trim().is_empty());
         let width = self.content_width();
-        let widths = column_widths(&m.min, &m.max, width);
+        let widths = m.widths(width);
         let line_h = size * LEADING;
         let header_rich: Vec<Rich> = header.iter().map(bolded).collect();
         let header_lines: Vec<Vec<Line>> = header_rich
@@ -171,11 +264,15 @@ impl Layout {
                     - 2.0 * PAD)
                     / line_h)
                     .max(1.0) as usize;
-                if needed > page_room && room >= 3 {
-                    // A row taller than a page: what fits here, the rest on the next page.
+                // A tall row (taller than a page, or of eight lines or more) whose first
+                // lines fit here: those here, the rest (two lines at least) after the
+                // repeated header; a page is not left half empty for one long row.
+                let tall = needed > page_room || needed >= 8;
+                if tall && room >= 3 {
+                    let cut = room.min(needed - 2);
                     let rest: Vec<Vec<Line>> = lines
                         .iter_mut()
-                        .map(|l| l.split_off(room.min(l.len())))
+                        .map(|l| l.split_off(cut.min(l.len())))
                         .collect();
                     self.draw_row(&widths, &lines, &fills, size);
                     lines = rest;
@@ -338,6 +435,7 @@ mod tests {
         let m = Measure {
             min: vec![50.0; 9],
             max: vec![60.0; 9],
+            ink: Vec::new(),
         };
         assert_eq!(m.groups(500.0), [(0..9).collect::<Vec<_>>()]);
         // 50 + 8 x 50 does not fit 300: the first column and four others, twice.

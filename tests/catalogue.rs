@@ -755,7 +755,12 @@ fn the_aws_catalogue_has_at_least_277_services_and_inferred_tiers_cite_aws_pages
 #[test]
 fn devices_on_the_customers_site_are_never_the_providers_to_guard() {
     let c = catalogue();
-    for id in ["aws.panorama", "aws.monitron", "aws.privatenetworks", "aws.deeplens"] {
+    for id in [
+        "aws.panorama",
+        "aws.monitron",
+        "aws.privatenetworks",
+        "aws.deeplens",
+    ] {
         let s = c.services.iter().find(|s| s.id == id).unwrap();
         let physical = c.duties(s, None)[c.area_index("physical").unwrap()].owner;
         assert_eq!(physical, Owner::Customer, "{id}");

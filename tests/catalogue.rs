@@ -693,3 +693,76 @@ fn every_variant_on_the_customers_premises_is_marked() {
         ]
     );
 }
+
+/// The services added in catalogue 2026.11, each with the AWS page its tier is
+/// inferred from.
+const ADDED_2026_11: [&str; 24] = [
+    "aws.deadline",
+    "aws.odb",
+    "aws.devops-agent",
+    "aws.securityagent",
+    "aws.nova-act",
+    "aws.elementalinference",
+    "aws.interconnect",
+    "aws.mpa",
+    "aws.rtbfabric",
+    "aws.connecthealth",
+    "aws.qdeveloper",
+    "aws.verified-access",
+    "aws.monitron",
+    "aws.panorama",
+    "aws.opsworks",
+    "aws.opsworkscm",
+    "aws.nimble",
+    "aws.worklink",
+    "aws.alexaforbusiness",
+    "aws.elastictranscoder",
+    "aws.iotfleethub",
+    "aws.privatenetworks",
+    "aws.deeplens",
+    "aws.deepcomposer",
+];
+
+#[test]
+fn the_aws_catalogue_has_at_least_277_services_and_inferred_tiers_cite_aws_pages() {
+    let c = catalogue();
+    let aws: Vec<_> = c.services.iter().filter(|s| s.provider == "aws").collect();
+    assert!(aws.len() >= 277, "{} AWS services", aws.len());
+    for s in &aws {
+        if s.tier_basis == Basis::Inferred {
+            if let Some(src) = s.source.as_deref() {
+                assert!(
+                    src.starts_with("https://docs.aws.amazon.com/"),
+                    "{}: {src}",
+                    s.id
+                );
+            }
+        }
+    }
+    for id in ADDED_2026_11 {
+        let s = aws
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("{id} is in the catalogue"));
+        let src = s.source.as_deref().unwrap_or_default();
+        assert!(
+            src.starts_with("https://docs.aws.amazon.com/") && src.ends_with(".html"),
+            "{id} cites the AWS page it is inferred from: {src:?}"
+        );
+    }
+}
+
+#[test]
+fn devices_on_the_customers_site_are_never_the_providers_to_guard() {
+    let c = catalogue();
+    for id in [
+        "aws.panorama",
+        "aws.monitron",
+        "aws.privatenetworks",
+        "aws.deeplens",
+    ] {
+        let s = c.services.iter().find(|s| s.id == id).unwrap();
+        let physical = c.duties(s, None)[c.area_index("physical").unwrap()].owner;
+        assert_eq!(physical, Owner::Customer, "{id}");
+    }
+}

@@ -107,6 +107,8 @@ struct Resolution {
     inferred: Option<String>,
     /// A problem to report, with the lines of every row it holds for.
     problem: Option<(Level, String)>,
+    /// What to do about it on the command line (the terminal shows it; documents do not).
+    hint: Option<String>,
     /// For a row that is not a service: the not-service kind and the value as shown.
     skipped: Option<(usize, String)>,
     /// Whether the name is unknown to the catalogue (such problems are listed for the
@@ -135,6 +137,7 @@ struct Skips {
 struct Group {
     level: Level,
     message: String,
+    hint: Option<String>,
     lines: Vec<u64>,
     count: usize,
 }
@@ -160,6 +163,7 @@ pub fn classify(
     let mut unlisted = Group {
         level: Level::Error,
         message: String::new(),
+        hint: None,
         lines: Vec::new(),
         count: 0,
     };
@@ -248,6 +252,7 @@ pub fn classify(
                         groups.push(Group {
                             level,
                             message,
+                            hint: resolution.hint.clone(),
                             lines: Vec::new(),
                             count: 0,
                         });
@@ -317,6 +322,7 @@ pub fn classify(
         groups.push(Group {
             level: Level::Note,
             message,
+            hint: None,
             lines: skip.lines,
             count: skip.count,
         });
@@ -329,12 +335,15 @@ pub fn classify(
     }
     groups.sort_by(|a, b| (a.level, &a.message).cmp(&(b.level, &b.message)));
     for group in groups {
-        diagnostics.push(Diagnostic::new(
-            group.level,
-            file,
-            group.lines.first().copied(),
-            with_lines(&group.message, &group.lines, group.count),
-        ));
+        diagnostics.push(
+            Diagnostic::new(
+                group.level,
+                file,
+                group.lines.first().copied(),
+                with_lines(&group.message, &group.lines, group.count),
+            )
+            .with_hint(group.hint),
+        );
     }
 
     // Entries in key order; `index_of[slot]` is a slot's entry index.
@@ -459,6 +468,7 @@ fn resolve(
         named: false,
         inferred: None,
         problem: Some((Level::Error, problem)),
+        hint: None,
         skipped: None,
         unknown: false,
     };
@@ -468,6 +478,7 @@ fn resolve(
         named: false,
         inferred: None,
         problem: None,
+        hint: None,
         skipped: Some((kind, shown)),
         unknown: false,
     };
@@ -486,8 +497,9 @@ fn resolve(
                         normalise(provider_cell),
                         normalise(written)
                     ))),
+                    hint: Some("add a catalogue for it with --data DIR".into()),
                     ..unassessed(format!(
-                        "no catalogue for provider \"{provider_cell}\" (onus knows: {}); its services are shown as unassessed. Add a catalogue with --data",
+                        "no catalogue for provider \"{provider_cell}\" (onus knows: {}); its services are shown as unassessed",
                         known.join(", ")
                     ))
                 };
@@ -529,6 +541,7 @@ fn resolve(
                             ),
                         )),
                         inferred: Some(source),
+                        hint: None,
                         skipped: None,
                         unknown: false,
                     };
@@ -547,6 +560,7 @@ fn resolve(
                 named: variant.is_some(),
                 inferred: None,
                 problem,
+                hint: None,
                 skipped: None,
                 unknown: false,
             };
@@ -593,15 +607,18 @@ fn resolve(
             let message = match Arn::parse(written.trim()) {
                 // Every ARN of one unknown service gives the same message, so one line.
                 Some(arn) => format!(
-                    "unknown service \"{}\" (named by the service part of ARNs \"arn:{}:{}:...\"), shown as unassessed in every area; add the service with --data",
+                    "unknown service \"{}\" (named by the service part of ARNs \"arn:{}:{}:...\"), shown as unassessed in every area",
                     arn.service, arn.partition, arn.service
                 ),
                 None => format!(
-                    "unknown service \"{written}\"{hint}, shown as unassessed in every area; correct the name, or add the service with --data"
+                    "unknown service \"{written}\"{hint}, shown as unassessed in every area; correct the name, or add the service to the catalogue"
                 ),
             };
             Resolution {
                 unknown: true,
+                hint: Some(
+                    "`onus services` lists the known names; --data DIR adds a service".into(),
+                ),
                 ..unassessed(message)
             }
         }
@@ -673,25 +690,28 @@ fn build_entry(
         .map(|(d, a)| format!("{} ({})", a.id, d.owner))
         .collect();
     if !assumed.is_empty() {
-        diagnostics.push(Diagnostic::new(
-            Level::Warning,
-            file,
-            Some(first_line),
-            with_lines(
-                &format!(
-                    "How does {id} run here: {}? No variant is given, so the most customer-heavy of the variants that run in AWS Regions is assumed for: {}. Answer in a variant column, or with --variant {id}=VARIANT",
-                    service.variant_choices(),
-                    assumed.join(", "),
-                    id = service.id,
+        diagnostics.push(
+            Diagnostic::new(
+                Level::Warning,
+                file,
+                Some(first_line),
+                with_lines(
+                    &format!(
+                        "How does {id} run here: {}? No variant is given, so the most customer-heavy of the variants that run in AWS Regions is assumed for: {}. The inventory can say so in a variant column",
+                        service.variant_choices(),
+                        assumed.join(", "),
+                        id = service.id,
+                    ),
+                    &rows
+                        .iter()
+                        .take(SHOWN_LINES)
+                        .map(|&r| inventory.lines[r])
+                        .collect::<Vec<_>>(),
+                    rows.len(),
                 ),
-                &rows
-                    .iter()
-                    .take(SHOWN_LINES)
-                    .map(|&r| inventory.lines[r])
-                    .collect::<Vec<_>>(),
-                rows.len(),
-            ),
-        ));
+            )
+            .with_hint(Some(format!("or pass --variant {}=VARIANT", service.id))),
+        );
     }
 
     for &(col, area) in &inventory.columns.duties {

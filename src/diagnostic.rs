@@ -28,7 +28,12 @@ pub struct Diagnostic {
     pub level: Level,
     pub file: String,
     pub line: Option<u64>,
+    /// Phrased for a reader: the documents print it as it is.
     pub message: String,
+    /// What to do on the command line (`--variant aws.ecs=VARIANT`): printed on the
+    /// terminal under the message, never in the documents or the JSON.
+    #[serde(skip)]
+    pub hint: Option<String>,
 }
 
 impl Diagnostic {
@@ -38,18 +43,29 @@ impl Diagnostic {
             file: file.to_string(),
             line,
             message: message.into(),
+            hint: None,
         }
+    }
+
+    pub fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
     }
 }
 
 impl fmt::Display for Diagnostic {
-    /// `file:line: level: message`, the form `check` prints and editors jump to.
+    /// `file:line: level: message`, the form `check` prints and editors jump to, and
+    /// the hint on a line of its own.
     /// Invisible and control characters of the input are shown, never passed through.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (file, message) = (visible(&self.file), visible(&self.message));
         match self.line {
-            Some(line) => write!(f, "{file}:{line}: {}: {message}", self.level.id()),
-            None => write!(f, "{file}: {}: {message}", self.level.id()),
+            Some(line) => write!(f, "{file}:{line}: {}: {message}", self.level.id())?,
+            None => write!(f, "{file}: {}: {message}", self.level.id())?,
+        }
+        match &self.hint {
+            Some(hint) => write!(f, "\n  hint: {}", visible(hint)),
+            None => Ok(()),
         }
     }
 }

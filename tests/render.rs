@@ -583,3 +583,30 @@ fn every_framework_stays_within_the_page_goals_in_legible_type() {
         assert!(smallest >= 8.0, "{fixture}: text at {smallest} pt");
     }
 }
+
+/// Command-line hints are for the terminal: the documents phrase each diagnostic for a
+/// reader, and name no option.
+#[test]
+fn documents_carry_no_command_line_hints() {
+    let renderer = Renderer::new(None, Default::default()).unwrap();
+    for path in [
+        common::root("samples/cur-export.csv"),
+        common::fixture("unknown-service.csv"),
+    ] {
+        let report = common::report_of(&path);
+        assert!(report.diagnostics.iter().any(|d| d.hint.is_some()));
+        let json = serde_json::to_string(&report).unwrap();
+        for (i, doc) in renderer
+            .render_all(&report, &[Format::Md, Format::Html])
+            .unwrap()
+            .iter()
+            .enumerate()
+        {
+            let text = String::from_utf8(doc.bytes()).unwrap();
+            for option in ["--variant", "--data", "hint:"] {
+                assert!(!text.contains(option), "{path:?} document {i}: {option}");
+                assert!(!json.contains(option), "{path:?} JSON: {option}");
+            }
+        }
+    }
+}

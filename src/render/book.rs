@@ -128,6 +128,7 @@ pub fn render(
         Ok(())
     };
     page(&mut files, "book/book.toml", "book.toml".into(), &context)?;
+    page(&mut files, "book/onus.css", "onus.css".into(), &context)?;
     for (template, path) in [
         ("book/SUMMARY.md", "src/SUMMARY.md"),
         ("book/introduction.md", "src/introduction.md"),

@@ -64,6 +64,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "book/diagnostics.md",
         include_str!("../../templates/book/diagnostics.md"),
     ),
+    (
+        "book/onus.css",
+        include_str!("../../templates/book/onus.css"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]

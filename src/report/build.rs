@@ -192,7 +192,7 @@ pub fn build(
             (!assumed.is_empty()).then(|| Question {
                 service: service.id.clone(),
                 text: format!(
-                    "How does {} run here: {}? Until the inventory says (in a variant column), you are assumed to carry the most of it among the ways it runs in AWS Regions: {}.",
+                    "How does {} run here: {}? Until the inventory says so (in a variant column), you are assumed to carry what the most customer-heavy of the ways it runs in AWS Regions leaves to you: {}.",
                     service.id,
                     service.variant_choices(),
                     crate::text::and_list(&assumed),

@@ -316,12 +316,16 @@ pub fn collapse(services: &[String], all: &[String]) -> String {
 impl Part {
     /// `area: what is done (services)`, as the exports and the PDF write a part.
     pub fn describe(&self) -> String {
-        let who = if self.all {
+        format!("{}: {} ({})", self.area, self.text, self.services_text())
+    }
+
+    /// "all services", or the services named.
+    pub fn services_text(&self) -> String {
+        if self.all {
             "all services".to_string()
         } else {
             self.services.join(", ")
-        };
-        format!("{}: {} ({who})", self.area, self.text)
+        }
     }
 }
 

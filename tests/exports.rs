@@ -108,7 +108,7 @@ fn the_workbook_reads_back_with_frozen_filtered_headers_and_string_cells() {
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 print("|".join(wb.sheetnames))
-for ws in wb.worksheets[1:]:
+for ws in wb.worksheets[2:]:
     print(ws.title, ws.max_row, ws.freeze_panes, ws.auto_filter.ref, ws.cell(1, 1).value)
 inv = wb["Inventory"]
 cells = [c for row in inv.iter_rows(min_row=2) for c in row]
@@ -121,7 +121,7 @@ print("values", [c.value for c in cells if isinstance(c.value, str) and c.value[
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "Summary|Services|Inventory|soc2|nist-800-53-low|SOC 2 carve-out"
+        "About|Summary|Services|Inventory|soc2|nist-800-53-low|SOC 2 carve-out"
     );
     assert!(
         lines[1].starts_with(&format!("Services {} A2 A1:", r.services.len() + 1)),
@@ -158,6 +158,67 @@ print("values", [c.value for c in cells if isinstance(c.value, str) and c.value[
             lines[7]
         );
     }
+}
+
+/// The workbook explains itself (an About sheet naming every column of the framework
+/// sheets and the two points of view), sizes every column to its content within a cap,
+/// and fills the CAIQ columns with statements to paste, not instructions.
+#[test]
+fn the_workbook_is_explained_sized_and_ready_to_paste() {
+    let r = report("seed-inventory.csv", &["soc2"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("q.xlsx");
+    std::fs::write(&path, &files(&r, Format::Xlsx)[0].1).unwrap();
+    let script = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+about = wb["About"]
+items = [row[0] for row in about.iter_rows(min_row=2, values_only=True)]
+ws = wb["soc2"]
+headers = [c.value for c in ws[1]]
+for h in headers:
+    print("explained", h, ("Column: " + h) in items)
+print("views", "Two points of view" in items)
+widths = {}
+for dim in ws.column_dimensions.values():
+    for col in range(dim.min, dim.max + 1):
+        widths[col] = dim.width
+for i, h in enumerate(headers, start=1):
+    print("width", h, widths.get(i))
+for row in ws.iter_rows(min_row=2, values_only=True):
+    print("csp", row[0], row[5] is not None, (row[9] or "").replace("\n", " / "))
+"#;
+    let Some(out) = common::python("openpyxl", script, &[&path]) else {
+        return;
+    };
+    for line in out.lines() {
+        let words: Vec<&str> = line.splitn(2, ' ').collect();
+        match words[0] {
+            "explained" | "views" => assert!(line.ends_with("True"), "{line}"),
+            "width" => {
+                let width: f64 = line.rsplit(' ').next().unwrap().parse().unwrap_or(0.0);
+                assert!((8.0..=70.0).contains(&width), "{line}");
+            }
+            "csp" => {
+                let text = line.splitn(4, ' ').nth(3).unwrap_or("");
+                assert!(
+                    text.starts_with("We ") || text.starts_with("AWS"),
+                    "a statement: {line}"
+                );
+                assert!(
+                    !text.contains(" your ") && !text.contains(" you "),
+                    "{line}"
+                );
+            }
+            _ => panic!("{line}"),
+        }
+    }
+    // The columns a reader pastes from are wide enough to read.
+    let customer = out
+        .lines()
+        .find_map(|l| l.strip_prefix("width What the customer does "))
+        .unwrap();
+    assert!(customer.parse::<f64>().unwrap() > 40.0, "{customer}");
 }
 
 #[test]

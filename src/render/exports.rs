@@ -89,6 +89,85 @@ fn control_cells(c: &ControlOut, owner: &str, label: String) -> Vec<String> {
     ]
 }
 
+/// An instruction to the customer as the organisation's own statement, for a
+/// questionnaire it answers as a provider: "Restrict access to your accounts" becomes
+/// "We restrict access to our accounts"; a text about AWS stays as it is.
+pub fn first_person(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut words = text.split_inclusive(' ').peekable();
+    let mut first = true;
+    let mut previous = "";
+    while let Some(piece) = words.next() {
+        let word = piece.trim_end_matches(' ');
+        let (core, tail) = word.split_at(
+            word.find(|c: char| !c.is_alphabetic())
+                .unwrap_or(word.len()),
+        );
+        let next = words.peek().map_or("", |w| w.trim());
+        let swapped = match core {
+            "you" | "You" if previous == "to" || next.starts_with("to ") || next == "to" => {
+                Some("us")
+            }
+            "you" => Some("we"),
+            "You" => Some("We"),
+            "your" => Some("our"),
+            "Your" => Some("Our"),
+            "yours" => Some("ours"),
+            _ => None,
+        };
+        if first && !core.is_empty() && core != "AWS" && swapped.is_none() {
+            out.push_str("We ");
+            let mut chars = core.chars();
+            if let Some(c) = chars.next() {
+                out.extend(c.to_lowercase());
+                out.push_str(chars.as_str());
+            }
+        } else {
+            out.push_str(swapped.unwrap_or(core));
+        }
+        out.push_str(tail);
+        out.push_str(&piece[word.len()..]);
+        first = false;
+        previous = core;
+    }
+    out
+}
+
+/// The CAIQ "CSP Implementation Description" of a control: what the organisation does
+/// (as the cloud service provider its own customers see) and what AWS does for it, as
+/// statements.
+fn caiq_implementation(c: &ControlOut) -> String {
+    let ours = match (&c.customer_text, c.statement) {
+        (Some(t), true) => first_person(t),
+        (Some(_), false) => c
+            .customer
+            .iter()
+            .map(|p| format!("{} ({})", first_person(&p.text), p.services_text()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        (None, _) => String::new(),
+    };
+    let theirs = match (&c.provider_text, c.statement) {
+        (Some(t), true) => first_person(t),
+        (Some(_), false) => c
+            .provider
+            .iter()
+            .map(|p| format!("AWS: {} ({})", p.text, p.services_text()))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        (None, _) => String::new(),
+    };
+    [ours, theirs]
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The CAIQ "CSC Responsibilities" column: this assessment covers the organisation and
+/// its cloud provider, not what the organisation's own customers must do.
+pub const CSC_NOTE: &str = "None identified by this assessment, which covers the duties between us and our cloud provider; add what our own customers must do, if anything.";
+
 /// Every evidence hint, one a line: `check (service; Security Hub ids)`.
 pub fn evidence_text(c: &ControlOut) -> String {
     c.evidence
@@ -139,7 +218,7 @@ pub fn matrix_csv(report: &Report, bom: bool) -> Vec<u8> {
     )
 }
 
-const QUESTIONNAIRE_HEADER: [&str; 11] = [
+const QUESTIONNAIRE_HEADER: [&str; 13] = [
     "framework",
     "control",
     "label",
@@ -151,6 +230,8 @@ const QUESTIONNAIRE_HEADER: [&str; 11] = [
     "related",
     "ssrm_control_ownership",
     "areas",
+    "csp_implementation",
+    "csc_responsibilities",
 ];
 
 /// `questionnaire.csv`: every control of every selected framework, framework first.
@@ -160,6 +241,7 @@ pub fn questionnaire_csv(report: &Report, bom: bool) -> Vec<u8> {
             let mut row = vec![f.selection.clone()];
             row.extend(control_cells(c, c.owner.id(), c.label.clone()));
             row.push(c.areas.join(" "));
+            row.extend([caiq_implementation(c), CSC_NOTE.to_string()]);
             row
         })
     });
@@ -279,6 +361,8 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
         properties = properties.set_creation_datetime(&date);
     }
     book.set_properties(&properties);
+
+    about_sheet(&mut book, &styles, report)?;
 
     // Summary: the title block, then the seed-style table.
     let sheet = book.add_worksheet();
@@ -420,7 +504,7 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     }
 
     // One sheet per framework, never named like the fixed sheets.
-    let mut used: std::collections::HashSet<String> = ["summary", "services", "inventory"]
+    let mut used: std::collections::HashSet<String> = ["about", "summary", "services", "inventory"]
         .into_iter()
         .map(String::from)
         .collect();
@@ -432,7 +516,86 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
             carve_out_sheet(&mut book, &styles, carve, &mut used)?;
         }
     }
+    // Every column as wide as its content, up to about 70 characters; longer texts wrap.
+    for sheet in book.worksheets_mut() {
+        sheet.set_autofit_max_width(480);
+        sheet.autofit();
+    }
     book.save_to_buffer()
+}
+
+/// The framework sheets' columns, with what each holds: the one list the sheets and the
+/// About sheet read.
+const FRAMEWORK_COLUMNS: &[(&str, &str)] = &[
+    ("Control", "The control's id in its framework."),
+    ("Label", "Its short label (onus's own words where the framework's text is licensed), and its text where the framework is public domain."),
+    ("Owner", "Who carries it, seen as AWS's customer: Provider (AWS), Customer (us), or Shared."),
+    ("Owner across the services", "The same, service by service, where the services differ."),
+    ("What the provider does (inherited)", "What AWS does for the control, which we rely on through its attestations."),
+    ("What the customer does", "What we do for it, as AWS's customer."),
+    ("Services involved", "The services in scope, grouped by who carries the control on each."),
+    ("Related controls", "Controls of the other selected frameworks that ask for the same."),
+    ("SSRM Control Ownership", "CSA CAIQ's column, seen as the provider of our own service: what we carry is CSP-owned, what AWS carries is Third-party outsourced."),
+    ("CSP Implementation Description", "CAIQ's column: what we and AWS do for the control, as statements to paste into a questionnaire."),
+    ("CSC Responsibilities", "CAIQ's column: what our own customers must do. This assessment does not cover them; complete it where they have a part."),
+    ("Evidence: automated checks", "Automated checks (Prowler ids, with the AWS Security Hub control each pairs with) that can evidence our part, on the services in scope."),
+    ("Register: owner", "From the controls register, when one is given: who owns the control."),
+    ("Register: frequency", "How often it is performed or reviewed."),
+    ("Register: evidence", "Where its evidence is."),
+    ("Register: status", "Its status."),
+];
+
+/// "About": what the workbook is, the two points of view its columns take, and what
+/// every sheet and column holds.
+fn about_sheet(book: &mut Workbook, styles: &Styles, report: &Report) -> Result<(), XlsxError> {
+    let sheet = book.add_worksheet();
+    sheet.set_name("About")?;
+    let m = &report.meta;
+    let org = m.org.as_deref().unwrap_or("the organisation");
+    let mut rows: Vec<(String, String)> = vec![
+        (
+            "This workbook".into(),
+            format!(
+                "{}: who carries each security duty of every cloud service in {} ({} rows), for {org}, as of {}; and what each control of the selected frameworks asks of each side.",
+                m.title, m.inventory.path, m.inventory.rows, m.as_of
+            ),
+        ),
+        (
+            "Two points of view".into(),
+            format!(
+                "As AWS's customer: in the Owner, provider and customer columns, Provider is AWS and Customer is {org}. As the provider of its own service, answering its customers' questionnaires (CSA CAIQ): in the SSRM and CSP/CSC columns, the CSP is {org}, the CSC is {org}'s customers and AWS is a third party. So a control that is the customer's in the first view is CSP-owned in the second: {org} carries it either way."
+            ),
+        ),
+        ("Owners".into(), "Provider: AWS performs the duty (we still monitor it through its attestations). Customer: we do. Shared: both, each its part. — (n/a): the service has no such layer. Unassessed: the catalogue does not know the service; nobody has decided. A * marks an owner assumed because the inventory does not say how the service runs.".into()),
+        ("Sheet: Summary".into(), "The title block and, per duty area, who carries it across the inventory.".into()),
+        ("Sheet: Services".into(), "Every service and its owner of each duty area (columns by area id).".into()),
+        ("Sheet: Inventory".into(), "The inventory's rows, each with what it resolved to.".into()),
+    ];
+    for f in &report.frameworks {
+        rows.push((
+            format!("Sheet: {}", sheet_name(&f.selection)),
+            format!(
+                "{} {}: one row per control, with the columns below.",
+                f.name, f.version
+            ),
+        ));
+    }
+    if report.frameworks.iter().any(|f| f.carve_out.is_some()) {
+        rows.push(("Sheet: SOC 2 carve-out".into(), "For a SOC 2 report that carves AWS out: what AWS is expected to do per criterion, and what we do toward it per duty area.".into()));
+    }
+    rows.extend(
+        FRAMEWORK_COLUMNS
+            .iter()
+            .map(|(column, text)| (format!("Column: {column}"), text.to_string())),
+    );
+    put(sheet, 0, 0, "Item", &styles.header)?;
+    put(sheet, 0, 1, "What it means", &styles.header)?;
+    for (i, (item, text)) in rows.iter().enumerate() {
+        put(sheet, i as u32 + 1, 0, item, &styles.wrap)?;
+        put(sheet, i as u32 + 1, 1, text, &styles.wrap)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
 }
 
 fn framework_sheet(
@@ -456,24 +619,7 @@ fn framework_sheet(
     }
     let sheet = book.add_worksheet();
     sheet.set_name(&name)?;
-    let header = [
-        ("Control", 12.0),
-        ("Label", 34.0),
-        ("Owner", 12.0),
-        ("Owner across the services", 30.0),
-        ("What the provider does (inherited)", 50.0),
-        ("What the customer does", 50.0),
-        ("Services involved", 30.0),
-        ("Related controls", 22.0),
-        ("SSRM Control Ownership", 22.0),
-        ("CSP Implementation Description", 40.0),
-        ("CSC Responsibilities", 40.0),
-        ("Evidence: automated checks", 50.0),
-        ("Register: owner", 18.0),
-        ("Register: frequency", 14.0),
-        ("Register: evidence", 30.0),
-        ("Register: status", 14.0),
-    ];
+    let header: Vec<(&str, f64)> = FRAMEWORK_COLUMNS.iter().map(|(c, _)| (*c, 12.0)).collect();
     table(sheet, styles, &header, f.controls.len())?;
     for (i, c) in f.controls.iter().enumerate() {
         let row = i as u32 + 1;
@@ -482,7 +628,11 @@ fn framework_sheet(
             None => c.label.clone(),
         };
         let mut cells = control_cells(c, c.owner.display(), label);
-        cells.extend([String::new(), String::new(), evidence_text(c)]);
+        cells.extend([
+            caiq_implementation(c),
+            CSC_NOTE.to_string(),
+            evidence_text(c),
+        ]);
         let register = c.register.as_ref();
         cells.extend(
             [
@@ -562,4 +712,25 @@ fn carve_out_sheet(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod first_person_tests {
+    use super::first_person;
+
+    #[test]
+    fn instructions_become_the_organisations_statements() {
+        assert_eq!(
+            first_person("Restrict access to your accounts, with keys you manage."),
+            "We restrict access to our accounts, with keys we manage."
+        );
+        assert_eq!(
+            first_person("AWS runs the hosts; you rely on it through its report."),
+            "AWS runs the hosts; we rely on it through its report."
+        );
+        assert_eq!(
+            first_person("Report what matters to you, and what is yours."),
+            "We report what matters to us, and what is ours."
+        );
+    }
 }

@@ -18,6 +18,13 @@ Frameworks mapped: soc2, iso27001 (2022), cis-aws (5.0), nist-800-53 (rev. 5),
 hipaa and pci-dss (4.0, to the onus requirement that holds the sub-requirement).
 Prowler's NIST CSF 2.0 and NIST 800-171 rev. 2 ids do not name onus's controls
 unambiguously, so they are left out rather than guessed.
+
+Indirect hints (the ``via`` column): Prowler's SOC 2 mapping leaves duty areas of many
+criteria without a check (CC6.1 has no IAM check). For each SOC 2 criterion and each of
+its duty areas, the checks Prowler maps to the NIST SP 800-53 controls that onus maps to
+that one area alone (AC-2 to identity-access, SC-12 to encryption) are added, unless
+Prowler's SOC 2 mapping names them already, with ``via = nist-800-53``: an area-level
+crosswalk, coarser than Prowler's own mapping, and marked as such wherever it is shown.
 """
 
 import argparse
@@ -89,8 +96,17 @@ SOURCES = {
 
 
 def controls(fw):
+    return set(areas_of(fw))
+
+
+def areas_of(fw):
+    """Each control (not withdrawn) of an onus framework, with its duty areas."""
     data = tomllib.loads((FRAMEWORKS / "controls" / f"{fw}.toml").read_text())
-    return {c["id"] for c in data.get("control", []) if not c.get("withdrawn")}
+    return {
+        c["id"]: c.get("areas", [])
+        for c in data.get("control", [])
+        if not c.get("withdrawn")
+    }
 
 
 def nearest(cid, known):
@@ -139,18 +155,35 @@ def main():
             if not re.fullmatch(r"[a-z0-9_]+", check):
                 continue
             hub = " ".join(sorted(securityhub.get(check, ())))
-            out.add((fw, cid, check, service_id, hub))
+            out.add((fw, cid, check, service_id, hub, ""))
+    out |= indirect(out, rows)
     dest = FRAMEWORKS / "evidence" / "prowler.csv"
     dest.parent.mkdir(exist_ok=True)
     order = list(SOURCES)
     with dest.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["framework", "control", "check", "service", "securityhub"])
-        for row in sorted(out, key=lambda r: (order.index(r[0]), r[1], r[3], r[2])):
+        w.writerow(["framework", "control", "check", "service", "securityhub", "via"])
+        for row in sorted(out, key=lambda r: (order.index(r[0]), r[1], r[5], r[3], r[2])):
             w.writerow(row)
     print(f"{dest.relative_to(ROOT)}: {len(out)} rows", file=sys.stderr)
     for k, n in sorted(unmapped.items()):
         print(f"  left out: {k}: {n}", file=sys.stderr)
+
+
+def indirect(direct, rows):
+    """SOC 2 hints through NIST SP 800-53, area by area (see the module's text)."""
+    nist = areas_of("nist-800-53")
+    by_area = defaultdict(set)  # area -> {(check, service, hub)} of single-area controls
+    for fw, cid, check, service, hub, _ in direct:
+        if fw == "nist-800-53" and len(nist.get(cid, [])) == 1:
+            by_area[nist[cid][0]].add((check, service, hub))
+    out = set()
+    for cid, areas in areas_of("soc2").items():
+        for area in areas:
+            for check, service, hub in by_area.get(area, ()):
+                out.add(("soc2", cid, check, service, hub, "nist-800-53"))
+    have = {(r[0], r[1], r[2]) for r in direct}
+    return {r for r in out if (r[0], r[1], r[2]) not in have}
 
 
 if __name__ == "__main__":

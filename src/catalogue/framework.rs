@@ -627,6 +627,10 @@ pub struct Hint {
     pub service: Option<String>,
     /// AWS Security Hub control ids the tool pairs with the check.
     pub securityhub: Option<String>,
+    /// For a hint the tool does not map to this control itself: the framework it comes
+    /// through, area by area (`nist-800-53`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// `evidence/<source>.csv` (`framework,control,check,service,securityhub`): checks that
@@ -646,10 +650,19 @@ pub fn load_evidence(
             .trim_start_matches("evidence/")
             .trim_end_matches(".csv");
         let (header, records) = csv_rows(file)?;
-        if header != ["framework", "control", "check", "service", "securityhub"] {
+        if header
+            != [
+                "framework",
+                "control",
+                "check",
+                "service",
+                "securityhub",
+                "via",
+            ]
+        {
             return Err(file.error_at(
                 Some(0),
-                "the header must be exactly: framework,control,check,service,securityhub",
+                "the header must be exactly: framework,control,check,service,securityhub,via",
             ));
         }
         for (offset, record) in records {
@@ -681,6 +694,13 @@ pub fn load_evidence(
                 id: cell(2).to_string(),
                 service: service.map(str::to_string),
                 securityhub: Some(cell(4)).filter(|s| !s.is_empty()).map(str::to_string),
+                via: match cell(5) {
+                    "" => None,
+                    via if frameworks.iter().any(|f| f.id == via) => Some(via.to_string()),
+                    via => {
+                        return Err(file.error_at(offset, format!("\"{via}\" is not a framework")))
+                    }
+                },
             });
         }
     }

@@ -179,6 +179,9 @@ pub fn evidence_text(c: &ControlOut) -> String {
                 Some(hub) => text.push_str(&format!(" ({service}; Security Hub {hub})")),
                 None => text.push_str(&format!(" ({service})")),
             }
+            if let Some(via) = &h.via {
+                text.push_str(&format!(", by duty area through {via}"));
+            }
             text
         })
         .collect::<Vec<_>>()

@@ -410,11 +410,15 @@ pub struct ControlRef<'a> {
 /// How many checks the documents name before "and N more".
 const CHECKS_SHOWN: usize = 4;
 
-/// "3 checks: a (S3.1), b, c", each check once; "" when none.
+/// "3 checks: a (S3.1), b, c", each check once, the checks mapped to the control itself
+/// first; those that come through another framework's areas are counted; "" when none.
 fn evidence_text<'h>(hints: impl Iterator<Item = &'h crate::catalogue::framework::Hint>) -> String {
     let mut seen = std::collections::BTreeSet::new();
+    let mut hints: Vec<_> = hints.filter(|h| seen.insert(h.id.as_str())).collect();
+    hints.sort_by_key(|h| h.via.is_some());
+    let indirect = hints.iter().filter(|h| h.via.is_some()).count();
     let ids: Vec<String> = hints
-        .filter(|h| seen.insert(h.id.as_str()))
+        .iter()
         .map(|h| match &h.securityhub {
             Some(sh) => format!("{} ({sh})", h.id),
             None => h.id.clone(),
@@ -429,8 +433,13 @@ fn evidence_text<'h>(hints: impl Iterator<Item = &'h crate::catalogue::framework
     } else {
         String::new()
     };
+    let through = if indirect > 0 {
+        format!(" ({indirect} by duty area, through NIST SP 800-53)")
+    } else {
+        String::new()
+    };
     format!(
-        "{}: {}{more}",
+        "{}{through}: {}{more}",
         crate::text::plural(ids.len(), "check"),
         shown.join(", ")
     )

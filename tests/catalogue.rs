@@ -723,11 +723,92 @@ const ADDED_2026_11: [&str; 24] = [
     "aws.deepcomposer",
 ];
 
+/// Products that were only names of another entry (or missing), given entries of their own
+/// to reach 300: each cites the AWS page its tier is inferred from.
+const ADDED_300: &[&str] = &[
+    "aws.chime-sdk-meetings",
+    "aws.pinpoint-sms-voice-v2",
+    "aws.socialmessaging",
+    "aws.neptune-graph",
+    "aws.codeguruprofiler",
+    "aws.codeguru-reviewer",
+    "aws.inspector-classic",
+    "aws.transit-gateway",
+    "aws.privatelink",
+    "aws.site-to-site-vpn",
+    "aws.client-vpn",
+    "aws.cloudwan",
+    "aws.route53globalresolver",
+    "aws.wavelength",
+    "aws.local-zones",
+    "aws.s3vectors",
+    "aws.s3files",
+    "aws.internetmonitor",
+    "aws.iot-device-defender",
+    "aws.migration-hub-refactor-spaces",
+    "aws.transform",
+    "aws.appstudio",
+    "aws.kinesis-analytics-sql",
+];
+
 #[test]
-fn the_aws_catalogue_has_at_least_277_services_and_inferred_tiers_cite_aws_pages() {
+fn names_that_were_aliases_resolve_to_their_own_products() {
+    let c = catalogue();
+    let id = |t: &str| match c.lookup(t, None) {
+        onus::catalogue::Lookup::Service(s) => s.id.clone(),
+        other => panic!("{t}: {other:?}"),
+    };
+    for (name, service) in [
+        ("chime-sdk-messaging", "aws.chime-sdk-meetings"),
+        ("Amazon Chime SDK", "aws.chime-sdk-meetings"),
+        ("AmazonChime", "aws.chime"),
+        ("AWS End User Messaging SMS", "aws.pinpoint-sms-voice-v2"),
+        ("AWS::SMSVOICE::PhoneNumber", "aws.pinpoint-sms-voice-v2"),
+        ("socialmessaging", "aws.socialmessaging"),
+        ("Neptune Analytics", "aws.neptune-graph"),
+        ("AWS::NeptuneGraph::Graph", "aws.neptune-graph"),
+        ("neptune-db", "aws.neptune"),
+        ("codeguruprofiler", "aws.codeguruprofiler"),
+        ("codeguru-reviewer", "aws.codeguru-reviewer"),
+        ("codeguru-security", "aws.codeguru-security"),
+        ("Amazon Inspector Classic", "aws.inspector-classic"),
+        ("AWS::Inspector::AssessmentTarget", "aws.inspector-classic"),
+        ("inspector2", "aws.inspector2"),
+        ("AWS::EC2::TransitGatewayAttachment", "aws.transit-gateway"),
+        ("AWS::EC2::VPCEndpoint", "aws.privatelink"),
+        ("AWS::EC2::VPNConnection", "aws.site-to-site-vpn"),
+        ("AWS::EC2::CustomerGateway", "aws.site-to-site-vpn"),
+        ("AWS::EC2::ClientVpnEndpoint", "aws.client-vpn"),
+        ("AWS::EC2::VPC", "aws.vpc"),
+        ("AWS Cloud WAN", "aws.cloudwan"),
+        ("AWS::NetworkManager::CoreNetwork", "aws.cloudwan"),
+        ("AWS::NetworkManager::GlobalNetwork", "aws.networkmanager"),
+        ("route53globalresolver", "aws.route53globalresolver"),
+        ("route53profiles", "aws.route53resolver"),
+        ("s3vectors", "aws.s3vectors"),
+        ("s3files", "aws.s3files"),
+        ("internetmonitor", "aws.internetmonitor"),
+        ("AWS::IoT::SecurityProfile", "aws.iot-device-defender"),
+        ("AWS::IoT::Thing", "aws.iot"),
+        (
+            "migration-hub-refactor-spaces",
+            "aws.migration-hub-refactor-spaces",
+        ),
+        (
+            "AWS::KinesisAnalytics::Application",
+            "aws.kinesis-analytics-sql",
+        ),
+        ("kinesisanalytics", "aws.kinesisanalyticsv2"),
+    ] {
+        assert_eq!(id(name), service, "{name}");
+    }
+}
+
+#[test]
+fn the_aws_catalogue_has_at_least_300_services_and_inferred_tiers_cite_aws_pages() {
     let c = catalogue();
     let aws: Vec<_> = c.services.iter().filter(|s| s.provider == "aws").collect();
-    assert!(aws.len() >= 277, "{} AWS services", aws.len());
+    assert!(aws.len() >= 300, "{} AWS services", aws.len());
     for s in &aws {
         if s.tier_basis == Basis::Inferred {
             if let Some(src) = s.source.as_deref() {
@@ -739,7 +820,7 @@ fn the_aws_catalogue_has_at_least_277_services_and_inferred_tiers_cite_aws_pages
             }
         }
     }
-    for id in ADDED_2026_11 {
+    for &id in ADDED_2026_11.iter().chain(ADDED_300) {
         let s = aws
             .iter()
             .find(|s| s.id == id)
@@ -764,5 +845,15 @@ fn devices_on_the_customers_site_are_never_the_providers_to_guard() {
         let s = c.services.iter().find(|s| s.id == id).unwrap();
         let physical = c.duties(s, None)[c.area_index("physical").unwrap()].owner;
         assert_eq!(physical, Owner::Customer, "{id}");
+    }
+    // The customer gateway device of a Site-to-Site VPN is on the customer's side.
+    let s = c
+        .services
+        .iter()
+        .find(|s| s.id == "aws.site-to-site-vpn")
+        .unwrap();
+    for area in ["physical", "hardware", "network-infrastructure"] {
+        let owner = c.duties(s, None)[c.area_index(area).unwrap()].owner;
+        assert_ne!(owner, Owner::Provider, "{area}");
     }
 }

@@ -789,7 +789,7 @@ fn arns_resolve_by_their_service_and_resource_type_in_every_partition() {
         ),
         (
             "arn:aws:ec2:eu-west-1:111122223333:transit-gateway-attachment/a",
-            "aws.vpc",
+            "aws.transit-gateway",
         ),
         ("arn:aws:s3:::bucket", "aws.s3"),
         ("arn:aws-us-gov:s3:::bucket", "aws.s3"),
@@ -868,7 +868,7 @@ fn the_wrong_resolutions_of_the_audit_are_fixed() {
         "AWS::EC2::TransitGatewayRouteTableAssociation",
         "AWS::EC2::TransitGatewayVpcAttachment",
     ] {
-        assert_eq!(id(t), "aws.vpc", "{t}");
+        assert_eq!(id(t), "aws.transit-gateway", "{t}");
     }
     for (alias, service) in [
         ("AWS::ACM::Certificate", "aws.acm"),

@@ -569,3 +569,41 @@ fn soc2_carve_out_lists_the_providers_part_for_the_services_in_use() {
     );
     assert!(iso[0].carve_out.is_none());
 }
+
+/// CC6.1 (logical access) is evidenced by checks of IAM and of encryption for the
+/// inventory's services: Prowler's own SOC 2 mapping gives it none for IAM, so they come
+/// through NIST SP 800-53 area by area, and say so; services not in use give none.
+#[test]
+fn cc6_1_is_evidenced_by_iam_and_encryption_checks_of_the_services_in_use() {
+    let c = catalogue();
+    let inventory =
+        common::parse(b"service\nIAM\nKMS\nS3\nEC2\n").expect("the inventory reads");
+    let mut report = common::assess(&inventory);
+    let selections = Selection::parse_all(c, &["soc2".to_string()]).unwrap();
+    report.frameworks = onus::join::join(c, &report.assessed(), &selections);
+    let cc61 = report.frameworks[0]
+        .controls
+        .iter()
+        .find(|c| c.id == "CC6.1")
+        .unwrap();
+    let ids = |prefix: &str| {
+        cc61.evidence
+            .iter()
+            .filter(|h| h.id.starts_with(prefix))
+            .collect::<Vec<_>>()
+    };
+    let iam = ids("iam_");
+    assert!(!iam.is_empty(), "IAM checks");
+    assert!(iam.iter().all(|h| h.via.as_deref() == Some("nist-800-53")));
+    assert!(!ids("kms_").is_empty(), "encryption checks");
+    assert!(!ids("ec2_securitygroup").is_empty(), "network checks");
+    let in_use = ["aws.iam", "aws.kms", "aws.s3", "aws.ec2"];
+    for h in &cc61.evidence {
+        assert!(
+            h.service.as_deref().is_none_or(|s| in_use.contains(&s)),
+            "{} inspects {:?}",
+            h.id,
+            h.service
+        );
+    }
+}

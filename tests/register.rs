@@ -146,6 +146,42 @@ print(ws.max_row)
         "https://siem.example.com/dashboards/1"
     );
     assert_eq!(control(&json, "CC1.1")["register"]["owner"], "");
+    // The two evidence links typed into the register are in the PDF an auditor reads.
+    if common::tool("pdftotext") {
+        let out = tmp.path().join("pdf");
+        let o = onus(&[
+            "report",
+            &sample(),
+            "-f",
+            "soc2",
+            "--register",
+            filled.to_str().unwrap(),
+            "--format",
+            "pdf",
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = Command::new("pdftotext")
+            .arg(out.join("responsibility-matrix.pdf"))
+            .arg("-")
+            .output()
+            .unwrap()
+            .stdout;
+        // Table cells wrap: the text is compared without its white space.
+        let text: String = String::from_utf8(text)
+            .unwrap()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        for link in [
+            "https://wiki.example.com/access-review&MFA",
+            "https://siem.example.com/dashboards/1",
+        ] {
+            assert!(text.contains(link), "{link} is in the PDF");
+        }
+    }
     // check: a warning for each control still without owner or evidence, not these.
     let o = onus(&["check", &sample(), "--register", filled.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0));

@@ -576,8 +576,7 @@ fn soc2_carve_out_lists_the_providers_part_for_the_services_in_use() {
 #[test]
 fn cc6_1_is_evidenced_by_iam_and_encryption_checks_of_the_services_in_use() {
     let c = catalogue();
-    let inventory =
-        common::parse(b"service\nIAM\nKMS\nS3\nEC2\n").expect("the inventory reads");
+    let inventory = common::parse(b"service\nIAM\nKMS\nS3\nEC2\n").expect("the inventory reads");
     let mut report = common::assess(&inventory);
     let selections = Selection::parse_all(c, &["soc2".to_string()]).unwrap();
     report.frameworks = onus::join::join(c, &report.assessed(), &selections);

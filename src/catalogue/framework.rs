@@ -256,13 +256,11 @@ pub fn load(
     files: &[DataFile],
     areas: &[String],
 ) -> Result<(Vec<Framework>, Vec<Crosswalk>), DataError> {
-    let mut frameworks = Vec::new();
-    for file in files
+    let mut frameworks = files
         .iter()
         .filter(|f| f.path.starts_with("controls/") && f.path.ends_with(".toml"))
-    {
-        frameworks.push(load_framework(file, areas)?);
-    }
+        .map(|file| load_framework(file, areas))
+        .collect::<Result<Vec<_>, _>>()?;
     resolve_profiles(&mut frameworks, files)?;
     for file in files
         .iter()
@@ -641,6 +639,9 @@ pub fn load_evidence(
     service_ids: &[&str],
 ) -> Result<Vec<Hint>, DataError> {
     let mut hints = Vec::new();
+    let services: std::collections::HashSet<&str> = service_ids.iter().copied().collect();
+    let mut control_ids: std::collections::HashMap<&str, std::collections::HashSet<&str>> =
+        std::collections::HashMap::new();
     for file in files
         .iter()
         .filter(|f| f.path.starts_with("evidence/") && f.path.ends_with(".csv"))
@@ -670,7 +671,10 @@ pub fn load_evidence(
             let fw = frameworks.iter().find(|f| f.id == cell(0)).ok_or_else(|| {
                 file.error_at(offset, format!("\"{}\" is not a framework", cell(0)))
             })?;
-            if fw.control(cell(1)).is_none() {
+            let known = control_ids
+                .entry(fw.id.as_str())
+                .or_insert_with(|| fw.controls.iter().map(|c| c.id.as_str()).collect());
+            if !known.contains(cell(1)) {
                 return Err(file.error_at(
                     offset,
                     format!("\"{}\" is not a control of {}", cell(1), fw.id),
@@ -681,7 +685,7 @@ pub fn load_evidence(
             }
             let service = Some(cell(3)).filter(|s| !s.is_empty());
             if let Some(s) = service {
-                if !service_ids.contains(&s) {
+                if !services.contains(s) {
                     return Err(
                         file.error_at(offset, format!("\"{s}\" is not a service of the catalogue"))
                     );

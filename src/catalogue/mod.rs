@@ -323,13 +323,25 @@ impl Catalogue {
                 message: "the data has no model.toml".into(),
             })?;
         let mut catalogue = load::load_model(model_file)?;
-        for file in files.iter().filter(|f| f.path.ends_with("/catalogue.toml")) {
-            catalogue.add_provider(file)?;
-        }
-        catalogue.services.sort_by(|a, b| a.id.cmp(&b.id));
-        catalogue.build_index(files)?;
         let area_ids: Vec<String> = catalogue.areas.iter().map(|a| a.id.clone()).collect();
-        (catalogue.frameworks, catalogue.crosswalks) = framework::load(files, &area_ids)?;
+        // The frameworks need only the model's areas: they load on a thread of their own
+        // while the providers' catalogues load and are indexed.
+        let (providers, frameworks) = std::thread::scope(|scope| {
+            let frameworks = scope.spawn(|| framework::load(files, &area_ids));
+            let providers = (|| {
+                for file in files.iter().filter(|f| f.path.ends_with("/catalogue.toml")) {
+                    catalogue.add_provider(file)?;
+                }
+                catalogue.services.sort_by(|a, b| a.id.cmp(&b.id));
+                catalogue.build_index(files)
+            })();
+            let frameworks = frameworks
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (providers, frameworks)
+        });
+        providers?;
+        (catalogue.frameworks, catalogue.crosswalks) = frameworks?;
         let service_ids: Vec<&str> = catalogue.services.iter().map(|s| s.id.as_str()).collect();
         catalogue.evidence = framework::load_evidence(files, &catalogue.frameworks, &service_ids)?;
         Ok(catalogue)

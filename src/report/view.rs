@@ -408,14 +408,37 @@ pub struct ControlRef<'a> {
 }
 
 /// How many checks the documents name before "and N more".
-const CHECKS_SHOWN: usize = 4;
+const CHECKS_SHOWN: usize = 3;
 
 /// "3 checks: a (S3.1), b, c", each check once, the checks mapped to the control itself
 /// first; those that come through another framework's areas are counted; "" when none.
 fn evidence_text<'h>(hints: impl Iterator<Item = &'h crate::catalogue::framework::Hint>) -> String {
     let mut seen = std::collections::BTreeSet::new();
     let mut hints: Vec<_> = hints.filter(|h| seen.insert(h.id.as_str())).collect();
-    hints.sort_by_key(|h| h.via.is_some());
+    // The checks mapped to the control first; then those that come through another
+    // framework, a service at a time (one IAM check, one KMS check, ... then the second
+    // of each), the service with the most checks first, so that the first few named
+    // cover the services that matter most to the control.
+    let mut per_service: HashMap<Option<&str>, usize> = HashMap::new();
+    for h in hints.iter().filter(|h| h.via.is_some()) {
+        *per_service.entry(h.service.as_deref()).or_default() += 1;
+    }
+    let mut turn: HashMap<Option<&str>, usize> = HashMap::new();
+    let mut order: Vec<(bool, usize, std::cmp::Reverse<usize>, usize)> = hints
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let service = h.service.as_deref();
+            let n = turn.entry(service).or_default();
+            *n += 1;
+            match h.via {
+                Some(_) => (true, *n, std::cmp::Reverse(per_service[&service]), i),
+                None => (false, 0, std::cmp::Reverse(0), i),
+            }
+        })
+        .collect();
+    order.sort_unstable();
+    hints = order.into_iter().map(|(.., i)| hints[i]).collect();
     let indirect = hints.iter().filter(|h| h.via.is_some()).count();
     let ids: Vec<String> = hints
         .iter()
@@ -434,7 +457,7 @@ fn evidence_text<'h>(hints: impl Iterator<Item = &'h crate::catalogue::framework
         String::new()
     };
     let through = if indirect > 0 {
-        format!(" ({indirect} by duty area, through NIST SP 800-53)")
+        format!(" ({indirect} via NIST SP 800-53)")
     } else {
         String::new()
     };

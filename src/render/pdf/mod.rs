@@ -65,7 +65,7 @@ pub fn render(markdown: &str, setup: &PageSetup) -> PdfOut {
     let mut title = String::new();
     if cover_end > 0 {
         l.new_page(false);
-        l.y -= 90.0;
+        l.y -= 36.0;
         if let Block::Heading(_, text) = &blocks[0] {
             title = plain(text);
             cover_title(&mut l, text);

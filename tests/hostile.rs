@@ -101,7 +101,7 @@ fn many_distinct_unknown_names_are_listed_up_to_a_bound_then_counted() {
     assert_eq!(diagnostics.len(), 201);
     assert_eq!(
         diagnostics[0],
-        "inventory.csv:2: error: unknown service \"unknown-thing-000000\", shown as unassessed in every area; correct the name, or add the service with --data"
+        "inventory.csv:2: error: unknown service \"unknown-thing-000000\", shown as unassessed in every area; correct the name, or add the service to the catalogue"
     );
     assert_eq!(
         diagnostics[200],

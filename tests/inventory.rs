@@ -46,7 +46,7 @@ fn semicolon_delimiter_is_detected() {
 fn crlf_line_numbers_stay_right() {
     assert_eq!(
         diagnostics_of(&read("crlf.csv")),
-        ["inventory.csv:4: error: unknown service \"NoSuchThing\", shown as unassessed in every area; correct the name, or add the service with --data"]
+        ["inventory.csv:4: error: unknown service \"NoSuchThing\", shown as unassessed in every area; correct the name, or add the service to the catalogue"]
     );
 }
 
@@ -69,8 +69,8 @@ fn unknown_services_are_reported_once_with_suggestions_and_kept_unassessed() {
     assert_eq!(
         diagnostics_of(&read("unknown-service.csv")),
         [
-            "inventory.csv:3: error: unknown service \"Amazon EC3\" (did you mean aws.ec2 (Amazon EC2), aws.ecr (Amazon ECR), aws.ecs (Amazon ECS)?), shown as unassessed in every area; correct the name, or add the service with --data (2 rows: lines 3, 4)",
-            "inventory.csv:5: error: unknown service \"Kubernetes Thing\", shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:3: error: unknown service \"Amazon EC3\" (did you mean aws.ec2 (Amazon EC2), aws.ecr (Amazon ECR), aws.ecs (Amazon ECS)?), shown as unassessed in every area; correct the name, or add the service to the catalogue (2 rows: lines 3, 4)",
+            "inventory.csv:5: error: unknown service \"Kubernetes Thing\", shown as unassessed in every area; correct the name, or add the service to the catalogue",
         ]
     );
     let report = common::report_of(&fixture("unknown-service.csv"));
@@ -219,7 +219,7 @@ fn variants_missing_unknown_or_needless_are_reported() {
     assert_eq!(
         diagnostics_of(&read("variants.csv")),
         [
-            "inventory.csv:2: warning: How does aws.eks run here: self-managed-nodes, managed-node-groups, fargate, auto-mode or hybrid-nodes (on your premises)? No variant is given, so the most customer-heavy of the variants that run in AWS Regions is assumed for: worker-nodes (customer), guest-os (customer), runtime (customer). Answer in a variant column, or with --variant aws.eks=VARIANT (2 rows: lines 2, 3)",
+            "inventory.csv:2: warning: How does aws.eks run here: self-managed-nodes, managed-node-groups, fargate, auto-mode or hybrid-nodes (on your premises)? No variant is given, so the most customer-heavy of the variants that run in AWS Regions is assumed for: worker-nodes (customer), guest-os (customer), runtime (customer). The inventory can say so in a variant column (2 rows: lines 2, 3)",
             "inventory.csv:3: error: \"fargte\" is not a variant of aws.eks (expected one of: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes); the customer is assumed to own the duties that depend on it",
             "inventory.csv:5: error: aws.s3 has no variants, so the catalogue does not know it used as \"fast\"; shown as unassessed. Remove the variant, or name the service it describes",
         ]
@@ -259,7 +259,7 @@ fn overrides_need_a_rationale_and_disagreements_keep_the_customer() {
             "inventory.csv:2: error: duty.encryption = \"provider\" leaves the customer less than the catalogue does (customer) without a rationale; say why in the rationale column (the override is not applied)",
             "inventory.csv:3: warning: rows of aws.s3 disagree on encryption (line 3: shared, line 4: customer (no override)); keeping customer, the owner that leaves most to the customer. Give every row the same override, or give the rows different variants",
             "inventory.csv:5: error: duty.backup-recovery = \"custmer\" is not an owner (expected provider, customer, shared or n/a); the customer is assumed to own it",
-            "inventory.csv:8: error: unknown service \"Snowflake\", shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:8: error: unknown service \"Snowflake\", shown as unassessed in every area; correct the name, or add the service to the catalogue",
             "inventory.csv:8: warning: the override duty.encryption is ignored: \"Snowflake\" is unassessed",
         ]
     );
@@ -365,7 +365,7 @@ fn resource_types_resolve_by_exact_type_before_namespace() {
 fn old_mac_cr_line_endings_keep_line_numbers_right() {
     assert_eq!(
         diagnostics_of(&read("cr-only.csv")),
-        ["inventory.csv:3: error: unknown service \"NoSuch\", shown as unassessed in every area; correct the name, or add the service with --data"]
+        ["inventory.csv:3: error: unknown service \"NoSuch\", shown as unassessed in every area; correct the name, or add the service to the catalogue"]
     );
 }
 
@@ -723,8 +723,8 @@ fn other_providers_rows_get_one_diagnostic_per_provider_and_stay_unassessed() {
     assert_eq!(
         foreign,
         [
-            "inventory.csv:18: error: no catalogue for provider \"Microsoft\" (onus knows: aws); its services are shown as unassessed. Add a catalogue with --data (4 rows: lines 18, 19, 20, 21)",
-            "inventory.csv:22: error: no catalogue for provider \"Google Cloud\" (onus knows: aws); its services are shown as unassessed. Add a catalogue with --data",
+            "inventory.csv:18: error: no catalogue for provider \"Microsoft\" (onus knows: aws); its services are shown as unassessed (4 rows: lines 18, 19, 20, 21)",
+            "inventory.csv:22: error: no catalogue for provider \"Google Cloud\" (onus knows: aws); its services are shown as unassessed",
         ]
     );
     assert!(
@@ -828,7 +828,7 @@ fn arns_resolve_by_their_service_and_resource_type_in_every_partition() {
             .into_iter()
             .filter(|d| d.contains("error"))
             .collect::<Vec<_>>(),
-        ["inventory.csv:15: error: unknown service \"newthing\" (named by the service part of ARNs \"arn:aws:newthing:...\"), shown as unassessed in every area; add the service with --data (2 rows: lines 15, 16)"],
+        ["inventory.csv:15: error: unknown service \"newthing\" (named by the service part of ARNs \"arn:aws:newthing:...\"), shown as unassessed in every area (2 rows: lines 15, 16)"],
         "the ARNs of an unknown service are one unknown service"
     );
     let inv = parse(&read("config-resources.csv")).unwrap();
@@ -915,8 +915,8 @@ fn only_a_code_as_written_is_taken_for_a_marketplace_code() {
     assert_eq!(
         diagnostics_of(b"service\nunknown-thing-000200-9c5349da\nUnknownThing0002009C5349DA\n"),
         [
-            "inventory.csv:2: error: unknown service \"unknown-thing-000200-9c5349da\", shown as unassessed in every area; correct the name, or add the service with --data",
-            "inventory.csv:3: error: unknown service \"UnknownThing0002009C5349DA\", shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:2: error: unknown service \"unknown-thing-000200-9c5349da\", shown as unassessed in every area; correct the name, or add the service to the catalogue",
+            "inventory.csv:3: error: unknown service \"UnknownThing0002009C5349DA\", shown as unassessed in every area; correct the name, or add the service to the catalogue",
         ]
     );
 }
@@ -926,9 +926,9 @@ fn did_you_mean_only_for_a_close_name() {
     assert_eq!(
         diagnostics_of(b"service\nCOMPUTE\nLamda\nVirtual Machines\n"),
         [
-            "inventory.csv:2: error: unknown service \"COMPUTE\", shown as unassessed in every area; correct the name, or add the service with --data",
-            "inventory.csv:3: error: unknown service \"Lamda\" (did you mean aws.lambda (AWS Lambda)?), shown as unassessed in every area; correct the name, or add the service with --data",
-            "inventory.csv:4: error: unknown service \"Virtual Machines\", shown as unassessed in every area; correct the name, or add the service with --data",
+            "inventory.csv:2: error: unknown service \"COMPUTE\", shown as unassessed in every area; correct the name, or add the service to the catalogue",
+            "inventory.csv:3: error: unknown service \"Lamda\" (did you mean aws.lambda (AWS Lambda)?), shown as unassessed in every area; correct the name, or add the service to the catalogue",
+            "inventory.csv:4: error: unknown service \"Virtual Machines\", shown as unassessed in every area; correct the name, or add the service to the catalogue",
         ]
     );
 }

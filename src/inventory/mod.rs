@@ -109,8 +109,10 @@ impl Columns {
 }
 
 /// How many rows keep every cell by default: the documents' inventory appendix lists
-/// this many rows (the JSON lists every row, with its role cells).
-pub const APPENDIX_ROWS: usize = 10_000;
+/// this many rows (the JSON lists every row, with its role cells). A thousand rows are
+/// about 25 printed pages; ten thousand were 230, which no reader reads, and cost the
+/// documents most of their time and memory.
+pub const APPENDIX_ROWS: usize = 1_000;
 
 /// The distinct texts of the kept cells, each stored once: a million billing lines
 /// name a few dozen services, accounts and regions.

@@ -473,7 +473,7 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
             listed as u32,
             1,
             &format!(
-                "{omitted} more rows are not listed here (--appendix-rows); responsibility-matrix.json lists every row"
+                "{omitted} more rows are not listed here; responsibility-matrix.json lists every row"
             ),
             &styles.wrap,
         )?;

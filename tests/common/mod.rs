@@ -66,7 +66,8 @@ pub fn assess(inventory: &Inventory) -> Report {
     onus::assess::assess(catalogue(), inventory, &Default::default(), &options)
 }
 
-/// Every diagnostic as `check` prints it.
+/// Every diagnostic as `check` prints its first line (the terminal's hint, on a line of
+/// its own, is left out).
 pub fn diagnostics_of(bytes: &[u8]) -> Vec<String> {
     let inventory = parse(bytes).expect("inventory parses");
     let classification = onus::classify::classify(catalogue(), &inventory, &Default::default());
@@ -77,7 +78,9 @@ pub fn diagnostics_of(bytes: &[u8]) -> Vec<String> {
         .cloned()
         .collect();
     onus::diagnostic::sort(&mut all);
-    all.iter().map(|d| d.to_string()).collect()
+    all.iter()
+        .map(|d| d.to_string().lines().next().unwrap_or_default().to_string())
+        .collect()
 }
 
 /// The built-in data with one file added or replaced, loaded; the error as printed.

@@ -1,0 +1,215 @@
+//! One entry per (service, variant): its duties, the inventory's overrides applied.
+
+use super::*;
+
+/// A rationale says why in words: "." or "x" is not one.
+pub(super) fn is_rationale(text: &str) -> bool {
+    text.chars().filter(|c| c.is_alphabetic()).count() >= 3
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn build_entry(
+    catalogue: &Catalogue,
+    inventory: &Inventory,
+    service_index: usize,
+    variant_index: Option<usize>,
+    written: String,
+    rows: Vec<usize>,
+    overrides: &mut Vec<OverrideRecord>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Entry {
+    let file = inventory.file.as_str();
+    let service = &catalogue.services[service_index];
+    let variant = variant_index.map(|v| &service.variants[v]);
+    let mut duties = catalogue.duties(service, variant);
+    let first_line = inventory.lines[rows[0]];
+
+    let assumed: Vec<String> = duties
+        .iter()
+        .zip(&catalogue.areas)
+        .filter(|(d, _)| d.basis == Basis::Assumed)
+        .map(|(d, a)| format!("{} ({})", a.id, d.owner))
+        .collect();
+    if !assumed.is_empty() {
+        diagnostics.push(
+            Diagnostic::new(
+                Level::Warning,
+                file,
+                Some(first_line),
+                with_lines(
+                    &format!(
+                        "How does {id} run here: {}? No variant is given, so the most customer-heavy of the variants that run in AWS Regions is assumed for: {}. The inventory can say so in a variant column",
+                        service.variant_choices(),
+                        assumed.join(", "),
+                        id = service.id,
+                    ),
+                    &rows
+                        .iter()
+                        .take(SHOWN_LINES)
+                        .map(|&r| inventory.lines[r])
+                        .collect::<Vec<_>>(),
+                    rows.len(),
+                ),
+            )
+            .with_hint(Some(format!("or pass --variant {}=VARIANT", service.id))),
+        );
+    }
+
+    for &(col, area) in &inventory.columns.duties {
+        let statements: Vec<Option<Statement>> = rows
+            .iter()
+            .map(|&r| {
+                let value = inventory.get(r, Some(col));
+                (!value.is_empty()).then(|| Statement {
+                    line: inventory.lines[r],
+                    value: value.to_string(),
+                    rationale: inventory.get(r, inventory.columns.rationale).to_string(),
+                })
+            })
+            .collect();
+        if statements.iter().all(Option::is_none) {
+            continue;
+        }
+        let area_id = &catalogue.areas[area].id;
+        let catalogue_duty = duties[area].clone();
+        let first_record = overrides.len();
+        // Each row's candidate: its valid override, or the catalogue's owner.
+        let mut candidates: Vec<(u64, Duty)> = Vec::new();
+        for (statement, &r) in statements.iter().zip(&rows) {
+            let line = inventory.lines[r];
+            let Some(st) = statement else {
+                candidates.push((line, catalogue_duty.clone()));
+                continue;
+            };
+            let parsed = Owner::parse_input(&st.value);
+            let (candidate, applied_note) = match parsed {
+                None => {
+                    diagnostics.push(Diagnostic::new(
+                        Level::Error,
+                        file,
+                        Some(st.line),
+                        format!(
+                            "duty.{area_id} = \"{}\" is not an owner (expected provider, customer, shared or n/a); the customer is assumed to own it",
+                            st.value
+                        ),
+                    ));
+                    (
+                        Duty {
+                            owner: Owner::Customer,
+                            basis: Basis::Assumed,
+                            reason: format!("The inventory's override \"{}\" (line {}) is not an owner, so the customer is assumed to own it.", st.value, st.line),
+                            source: None,
+                            pattern: None,
+                        },
+                        "invalid value; customer assumed",
+                    )
+                }
+                // Taking a duty (or part of it) from the customer needs a reason on record.
+                Some(owner)
+                    if owner.customer_weight() < catalogue_duty.owner.customer_weight()
+                        && !is_rationale(&st.rationale) =>
+                {
+                    diagnostics.push(Diagnostic::new(
+                        Level::Error,
+                        file,
+                        Some(st.line),
+                        format!(
+                            "duty.{area_id} = \"{}\" leaves the customer less than the catalogue does ({}) without a rationale; say why in the rationale column (the override is not applied)",
+                            st.value, catalogue_duty.owner
+                        ),
+                    ));
+                    (catalogue_duty.clone(), "not applied: no rationale")
+                }
+                Some(owner) => (
+                    Duty {
+                        owner,
+                        basis: Basis::Override,
+                        reason: if st.rationale.is_empty() {
+                            format!("Set by the inventory (line {}).", st.line)
+                        } else {
+                            format!("{} (inventory line {})", st.rationale, st.line)
+                        },
+                        source: None,
+                        pattern: None,
+                    },
+                    "",
+                ),
+            };
+            overrides.push(OverrideRecord {
+                line: st.line,
+                service: service.id.clone(),
+                variant: variant.map(|v| v.id.clone()),
+                area: area_id.clone(),
+                catalogue: catalogue_duty.owner,
+                value: st.value.clone(),
+                rationale: st.rationale.clone(),
+                applied: false,
+                note: applied_note.to_string(),
+            });
+            candidates.push((line, candidate));
+        }
+        // The candidate that leaves most to the customer wins; on a tie, an explicit
+        // statement of the inventory wins over the catalogue.
+        let winner = candidates
+            .iter()
+            .max_by_key(|(line, d)| {
+                (
+                    d.owner.customer_weight(),
+                    d.basis == Basis::Override,
+                    std::cmp::Reverse(*line),
+                )
+            })
+            .map(|(_, d)| d.clone())
+            .expect("an entry has rows");
+        let distinct: std::collections::BTreeSet<Owner> =
+            candidates.iter().map(|(_, d)| d.owner).collect();
+        if distinct.len() > 1 {
+            let said: Vec<String> = candidates
+                .iter()
+                .map(|(l, d)| {
+                    let how = if d.basis == Basis::Override {
+                        ""
+                    } else {
+                        " (no override)"
+                    };
+                    format!("line {l}: {}{how}", d.owner)
+                })
+                .collect();
+            diagnostics.push(Diagnostic::new(
+                Level::Warning,
+                file,
+                Some(first_line),
+                format!(
+                    "rows of {}{} disagree on {area_id} ({}); keeping {}, the owner that leaves most to the customer. Give every row the same override, or give the rows different variants",
+                    service.id,
+                    variant.map(|v| format!(" ({})", v.id)).unwrap_or_default(),
+                    said.join(", "),
+                    winner.owner
+                ),
+            ));
+        }
+        for record in &mut overrides[first_record..] {
+            if !record.note.is_empty() {
+                continue;
+            }
+            if winner.basis == Basis::Override
+                && Owner::parse_input(&record.value) == Some(winner.owner)
+            {
+                record.applied = true;
+            } else {
+                record.note = format!("not applied: another row keeps {}", winner.owner);
+            }
+        }
+        duties[area] = winner;
+    }
+
+    Entry {
+        service: Some(service_index),
+        variant: variant_index,
+        variant_named: false,
+        variant_source: None,
+        written,
+        rows,
+        duties,
+    }
+}

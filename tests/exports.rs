@@ -289,8 +289,8 @@ fn oscal_is_deterministic_and_read_by_compliance_trestle() {
         requirement("pe-3")["responsible-roles"],
         serde_json::json!([{"role-id": "provider"}])
     );
-    // A shared control says which areas are whose, and that the provider's part is
-    // monitored through its attestations.
+    // A shared control says which areas are whose; that the provider's part is
+    // monitored through its attestations is said once, in the provider's role.
     let shared = nist["implemented-requirements"]
         .as_array()
         .unwrap()
@@ -298,6 +298,16 @@ fn oscal_is_deterministic_and_read_by_compliance_trestle() {
         .find(|r| r["statements"].is_array())
         .expect("a shared control");
     assert!(shared["statements"][0]["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("Performed by the provider: "));
+    let provider = def["metadata"]["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "provider")
+        .unwrap();
+    assert!(provider["description"]
         .as_str()
         .unwrap()
         .contains("attestations"));

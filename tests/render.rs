@@ -537,7 +537,8 @@ fn a_template_that_lists_every_row_of_a_service_fails_loudly() {
 
 /// The PDF's page count and smallest type, for an inventory with every framework: a
 /// billing export of 42 services in at most 120 pages, five services in at most 60, and
-/// no text under 8 points (the sizes of every `Tf` of every page's content).
+/// no text under 8 points (the sizes of every `Tf` of every page's content); and the
+/// OSCAL of it under 10 MB.
 #[test]
 fn every_framework_stays_within_the_page_goals_in_legible_type() {
     let all: Vec<onus::join::Selection> = common::catalogue()
@@ -581,6 +582,14 @@ fn every_framework_stays_within_the_page_goals_in_legible_type() {
             }
         }
         assert!(smallest >= 8.0, "{fixture}: text at {smallest} pt");
+        // OSCAL of every framework stays small: controls are written once per
+        // responsibility profile, not once per service.
+        let oscal = renderer.render_all(&report, &[Format::Oscal]).unwrap()[0].bytes();
+        assert!(
+            oscal.len() < 10 << 20,
+            "{fixture}: OSCAL of {} bytes",
+            oscal.len()
+        );
     }
 }
 

@@ -31,6 +31,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "responsibility-matrix.html",
         include_str!("../../templates/responsibility-matrix.html"),
     ),
+    ("brief.md", include_str!("../../templates/brief.md")),
     (
         "book/book.toml",
         include_str!("../../templates/book/book.toml"),

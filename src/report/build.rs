@@ -195,7 +195,8 @@ pub fn build(
                     "How does {} run here: {}? Until the inventory says so (in a variant column), you are assumed to carry what the most customer-heavy of the ways it runs in AWS Regions leaves to you: {}.",
                     service.id,
                     service.variant_choices(),
-                    crate::text::and_list(&assumed),
+                    // Area names hold commas: a semicolon between them.
+                    assumed.join("; "),
                 ),
             })
         })

@@ -397,56 +397,58 @@ pub fn join(
                 .extend(f.selected(o.baseline.as_deref()).map(|c| c.id.as_str()));
         }
     }
-    selections
-        .iter()
-        .map(|sel| {
-            let fw = catalogue
-                .framework(&sel.framework)
-                .expect("selections are checked");
-            let others: Vec<&str> = selected_ids
-                .iter()
-                .copied()
-                .filter(|f| *f != fw.id)
-                .collect();
-            let related = framework::related(&catalogue.crosswalks, &fw.id, &others);
-            // A profile's controls are evidenced like its base framework's.
-            let evidence_of = fw.based_on.as_deref().unwrap_or(&fw.id);
-            let mut hints: HashMap<&str, Vec<&framework::Hint>> = HashMap::new();
-            for h in catalogue
-                .evidence
-                .iter()
-                .filter(|h| h.framework == evidence_of)
+    // Each selection is joined on its own; two threads share them, in order.
+    let covered = &covered;
+    let in_use = &in_use;
+    let assessed = &assessed;
+    let selected_ids = &selected_ids;
+    crate::parallel::map(2, selections, |sel| {
+        let fw = catalogue
+            .framework(&sel.framework)
+            .expect("selections are checked");
+        let others: Vec<&str> = selected_ids
+            .iter()
+            .copied()
+            .filter(|f| *f != fw.id)
+            .collect();
+        let related = framework::related(&catalogue.crosswalks, &fw.id, &others);
+        // A profile's controls are evidenced like its base framework's.
+        let evidence_of = fw.based_on.as_deref().unwrap_or(&fw.id);
+        let mut hints: HashMap<&str, Vec<&framework::Hint>> = HashMap::new();
+        for h in catalogue
+            .evidence
+            .iter()
+            .filter(|h| h.framework == evidence_of)
+        {
+            if h.service
+                .as_ref()
+                .is_none_or(|s| in_use.contains(s.as_str()))
             {
-                if h.service
-                    .as_ref()
-                    .is_none_or(|s| in_use.contains(s.as_str()))
-                {
-                    hints.entry(h.control.as_str()).or_default().push(h);
-                }
+                hints.entry(h.control.as_str()).or_default().push(h);
             }
-            let controls: Vec<ControlOut> = fw
-                .selected(sel.baseline.as_deref())
-                .map(|c| {
-                    let area_ids: Vec<&str> = c
-                        .areas
-                        .iter()
-                        .map(|&a| catalogue.areas[a].id.as_str())
-                        .collect();
-                    let per_service: BTreeMap<String, Owner> = assessed
-                        .iter()
-                        .map(|s| {
-                            let owner = Owner::roll_up(area_ids.iter().map(|a| s.owners[*a]));
-                            (s.key.clone(), owner)
-                        })
-                        .collect();
-                    let owner = Owner::roll_up(per_service.values().copied());
-                    let mut counts = BTreeMap::new();
-                    for o in per_service.values() {
-                        *counts.entry(*o).or_insert(0) += 1;
-                    }
-                    let part = |wanted: &dyn Fn(Owner) -> bool,
-                                text: &dyn Fn(usize) -> String|
-                     -> Vec<Part> {
+        }
+        let controls: Vec<ControlOut> = fw
+            .selected(sel.baseline.as_deref())
+            .map(|c| {
+                let area_ids: Vec<&str> = c
+                    .areas
+                    .iter()
+                    .map(|&a| catalogue.areas[a].id.as_str())
+                    .collect();
+                let per_service: BTreeMap<String, Owner> = assessed
+                    .iter()
+                    .map(|s| {
+                        let owner = Owner::roll_up(area_ids.iter().map(|a| s.owners[*a]));
+                        (s.key.clone(), owner)
+                    })
+                    .collect();
+                let owner = Owner::roll_up(per_service.values().copied());
+                let mut counts = BTreeMap::new();
+                for o in per_service.values() {
+                    *counts.entry(*o).or_insert(0) += 1;
+                }
+                let part =
+                    |wanted: &dyn Fn(Owner) -> bool, text: &dyn Fn(usize) -> String| -> Vec<Part> {
                         c.areas
                             .iter()
                             .filter_map(|&a| {
@@ -465,130 +467,128 @@ pub fn join(
                             })
                             .collect()
                     };
-                    let is_customer = |o: Owner| matches!(o, Owner::Customer | Owner::Shared);
-                    let is_provider = |o: Owner| matches!(o, Owner::Provider | Owner::Shared);
-                    let customer = part(&is_customer, &|a| catalogue.areas[a].customer.clone());
-                    let provider = part(&is_provider, &|a| catalogue.areas[a].provider.clone());
-                    // A statement's placeholder: the services on which `wanted` has a
-                    // part in the control's areas, or in the one area named.
-                    let fill = |statement: &framework::Statement,
-                                wanted: &dyn Fn(Owner) -> bool| {
-                        statement.fill(&|area| {
-                            let list: Vec<String> = assessed
-                                .iter()
-                                .filter(|s| {
-                                    c.areas
-                                        .iter()
-                                        .filter(|&&a| area.is_none_or(|x| x == a))
-                                        .any(|&a| wanted(s.owners[catalogue.areas[a].id.as_str()]))
-                                })
-                                .map(|s| s.key.clone())
-                                .collect();
-                            service_list(&list, assessed.len())
-                        })
-                    };
-                    let described = |parts: &[Part]| {
-                        parts
+                let is_customer = |o: Owner| matches!(o, Owner::Customer | Owner::Shared);
+                let is_provider = |o: Owner| matches!(o, Owner::Provider | Owner::Shared);
+                let customer = part(&is_customer, &|a| catalogue.areas[a].customer.clone());
+                let provider = part(&is_provider, &|a| catalogue.areas[a].provider.clone());
+                // A statement's placeholder: the services on which `wanted` has a
+                // part in the control's areas, or in the one area named.
+                let fill = |statement: &framework::Statement, wanted: &dyn Fn(Owner) -> bool| {
+                    statement.fill(&|area| {
+                        let list: Vec<String> = assessed
                             .iter()
-                            .map(Part::describe)
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    };
-                    let customer_text = (!customer.is_empty()).then(|| match &c.customer_text {
-                        Some(st) => fill(st, &is_customer),
-                        None => described(&customer),
-                    });
-                    let provider_text = (!provider.is_empty()).then(|| match &c.provider_text {
-                        Some(st) => fill(st, &is_provider),
-                        None => described(&provider),
-                    });
-                    let organisational = owner == Owner::Customer
-                        && c.areas.iter().all(|&a| !catalogue.areas[a].cloud);
-                    let mut evidence: Vec<framework::Hint> = if customer.is_empty() {
-                        Vec::new()
-                    } else {
-                        hints
-                            .get(c.id.as_str())
-                            .map(|l| l.iter().map(|h| (*h).clone()).collect())
-                            .unwrap_or_default()
-                    };
-                    evidence.sort_by(|a, b| {
-                        (&a.service, &a.id, &a.source).cmp(&(&b.service, &b.id, &b.source))
-                    });
-                    evidence.dedup_by(|a, b| a.id == b.id && a.source == b.source);
-                    ControlOut {
-                        evidence,
-                        register: None,
-                        id: c.id.clone(),
-                        label: c.label.clone(),
-                        text: c.text.clone(),
-                        group: c.group.clone(),
-                        areas: area_ids.iter().map(|a| a.to_string()).collect(),
-                        why: c.why.clone(),
-                        owner,
-                        summary: owner_summary(owner, &counts),
-                        services_text: services_text(&per_service),
-                        counts,
-                        services: per_service,
-                        monitor_provider: !provider.is_empty(),
-                        customer_text,
-                        provider_text,
-                        statement: c.customer_text.is_some(),
-                        organisational,
-                        customer,
-                        provider,
-                        related: related
-                            .get(&c.id)
-                            .map(|m| {
-                                // Only what the other selections cover (their baselines).
-                                m.iter()
-                                    .map(|(f, ids)| {
-                                        let wanted = covered.get(f.as_str());
-                                        let ids: Vec<String> = ids
-                                            .iter()
-                                            .filter(|id| {
-                                                wanted.is_some_and(|w| w.contains(id.as_str()))
-                                            })
-                                            .cloned()
-                                            .collect();
-                                        (f.clone(), ids)
-                                    })
-                                    .filter(|(_, ids)| !ids.is_empty())
-                                    .collect()
+                            .filter(|s| {
+                                c.areas
+                                    .iter()
+                                    .filter(|&&a| area.is_none_or(|x| x == a))
+                                    .any(|&a| wanted(s.owners[catalogue.areas[a].id.as_str()]))
                             })
-                            .unwrap_or_default(),
-                    }
-                })
-                .collect();
-            let mut counts = BTreeMap::new();
-            for c in &controls {
-                *counts.entry(c.owner).or_insert(0) += 1;
-            }
-            let baseline = sel
-                .baseline
-                .as_ref()
-                .and_then(|b| fw.baselines.iter().find(|x| &x.id == b));
-            let carve_out = (fw.id == "soc2").then(|| carve_out(catalogue, &assessed, &controls));
-            FrameworkOut {
-                carve_out,
-                id: fw.id.clone(),
-                selection: sel.key(),
-                name: fw.name.clone(),
-                version: fw.version.clone(),
-                baseline: sel.baseline.clone(),
-                baseline_name: baseline.map(|b| b.name.clone()),
-                based_on: fw.based_on.clone(),
-                publisher: fw.publisher.clone(),
-                source: fw.source.clone(),
-                oscal: baseline
-                    .and_then(|b| b.oscal.clone())
-                    .or_else(|| fw.oscal.clone()),
-                licence: fw.licence.clone(),
-                text: fw.text,
-                titles_from: fw.titles_from.clone(),
-                counts,
-                controls,
-            }
-        })
-        .collect()
+                            .map(|s| s.key.clone())
+                            .collect();
+                        service_list(&list, assessed.len())
+                    })
+                };
+                let described = |parts: &[Part]| {
+                    parts
+                        .iter()
+                        .map(Part::describe)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                };
+                let customer_text = (!customer.is_empty()).then(|| match &c.customer_text {
+                    Some(st) => fill(st, &is_customer),
+                    None => described(&customer),
+                });
+                let provider_text = (!provider.is_empty()).then(|| match &c.provider_text {
+                    Some(st) => fill(st, &is_provider),
+                    None => described(&provider),
+                });
+                let organisational =
+                    owner == Owner::Customer && c.areas.iter().all(|&a| !catalogue.areas[a].cloud);
+                let mut evidence: Vec<framework::Hint> = if customer.is_empty() {
+                    Vec::new()
+                } else {
+                    hints
+                        .get(c.id.as_str())
+                        .map(|l| l.iter().map(|h| (*h).clone()).collect())
+                        .unwrap_or_default()
+                };
+                evidence.sort_by(|a, b| {
+                    (&a.service, &a.id, &a.source).cmp(&(&b.service, &b.id, &b.source))
+                });
+                evidence.dedup_by(|a, b| a.id == b.id && a.source == b.source);
+                ControlOut {
+                    evidence,
+                    register: None,
+                    id: c.id.clone(),
+                    label: c.label.clone(),
+                    text: c.text.clone(),
+                    group: c.group.clone(),
+                    areas: area_ids.iter().map(|a| a.to_string()).collect(),
+                    why: c.why.clone(),
+                    owner,
+                    summary: owner_summary(owner, &counts),
+                    services_text: services_text(&per_service),
+                    counts,
+                    services: per_service,
+                    monitor_provider: !provider.is_empty(),
+                    customer_text,
+                    provider_text,
+                    statement: c.customer_text.is_some(),
+                    organisational,
+                    customer,
+                    provider,
+                    related: related
+                        .get(&c.id)
+                        .map(|m| {
+                            // Only what the other selections cover (their baselines).
+                            m.iter()
+                                .map(|(f, ids)| {
+                                    let wanted = covered.get(f.as_str());
+                                    let ids: Vec<String> = ids
+                                        .iter()
+                                        .filter(|id| {
+                                            wanted.is_some_and(|w| w.contains(id.as_str()))
+                                        })
+                                        .cloned()
+                                        .collect();
+                                    (f.clone(), ids)
+                                })
+                                .filter(|(_, ids)| !ids.is_empty())
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let mut counts = BTreeMap::new();
+        for c in &controls {
+            *counts.entry(c.owner).or_insert(0) += 1;
+        }
+        let baseline = sel
+            .baseline
+            .as_ref()
+            .and_then(|b| fw.baselines.iter().find(|x| &x.id == b));
+        let carve_out = (fw.id == "soc2").then(|| carve_out(catalogue, assessed, &controls));
+        FrameworkOut {
+            carve_out,
+            id: fw.id.clone(),
+            selection: sel.key(),
+            name: fw.name.clone(),
+            version: fw.version.clone(),
+            baseline: sel.baseline.clone(),
+            baseline_name: baseline.map(|b| b.name.clone()),
+            based_on: fw.based_on.clone(),
+            publisher: fw.publisher.clone(),
+            source: fw.source.clone(),
+            oscal: baseline
+                .and_then(|b| b.oscal.clone())
+                .or_else(|| fw.oscal.clone()),
+            licence: fw.licence.clone(),
+            text: fw.text,
+            titles_from: fw.titles_from.clone(),
+            counts,
+            controls,
+        }
+    })
 }

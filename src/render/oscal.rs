@@ -214,10 +214,12 @@ pub fn render(report: &Report) -> Vec<u8> {
             "description": format!("The provider: {} The customer: {}", a.provider, a.customer),
         })
     }));
-    let capabilities: Vec<Value> = profiles
-        .iter()
-        .enumerate()
-        .map(|(n, (owners, members))| {
+    // Each profile's capability is built, written out and dropped on its own; two
+    // threads share them, and their bytes take the place of a marker in the document.
+    let capabilities: Vec<Vec<u8>> = crate::parallel::map(
+        2,
+        profiles.iter().enumerate(),
+        |(n, (owners, members))| {
             let member_keys: Vec<&str> = members.iter().map(|&i| keys[i].as_str()).collect();
             let identity = member_keys.join("+");
             let implementations: Vec<Value> = report
@@ -241,7 +243,10 @@ pub fn render(report: &Report) -> Vec<u8> {
                     }))
                 })
                 .collect();
-            let split: Vec<String> = owners.iter().map(|(a, o)| format!("{a} {}", o.id())).collect();
+            let split: Vec<String> = owners
+                .iter()
+                .map(|(a, o)| format!("{a} {}", o.id()))
+                .collect();
             let mut capability = json!({
                 "uuid": uuid(&format!("capability/{identity}")),
                 "name": format!("Responsibility profile {}", n + 1),
@@ -254,9 +259,9 @@ pub fn render(report: &Report) -> Vec<u8> {
             if !implementations.is_empty() {
                 capability["control-implementations"] = Value::Array(implementations);
             }
-            capability
-        })
-        .collect();
+            serde_json::to_vec(&capability).expect("JSON values serialise")
+        },
+    );
     // The title block, as every format words it, then the provider note.
     let mut remarks: String = report
         .facts()
@@ -287,15 +292,37 @@ pub fn render(report: &Report) -> Vec<u8> {
         }
     });
     let definition = &mut doc["component-definition"];
+    const MARKER: &str = "\u{0}capabilities\u{0}";
     if !components.is_empty() {
         definition["components"] = Value::Array(components);
-        definition["capabilities"] = Value::Array(capabilities);
+        definition["capabilities"] = Value::String(MARKER.into());
     }
     definition["back-matter"] = json!({"resources": resources});
     // Compact: tens of thousands of requirements, for tools rather than eyes.
-    let mut bytes = serde_json::to_vec(&doc).expect("JSON values serialise");
-    bytes.push(b'\n');
-    bytes
+    let bytes = serde_json::to_vec(&doc).expect("JSON values serialise");
+    let marker = serde_json::to_vec(MARKER).expect("a string serialises");
+    let size = bytes.len() + capabilities.iter().map(|c| c.len() + 1).sum::<usize>() + 2;
+    let mut out = Vec::with_capacity(size);
+    match bytes
+        .windows(marker.len())
+        .position(|w| w == marker.as_slice())
+    {
+        Some(at) => {
+            out.extend_from_slice(&bytes[..at]);
+            out.push(b'[');
+            for (i, capability) in capabilities.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(capability);
+            }
+            out.push(b']');
+            out.extend_from_slice(&bytes[at + marker.len()..]);
+        }
+        None => out = bytes,
+    }
+    out.push(b'\n');
+    out
 }
 
 #[cfg(test)]

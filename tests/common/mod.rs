@@ -129,17 +129,11 @@ pub fn python(module: &str, script: &str, args: &[&Path]) -> Option<String> {
         eprintln!("note: python3 {module} not installed; the check is skipped");
         return None;
     }
-    let out = std::process::Command::new("python3")
-        .args(["-c", script])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(String::from_utf8(out.stdout).unwrap())
+    Some(stdout_of(
+        std::process::Command::new("python3")
+            .args(["-c", script])
+            .args(args),
+    ))
 }
 
 /// Whether a command-line tool CI installs (poppler, qpdf, sha256sum, minisign) is on the
@@ -156,4 +150,15 @@ pub fn tool(name: &str) -> bool {
         eprintln!("note: {name} not installed; its check is skipped");
     }
     found
+}
+
+/// What a command prints, once it has succeeded (its error output otherwise).
+pub fn stdout_of(command: &mut std::process::Command) -> String {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -857,3 +857,25 @@ fn devices_on_the_customers_site_are_never_the_providers_to_guard() {
         assert_ne!(owner, Owner::Provider, "{area}");
     }
 }
+
+/// An evidence file with or without the `via` column reads; another header is an error
+/// naming the file and saying which header is expected.
+#[test]
+fn evidence_files_read_with_or_without_via() {
+    let five = "framework,control,check,service,securityhub\nsoc2,CC6.1,my_check,aws.s3,\n";
+    let c = common::with_file("evidence/mine.csv", five).expect("five columns read");
+    let hint = c.evidence.iter().find(|h| h.id == "my_check").unwrap();
+    assert_eq!(hint.via, None);
+    let six = "framework,control,check,service,securityhub,via\nsoc2,CC6.1,my_check,aws.s3,,nist-800-53\n";
+    let c = common::with_file("evidence/mine.csv", six).expect("six columns read");
+    let hint = c.evidence.iter().find(|h| h.id == "my_check").unwrap();
+    assert_eq!(hint.via.as_deref(), Some("nist-800-53"));
+    let e = common::with_file("evidence/mine.csv", "control,check\nCC6.1,x\n").unwrap_err();
+    assert!(
+        e.contains("evidence/mine.csv") && e.contains("via may be left out"),
+        "{e}"
+    );
+    let bad = "framework,control,check,service,securityhub,via\nsoc2,CC6.1,x,aws.s3,,nope\n";
+    let e = common::with_file("evidence/mine.csv", bad).unwrap_err();
+    assert!(e.contains("\"nope\" is not a framework"), "{e}");
+}

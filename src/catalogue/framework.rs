@@ -651,19 +651,19 @@ pub fn load_evidence(
             .trim_start_matches("evidence/")
             .trim_end_matches(".csv");
         let (header, records) = csv_rows(file)?;
-        if header
-            != [
-                "framework",
-                "control",
-                "check",
-                "service",
-                "securityhub",
-                "via",
-            ]
-        {
+        // `via` came later: a file written without it still reads.
+        let columns = [
+            "framework",
+            "control",
+            "check",
+            "service",
+            "securityhub",
+            "via",
+        ];
+        if header != columns && header != columns[..5] {
             return Err(file.error_at(
                 Some(0),
-                "the header must be exactly: framework,control,check,service,securityhub,via",
+                "the header must be exactly: framework,control,check,service,securityhub,via (via may be left out)",
             ));
         }
         for (offset, record) in records {

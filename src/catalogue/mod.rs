@@ -201,6 +201,19 @@ impl Service {
         }
     }
 
+    /// The question that replaces an assumption with a fact, without its full stop:
+    /// `assumed` are the cells assumed meanwhile ("OS patching and hardening (customer)").
+    /// The terminal and the documents ask it in these words.
+    pub fn variant_question(&self, assumed: &[String]) -> String {
+        format!(
+            "How does {} run here: {}? Until the inventory says so (in a variant column), you are assumed to carry what the most customer-heavy of the ways it runs in AWS Regions leaves to you: {}",
+            self.id,
+            self.variant_choices(),
+            // Area names hold commas: a semicolon between them.
+            assumed.join("; "),
+        )
+    }
+
     /// The variant an export row shows, by the first rule (variants in order, then
     /// their rules) that its cells match: the variant's index, the column and the value.
     pub fn infer_variant<'v>(

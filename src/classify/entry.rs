@@ -28,7 +28,7 @@ pub(super) fn build_entry(
         .iter()
         .zip(&catalogue.areas)
         .filter(|(d, _)| d.basis == Basis::Assumed)
-        .map(|(d, a)| format!("{} ({})", a.id, d.owner))
+        .map(|(d, a)| format!("{} ({})", a.name, d.owner))
         .collect();
     if !assumed.is_empty() {
         diagnostics.push(
@@ -37,12 +37,7 @@ pub(super) fn build_entry(
                 file,
                 Some(first_line),
                 with_lines(
-                    &format!(
-                        "How does {id} run here: {}? No variant is given, so the most customer-heavy of the variants that run in AWS Regions is assumed for: {}. The inventory can say so in a variant column",
-                        service.variant_choices(),
-                        assumed.join(", "),
-                        id = service.id,
-                    ),
+                    &service.variant_question(&assumed),
                     &rows
                         .iter()
                         .take(SHOWN_LINES)

@@ -181,23 +181,20 @@ pub fn build(
         .iter()
         .filter_map(|s| {
             let id = s.id.as_deref()?;
-            let found = catalogue.services.binary_search_by(|c| c.id.as_str().cmp(id));
+            let found = catalogue
+                .services
+                .binary_search_by(|c| c.id.as_str().cmp(id));
             let service = &catalogue.services[found.ok()?];
-            let assumed: Vec<&str> = catalogue
+            let assumed: Vec<String> = catalogue
                 .areas
                 .iter()
-                .filter(|a| s.duties[&a.id].basis == Basis::Assumed)
-                .map(|a| a.name.as_str())
+                .map(|a| (a, &s.duties[&a.id]))
+                .filter(|(_, d)| d.basis == Basis::Assumed)
+                .map(|(a, d)| format!("{} ({})", a.name, d.owner))
                 .collect();
             (!assumed.is_empty()).then(|| Question {
                 service: service.id.clone(),
-                text: format!(
-                    "How does {} run here: {}? Until the inventory says so (in a variant column), you are assumed to carry what the most customer-heavy of the ways it runs in AWS Regions leaves to you: {}.",
-                    service.id,
-                    service.variant_choices(),
-                    // Area names hold commas: a semicolon between them.
-                    assumed.join("; "),
-                ),
+                text: format!("{}.", service.variant_question(&assumed)),
             })
         })
         .collect();

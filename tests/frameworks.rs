@@ -596,6 +596,13 @@ fn cc6_1_is_evidenced_by_iam_and_encryption_checks_of_the_services_in_use() {
     assert!(iam.iter().all(|h| h.via.as_deref() == Some("nist-800-53")));
     assert!(!ids("kms_").is_empty(), "encryption checks");
     assert!(!ids("ec2_securitygroup").is_empty(), "network checks");
+    // A board's oversight is evidenced by no cloud check.
+    let cc12 = report.frameworks[0]
+        .controls
+        .iter()
+        .find(|c| c.id == "CC1.2")
+        .unwrap();
+    assert!(cc12.evidence.is_empty(), "{:?}", cc12.evidence);
     let in_use = ["aws.iam", "aws.kms", "aws.s3", "aws.ec2"];
     for h in &cc61.evidence {
         assert!(

@@ -21,7 +21,8 @@ unambiguously, so they are left out rather than guessed.
 
 Indirect hints (the ``via`` column): Prowler's SOC 2 mapping leaves duty areas of many
 criteria without a check (CC6.1 has no IAM check). For each SOC 2 criterion and each of
-its duty areas, the checks Prowler maps to the NIST SP 800-53 controls that onus maps to
+its duty areas in the cloud (not governance or the organisation's offices), the checks
+Prowler maps to the NIST SP 800-53 controls that onus maps to
 that one area alone (AC-2 to identity-access, SC-12 to encryption) are added, unless
 Prowler's SOC 2 mapping names them already, with ``via = nist-800-53``: an area-level
 crosswalk, coarser than Prowler's own mapping, and marked as such wherever it is shown.
@@ -171,7 +172,11 @@ def main():
 
 
 def indirect(direct, rows):
-    """SOC 2 hints through NIST SP 800-53, area by area (see the module's text)."""
+    """SOC 2 hints through NIST SP 800-53, area by area (see the module's text). The
+    organisation's own areas (`cloud = false` in model.toml: governance, its offices)
+    get none: a cloud check says nothing of a board or an office."""
+    model = tomllib.loads((FRAMEWORKS / "model.toml").read_text())
+    own = {a["id"] for a in model["area"] if a.get("cloud") is False}
     nist = areas_of("nist-800-53")
     by_area = defaultdict(set)  # area -> {(check, service, hub)} of single-area controls
     for fw, cid, check, service, hub, _ in direct:
@@ -180,6 +185,8 @@ def indirect(direct, rows):
     out = set()
     for cid, areas in areas_of("soc2").items():
         for area in areas:
+            if area in own:
+                continue
             for check, service, hub in by_area.get(area, ()):
                 out.add(("soc2", cid, check, service, hub, "nist-800-53"))
     have = {(r[0], r[1], r[2]) for r in direct}

@@ -143,6 +143,10 @@ impl Staging {
                 dir.display()
             )
         })?;
+        STAGING
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(staging.clone());
         Ok(Staging {
             dir,
             staging,
@@ -238,7 +242,39 @@ impl Drop for Staging {
         if self.staging.exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
+        STAGING
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|s| *s != self.staging);
     }
+}
+
+/// The temporary folders of the runs in this process, for [`remove_staging`].
+static STAGING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes every temporary folder this process holds: for a run that must end at once
+/// (a template past its time limit), where no destructor will run.
+pub fn remove_staging() {
+    for dir in STAGING.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
+/// A file's bytes, refused past `limit` (an input named by the user may be `/dev/zero`
+/// or a multi-gigabyte file): the error says how large it may be.
+pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "it is larger than {} MiB, more than onus reads of such a file",
+            limit.div_ceil(1 << 20)
+        )));
+    }
+    Ok(bytes)
 }
 
 /// One file written beside an output folder (a pack's zip): to a temporary name first,

@@ -315,15 +315,46 @@ impl std::fmt::Display for Date {
 /// Text for a terminal or log: invisible, text-reordering and control characters (other
 /// than tab and newline) shown as `{U+XXXX}`, so input cannot disguise or recolour it.
 pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text
-        .chars()
-        .any(|c| is_invisible(c) || (c.is_control() && c != '\n' && c != '\t'))
-    {
+    shown(text, |c| c.is_control() && c != '\n' && c != '\t')
+}
+
+/// [`visible`] for text printed on one line (a file name in `verify`'s output): every
+/// control character, newlines and tabs too, is shown as `{U+XXXX}`, so that a crafted
+/// name cannot print a line of its own.
+pub fn visible_line(text: &str) -> std::borrow::Cow<'_, str> {
+    shown(text, char::is_control)
+}
+
+/// A name as inline code in Markdown, whatever it holds: control characters shown as
+/// `{U+XXXX}`, and a run of backticks one longer than any in the name around it, so no
+/// name ends the code span or the line.
+pub fn code_span(name: &str) -> String {
+    fenced(&visible_line(name))
+}
+
+/// [`code_span`] in a table cell: `|` escaped too (GFM reads `\|` as the cell's text).
+pub fn code_cell(name: &str) -> String {
+    fenced(&visible_line(name).replace('|', "\\|"))
+}
+
+fn fenced(name: &str) -> String {
+    let longest = name.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if name.starts_with('`') || name.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{name}{pad}{fence}")
+}
+
+fn shown(text: &str, control: fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| is_invisible(c) || control(c)) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if is_invisible(c) || (c.is_control() && c != '\n' && c != '\t') {
+        if is_invisible(c) || control(c) {
             out.push_str(&format!("{{U+{:04X}}}", c as u32));
         } else {
             out.push(c);
@@ -341,6 +372,17 @@ pub fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_stays_in_its_code_span_and_cell() {
+        assert_eq!(code_span("inputs/a.csv"), "`inputs/a.csv`");
+        assert_eq!(code_span("a`b"), "``a`b``");
+        assert_eq!(code_span("`x"), "`` `x ``");
+        assert_eq!(code_span("a\n# b"), "`a{U+000A}# b`");
+        assert_eq!(code_cell("a|b"), "`a\\|b`");
+        assert_eq!(visible_line("a\tb\r"), "a{U+0009}b{U+000D}");
+        assert_eq!(visible("a\tb\n"), "a\tb\n");
+    }
 
     #[test]
     fn documents_name_a_file_without_its_folder() {

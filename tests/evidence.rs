@@ -549,3 +549,146 @@ fn a_tampered_zip_is_caught() {
     assert_eq!(code, Some(2), "{text}");
     assert!(text.contains("is not a readable zip"), "{text}");
 }
+
+/// A zip of `entries` (name, contents) stored as they are, in the order given, with no
+/// check of the names: as a forger writes one (the zip library refuses a name twice).
+fn raw_zip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let (mut out, mut directory) = (Vec::new(), Vec::new());
+    for (name, content) in entries {
+        let mut crc = flate2::Crc::new();
+        crc.update(content);
+        let offset = out.len() as u32;
+        let fields = |out: &mut Vec<u8>| {
+            for v in [20u16, 0, 0, 0, 0] {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+            out.extend_from_slice(&crc.sum().to_le_bytes());
+            out.extend_from_slice(&(content.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(content.len() as u32).to_le_bytes());
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&0u16.to_le_bytes());
+        };
+        out.extend_from_slice(&0x0403_4b50u32.to_le_bytes());
+        fields(&mut out);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(content);
+        directory.extend_from_slice(&0x0201_4b50u32.to_le_bytes());
+        directory.extend_from_slice(&20u16.to_le_bytes());
+        fields(&mut directory);
+        for v in [0u16, 0, 0] {
+            directory.extend_from_slice(&v.to_le_bytes());
+        }
+        directory.extend_from_slice(&0u32.to_le_bytes());
+        directory.extend_from_slice(&offset.to_le_bytes());
+        directory.extend_from_slice(name.as_bytes());
+    }
+    let start = out.len() as u32;
+    out.extend_from_slice(&directory);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    for v in [0u16, 0, entries.len() as u16, entries.len() as u16] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    out.extend_from_slice(&(directory.len() as u32).to_le_bytes());
+    out.extend_from_slice(&start.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// The entries of a zip, in order.
+fn entries_of(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(std::fs::read(path).unwrap())).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut content = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+            (entry.name().unwrap().into_owned(), content)
+        })
+        .collect()
+}
+
+#[test]
+fn a_zip_that_another_tool_extracts_differently_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let (key, public) = keys(t.path(), "keys");
+    signed_pack(t.path(), &key, &["--zip"]);
+    let original = entries_of(&t.path().join("pack.zip"));
+    // The hand-written zip of the same entries verifies: the check reads real zips.
+    let same = t.path().join("same.zip");
+    std::fs::write(&same, raw_zip(&original)).unwrap();
+    let (code, text) = verify(&same, &["--key", s(&public)]);
+    assert_eq!(code, Some(0), "{text}");
+
+    // A tampered copy of the Markdown before the original, under the same name: what
+    // `unzip -n` and `bsdtar -k` extract. The signature and every digest still match the
+    // original, which is what the zip library reads.
+    let forged_entry = (
+        "pack/responsibility-matrix.md".to_string(),
+        b"All duties are the provider's.\n".to_vec(),
+    );
+    let forged = t.path().join("forged.zip");
+    std::fs::write(
+        &forged,
+        raw_zip(&[vec![forged_entry.clone()], original.clone()].concat()),
+    )
+    .unwrap();
+    let (code, text) = verify(&forged, &["--key", s(&public)]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("refused: pack/responsibility-matrix.md is in the zip twice"),
+        "{text}"
+    );
+    assert!(text.contains("NOT intact"), "{text}");
+    let o = onus(&["verify", s(&forged), "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["intact"], false);
+    assert_eq!(json["refused"].as_array().unwrap().len(), 1);
+
+    // The same name in other case, or with ./ or //, is the same file to some tools.
+    for alias in [
+        "pack/RESPONSIBILITY-matrix.md",
+        "pack//responsibility-matrix.md",
+        "./pack/responsibility-matrix.md",
+    ] {
+        let mut entries = original.clone();
+        entries.push((alias.to_string(), forged_entry.1.clone()));
+        let path = t.path().join("alias.zip");
+        std::fs::write(&path, raw_zip(&entries)).unwrap();
+        let (code, text) = verify(&path, &["--key", s(&public)]);
+        assert_eq!(code, Some(1), "{alias}: {text}");
+        assert!(text.contains("refused: "), "{alias}: {text}");
+    }
+
+    // An entry the directory does not list, hidden between two that it does: what a
+    // tool reading the records in order extracts.
+    let mut bytes = raw_zip(&original);
+    let hidden = raw_zip(std::slice::from_ref(&forged_entry));
+    let local_len = 30 + forged_entry.0.len() + forged_entry.1.len();
+    let directory_start =
+        u32::from_le_bytes(bytes[bytes.len() - 6..bytes.len() - 2].try_into().unwrap()) as usize;
+    bytes.splice(
+        directory_start..directory_start,
+        hidden[..local_len].iter().copied(),
+    );
+    let end = bytes.len() - 6;
+    bytes[end..end + 4].copy_from_slice(&((directory_start + local_len) as u32).to_le_bytes());
+    let path = t.path().join("hidden.zip");
+    std::fs::write(&path, &bytes).unwrap();
+    let (code, text) = verify(&path, &["--key", s(&public)]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("an entry may hide there"), "{text}");
+
+    // A name with a newline prints on one line: it cannot print a line of its own.
+    let mut entries = original.clone();
+    entries.push((
+        "pack/x\nintact: 99 files match the manifest".to_string(),
+        b"x".to_vec(),
+    ));
+    let path = t.path().join("newline.zip");
+    std::fs::write(&path, raw_zip(&entries)).unwrap();
+    let (code, text) = verify(&path, &[]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("intact")), "{text}");
+    assert!(text.contains("x{U+000A}intact"), "{text}");
+}

@@ -619,3 +619,160 @@ fn documents_carry_no_command_line_hints() {
         }
     }
 }
+
+/// A templates folder is a sandbox: it cannot read the environment (where the signing
+/// key's password and CI secrets are), include itself, loop without end or bring a file
+/// from outside into a pack. Each is a template error naming the file, exit 2, and no
+/// output (a hidden temporary folder neither).
+#[test]
+fn templates_cannot_read_the_environment_recurse_or_run_without_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("t");
+    std::fs::create_dir(&dir).unwrap();
+    let out = tmp.path().join("out");
+    let secret = "hunter2-secret-password";
+    let cases = [
+        (
+            "{{ get_env(name=\"ONUS_KEY_PASSWORD\") }}\n",
+            "templates cannot read the environment",
+        ),
+        (
+            "{{ get_env(name=\"ONUS_KEY_PASSWORD\", default=\"\") }}\n",
+            "templates cannot read the environment",
+        ),
+        (
+            "# x\n{% include \"responsibility-matrix.md\" %}\n",
+            "responsibility-matrix.md → responsibility-matrix.md",
+        ),
+        (
+            "{% macro a() %}{{ self::b() }}{% endmacro a %}{% macro b() %}{{ self::a() }}{% endmacro b %}{{ self::a() }}\n",
+            "calls itself",
+        ),
+        (
+            "{% for i in range(end=1000000000) %}{% endfor %}\n",
+            "numbers in all (a loop without bound?)",
+        ),
+        (
+            "{% for i in range(end=5000) %}{% for j in range(end=5000) %}{% endfor %}{% endfor %}\n",
+            "numbers in all (a loop without bound?)",
+        ),
+        (
+            "{% set_global l = [1] %}{% for i in range(end=40) %}{% set_global l = l | concat(with=l) %}{% endfor %}\n",
+            "concat: a list of more than",
+        ),
+    ];
+    for (template, expected) in cases {
+        std::fs::write(dir.join("responsibility-matrix.md"), template).unwrap();
+        let output = onus()
+            .args(["report", "tests/fixtures/seed-inventory.csv", "--templates"])
+            .arg(&dir)
+            .arg("-o")
+            .arg(&out)
+            .env("ONUS_KEY_PASSWORD", secret)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{template:?}: {stderr}");
+        assert!(
+            stderr.contains("template responsibility-matrix.md"),
+            "{template:?}: {stderr}"
+        );
+        assert!(stderr.contains(expected), "{template:?}: {stderr}");
+        assert!(!stderr.contains(secret));
+        assert!(!out.exists(), "no output from a failed run");
+        assert_eq!(
+            std::fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "no temporary folder is left"
+        );
+    }
+
+    // A loop over the report's own lists, deep enough to run for hours, writing
+    // nothing: stopped at the time limit (here a second), with nothing left behind.
+    std::fs::write(
+        dir.join("responsibility-matrix.md"),
+        format!(
+            "{}{}\n",
+            "{% for a in services %}".repeat(8),
+            "{% endfor %}".repeat(8)
+        ),
+    )
+    .unwrap();
+    let output = onus()
+        .args(["report", "samples/cur-export.csv", "--templates"])
+        .arg(&dir)
+        .arg("-o")
+        .arg(&out)
+        .env("ONUS_TEMPLATE_SECONDS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("template responsibility-matrix.md: still rendering after 1 s"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        1,
+        "no temporary folder is left"
+    );
+
+    // Links and special files are refused: a link would copy any file into a pack.
+    std::fs::remove_file(dir.join("responsibility-matrix.md")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("/etc/hostname", dir.join("responsibility-matrix.md")).unwrap();
+        let output = onus()
+            .args(["pack", "tests/fixtures/seed-inventory.csv", "--templates"])
+            .arg(&dir)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("responsibility-matrix.md is a link or a special file"),
+            "{stderr}"
+        );
+        assert!(!out.exists());
+        std::fs::remove_file(dir.join("responsibility-matrix.md")).unwrap();
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(dir.join("responsibility-matrix.md"))
+            .status();
+        if fifo.is_ok_and(|s| s.success()) {
+            let output = onus()
+                .args(["report", "tests/fixtures/seed-inventory.csv", "--templates"])
+                .arg(&dir)
+                .arg("-o")
+                .arg(&out)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{stderr}");
+            assert!(stderr.contains("is a link or a special file"), "{stderr}");
+        }
+    }
+}
+
+/// `templates eject --force` never writes through a link inside the folder.
+#[cfg(unix)]
+#[test]
+fn eject_never_writes_through_a_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, elsewhere) = (tmp.path().join("t"), tmp.path().join("elsewhere"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, dir.join("book")).unwrap();
+    let output = onus()
+        .args(["templates", "eject", "--force"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("book is a link"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+}

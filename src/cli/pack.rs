@@ -225,9 +225,10 @@ pub fn verify_command(args: VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
             ("changed", &v.changed),
             ("missing", &v.missing),
             ("unexpected", &v.unexpected),
+            ("refused", &v.refused),
         ] {
             for p in paths {
-                writeln!(out, "{label}: {}", crate::text::visible(p))?;
+                writeln!(out, "{label}: {}", crate::text::visible_line(p))?;
             }
         }
         if v.intact {
@@ -235,11 +236,15 @@ pub fn verify_command(args: VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
         } else {
             writeln!(
                 out,
-                "NOT intact: {} changed, {} missing, {} unexpected of {} files",
+                "NOT intact: {} changed, {} missing, {} unexpected of {} files{}",
                 v.changed.len(),
                 v.missing.len(),
                 v.unexpected.len(),
-                v.files
+                v.files,
+                match v.refused.len() {
+                    0 => String::new(),
+                    n => format!("; the zip is refused ({n} reasons above): a tool may extract other files than those checked"),
+                }
             )?;
         }
         match &v.signature {
@@ -247,9 +252,13 @@ pub fn verify_command(args: VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
                 out,
                 "signature: good, by key {}: {}",
                 s.key_id.as_deref().unwrap_or_default(),
-                crate::text::visible(&s.message)
+                crate::text::visible_line(&s.message)
             )?,
-            Some(s) => writeln!(out, "signature: BAD: {}", crate::text::visible(&s.message))?,
+            Some(s) => writeln!(
+                out,
+                "signature: BAD: {}",
+                crate::text::visible_line(&s.message)
+            )?,
             None => {}
         }
         if let (Some(expected), Some(matches)) = (&v.expected_sha256, v.expected_matches) {

@@ -42,6 +42,23 @@ pub fn templates_command(command: TemplatesCommand, out: &mut dyn Write) -> Resu
                     existing.join(", ")
                 );
             }
+            // A folder inside DIR that is a link (`book/` pointing elsewhere) would
+            // take the templates outside it: refused, before anything is written.
+            for (name, _) in crate::render::TEMPLATES {
+                let mut inside = dir.clone();
+                for part in std::path::Path::new(name).components() {
+                    inside.push(part);
+                    if std::fs::symlink_metadata(&inside).is_ok_and(|m| m.is_symlink())
+                        && inside != dir.join(name)
+                    {
+                        bail!(
+                            "{} is a link: onus writes the templates into {} itself, never through a link; remove it or choose another folder",
+                            inside.display(),
+                            dir.display()
+                        );
+                    }
+                }
+            }
             for (name, text) in crate::render::TEMPLATES {
                 if let Some(parent) = dir.join(name).parent() {
                     std::fs::create_dir_all(parent)

@@ -12,6 +12,7 @@
 pub mod readme;
 pub mod sign;
 pub mod zip;
+mod zipcheck;
 
 use crate::output::Files;
 use crate::text::sha256_hex;
@@ -156,6 +157,12 @@ pub fn read_tree(dir: &Path, prefix: &str) -> Result<Files<'static>> {
         .into_iter()
         .map(|rel| {
             let path = dir.join(&rel);
+            if !std::fs::symlink_metadata(&path)?.is_file() {
+                bail!(
+                    "{} is a link or a special file: a pack holds its evidence itself, so copy the file into the folder",
+                    path.display()
+                );
+            }
             let bytes =
                 std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
             Ok((format!("{prefix}{rel}"), bytes.into()))
@@ -180,7 +187,7 @@ pub fn foreign_files(dir: &Path) -> Result<Vec<String>> {
 /// A pack as `verify` reads it: a folder, or a zip read into memory.
 enum Source {
     Folder(PathBuf),
-    Zip(BTreeMap<String, zip::Entry>),
+    Zip(zip::Read),
 }
 
 /// A file of a pack, looked up by its path in the manifest.
@@ -224,7 +231,7 @@ impl Source {
                     Err(_) => Ok(Found::Absent),
                 }
             }
-            Source::Zip(entries) => Ok(match entries.get(rel) {
+            Source::Zip(zip) => Ok(match zip.entries.get(rel) {
                 Some(zip::Entry::File(bytes)) => Found::File(bytes.clone()),
                 Some(zip::Entry::Special) => Found::Special,
                 None => Found::Absent,
@@ -235,7 +242,7 @@ impl Source {
     fn list(&self) -> Result<Vec<String>> {
         match self {
             Source::Folder(dir) => list_tree(dir),
-            Source::Zip(entries) => Ok(entries.keys().cloned().collect()),
+            Source::Zip(zip) => Ok(zip.entries.keys().cloned().collect()),
         }
     }
 }
@@ -249,6 +256,10 @@ pub struct Verification {
     pub changed: Vec<String>,
     pub missing: Vec<String>,
     pub unexpected: Vec<String>,
+    /// What a strict extractor refuses in a zip: a name twice (also after folding case,
+    /// `./` and `//`), an unsafe name, bytes no entry accounts for. Any of these and the
+    /// pack is not intact: another tool may extract other files than those checked.
+    pub refused: Vec<String>,
     /// The pack holds a signature (`manifest.json.minisig`).
     pub signed: bool,
     /// The signature's check, with `--key`.
@@ -333,8 +344,13 @@ pub fn verify(
             result.unexpected.push(path);
         }
     }
-    result.intact =
-        result.changed.is_empty() && result.missing.is_empty() && result.unexpected.is_empty();
+    if let Source::Zip(zip) = &source {
+        result.refused.clone_from(&zip.refused);
+    }
+    result.intact = result.changed.is_empty()
+        && result.missing.is_empty()
+        && result.unexpected.is_empty()
+        && result.refused.is_empty();
     if let Some(key) = key {
         let check = match &signature {
             Found::File(sig) => {

@@ -43,6 +43,10 @@ fn describe(path: &str, inventory: &str) -> &'static str {
         "oscal-component-definition.json" => "the OSCAL component definition",
         p if p.starts_with("inputs/data/") => "a data file given with --data",
         p if p.starts_with("inputs/templates/") => "a template given with --templates",
+        p if p.starts_with("inputs/register/") => {
+            "the controls register given with --register, byte for byte"
+        }
+        p if p.starts_with("inputs/") => "an input of the report, byte for byte",
         _ => "a file onus wrote",
     }
 }
@@ -65,7 +69,7 @@ pub fn write(made: &Made, files: &[String]) -> String {
         } else {
             describe(path, made.inventory)
         };
-        let _ = writeln!(s, "| `{path}` | {what} |");
+        let _ = writeln!(s, "| {} | {what} |", crate::text::code_cell(path));
     }
     let _ = writeln!(
         s,
@@ -112,10 +116,11 @@ pub fn write(made: &Made, files: &[String]) -> String {
     );
     let _ = writeln!(
         s,
-        "- inventory: `{}`, SHA-256 `{}`",
-        made.inventory, made.inventory_sha256
+        "- inventory: {}, SHA-256 `{}`",
+        crate::text::code_span(made.inventory),
+        made.inventory_sha256
     );
-    let _ = writeln!(s, "- command: `{}`", made.command);
+    let _ = writeln!(s, "- command: {}", crate::text::code_span(made.command));
     let _ = writeln!(s, "\n## How to check it\n");
     let _ = writeln!(
         s,

@@ -5,7 +5,7 @@
 use crate::output::Body;
 use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::{Read as _, Seek, Write};
 use zip::write::SimpleFileOptions;
 
 /// A file in a zip larger than this, or files larger than `LARGEST_TOTAL` together, are
@@ -53,11 +53,21 @@ pub enum Entry {
     Special,
 }
 
-/// The entries of a pack's zip, path → contents, with the folder that holds
-/// `manifest.json` taken off every path; entries outside it keep their whole name.
-pub fn read(path: &std::path::Path) -> Result<BTreeMap<String, Entry>> {
-    let file =
+/// A pack's zip read back: its entries, path → contents, with the folder that holds
+/// `manifest.json` taken off every path (entries outside it keep their whole name); and
+/// what a strict extractor would refuse in it ([`super::zipcheck`]).
+pub struct Read {
+    pub entries: BTreeMap<String, Entry>,
+    pub refused: Vec<String>,
+}
+
+pub fn read(path: &std::path::Path) -> Result<Read> {
+    let mut file =
         std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let refused = super::zipcheck::refusals(&mut file)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    file.rewind()
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(file))
         .with_context(|| format!("{} is not a readable zip", path.display()))?;
     let mut entries = BTreeMap::new();
@@ -136,5 +146,8 @@ pub fn read(path: &std::path::Path) -> Result<BTreeMap<String, Entry>> {
             );
         }
     }
-    Ok(inside)
+    Ok(Read {
+        entries: inside,
+        refused,
+    })
 }

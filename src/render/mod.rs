@@ -14,6 +14,7 @@ pub mod exports;
 pub mod markdown;
 pub mod oscal;
 pub mod pdf;
+mod sandbox;
 
 use crate::report::Report;
 use crate::vocab::Owner;
@@ -168,11 +169,21 @@ impl Renderer {
         tera.register_filter("owner", owner_filter);
         tera.register_filter("toml", toml_filter);
         tera.register_filter("lines", lines_filter);
+        sandbox::install(&mut tera);
         let mut names: Vec<&String> = sources.keys().collect();
         names.sort();
         for name in names {
             tera.add_raw_template(name, &sources[name])
                 .map_err(|e| template_error(name, &sources[name], &e))?;
+        }
+        if let Some((name, cycle)) = sandbox::cycle(&tera) {
+            return Err(RenderError::Template {
+                name,
+                line: None,
+                message: format!(
+                    "it includes, extends or calls itself ({cycle}); a template cannot, directly or through others"
+                ),
+            });
         }
         Ok(Renderer {
             tera,
@@ -322,9 +333,10 @@ impl Renderer {
     pub fn markdown(&self, report: &Report) -> Result<String, RenderError> {
         let name = Format::Md.file_name();
         let context = self.context(report)?;
-        self.tera
-            .render(name, &context)
-            .map_err(|e| template_error(name, self.source(name), &e))
+        // Tera writes whole strings: the bytes are UTF-8.
+        let bytes = self.render_template(name, &context)?;
+        Ok(String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
     }
 
     /// The HTML page: the page template (`templates/responsibility-matrix.html`) around
@@ -374,10 +386,12 @@ impl Renderer {
         name: &str,
         context: &tera::Context,
     ) -> Result<Vec<u8>, RenderError> {
+        let _watch = sandbox::Watch::start(name);
+        let mut out = sandbox::Capped::new();
         self.tera
-            .render(name, context)
-            .map(String::into_bytes)
-            .map_err(|e| template_error(name, self.source(name), &e))
+            .render_to(name, context, &mut out)
+            .map_err(|e| template_error(name, self.source(name), &e))?;
+        Ok(out.bytes)
     }
 }
 
@@ -386,7 +400,12 @@ pub fn template_names() -> impl Iterator<Item = &'static str> {
     TEMPLATES.iter().map(|(n, _)| *n)
 }
 
-/// Reads a user's template folder: every file must be named as a built-in template.
+/// The largest template file read: the built-in ones are a few kilobytes.
+const LARGEST_TEMPLATE: u64 = 1 << 20;
+
+/// Reads a user's template folder: every file must be named as a built-in template, and
+/// be a regular file (a link would let a template folder copy any file of the machine
+/// into a pack).
 fn user_templates(dir: &Path) -> Result<Vec<(String, String)>, RenderError> {
     let fail = |m: String| RenderError::Templates(format!("{}: {m}", dir.display()));
     let mut out = Vec::new();
@@ -402,7 +421,10 @@ fn user_templates(dir: &Path) -> Result<Vec<(String, String)>, RenderError> {
             if file_name.starts_with('.') {
                 continue;
             }
-            if path.is_dir() {
+            let kind = entry
+                .file_type()
+                .map_err(|e| fail(format!("cannot read the --templates folder: {e}")))?;
+            if kind.is_dir() {
                 pending.push(path);
                 continue;
             }
@@ -419,8 +441,15 @@ fn user_templates(dir: &Path) -> Result<Vec<(String, String)>, RenderError> {
                     template_names().collect::<Vec<_>>().join(", ")
                 )));
             }
-            let text = std::fs::read_to_string(&path)
+            if !kind.is_file() {
+                return Err(fail(format!(
+                    "{name} is a link or a special file; templates are regular files inside the folder (copy the file in)"
+                )));
+            }
+            let text = crate::output::read_bounded(&path, LARGEST_TEMPLATE)
                 .map_err(|e| fail(format!("cannot read {name}: {e}")))?;
+            let text =
+                String::from_utf8(text).map_err(|_| fail(format!("{name} is not UTF-8 text")))?;
             out.push((name, text));
         }
     }

@@ -20,6 +20,7 @@ pub mod output;
 pub mod pack;
 pub mod parallel;
 pub mod progress;
+pub mod project;
 pub mod register;
 pub mod render;
 pub mod report;

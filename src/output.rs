@@ -260,6 +260,21 @@ pub fn remove_staging() {
     }
 }
 
+/// Writes a new file, never one that exists (`onus init`): created whole or not at all.
+pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    if let Err(e) = file.write_all(bytes).and_then(|()| file.sync_all()) {
+        let _ = std::fs::remove_file(path);
+        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+    }
+    Ok(())
+}
+
 /// A file's bytes, refused past `limit` (an input named by the user may be `/dev/zero`
 /// or a multi-gigabyte file): the error says how large it may be.
 pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {

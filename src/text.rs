@@ -34,6 +34,17 @@ pub fn strip_vendor_prefix(normalised: &str) -> &str {
     normalised
 }
 
+/// A field delimiter as a user names it: the character, or its name.
+pub fn delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "\\t" | "tab" => Ok(b'\t'),
+        "|" | "pipe" => Ok(b'|'),
+        _ => Err("expected one of: , ; tab |".into()),
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

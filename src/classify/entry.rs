@@ -3,7 +3,7 @@
 use super::*;
 
 /// A rationale says why in words: "." or "x" is not one.
-pub(super) fn is_rationale(text: &str) -> bool {
+pub fn is_rationale(text: &str) -> bool {
     text.chars().filter(|c| c.is_alphabetic()).count() >= 3
 }
 
@@ -15,6 +15,7 @@ pub(super) fn build_entry(
     variant_index: Option<usize>,
     written: String,
     rows: Vec<usize>,
+    file_overrides: &[FileOverride],
     overrides: &mut Vec<OverrideRecord>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Entry {
@@ -50,10 +51,36 @@ pub(super) fn build_entry(
         );
     }
 
-    for &(col, area) in &inventory.columns.duties {
+    // The project file's overrides of this service: a variant's own before the
+    // service's.
+    let mut from_file: Vec<&FileOverride> = file_overrides
+        .iter()
+        .filter(|o| {
+            o.service == service.id
+                && (o.variant.is_none() || o.variant.as_deref() == variant.map(|v| v.id.as_str()))
+        })
+        .collect();
+    from_file.sort_by_key(|o| o.variant.is_none());
+    let mut areas: Vec<(Option<usize>, usize)> = inventory
+        .columns
+        .duties
+        .iter()
+        .map(|&(col, area)| (Some(col), area))
+        .collect();
+    for o in &from_file {
+        if let Some(area) = catalogue.areas.iter().position(|a| a.id == o.area) {
+            if !areas.iter().any(|(_, a)| *a == area) {
+                areas.push((None, area));
+            }
+        }
+    }
+    for (col, area) in areas {
+        let area_id = &catalogue.areas[area].id;
+        let file_override = from_file.iter().find(|o| &o.area == area_id).copied();
         let statements: Vec<Option<Statement>> = rows
             .iter()
             .map(|&r| {
+                let col = col?;
                 let value = inventory.get(r, Some(col));
                 (!value.is_empty()).then(|| Statement {
                     line: inventory.lines[r],
@@ -62,18 +89,69 @@ pub(super) fn build_entry(
                 })
             })
             .collect();
-        if statements.iter().all(Option::is_none) {
+        if statements.iter().all(Option::is_none) && file_override.is_none() {
             continue;
         }
-        let area_id = &catalogue.areas[area].id;
         let catalogue_duty = duties[area].clone();
         let first_record = overrides.len();
-        // Each row's candidate: its valid override, or the catalogue's owner.
-        let mut candidates: Vec<(u64, Duty)> = Vec::new();
+        // The project file's override, checked when the file was read (an owner, and a
+        // rationale where it leaves the customer less).
+        let file_duty = file_override.map(|o| {
+            overrides.push(OverrideRecord {
+                file: Some(crate::text::file_name(&o.file).to_string()),
+                line: o.line,
+                service: service.id.clone(),
+                variant: variant.map(|v| v.id.clone()),
+                area: area_id.clone(),
+                catalogue: catalogue_duty.owner,
+                value: o.owner.to_string(),
+                rationale: o.rationale.clone(),
+                applied: false,
+                note: String::new(),
+            });
+            Duty {
+                owner: o.owner,
+                basis: Basis::Override,
+                reason: if o.rationale.is_empty() {
+                    format!(
+                        "Set by the project file ({} line {}).",
+                        crate::text::file_name(&o.file),
+                        o.line
+                    )
+                } else {
+                    format!(
+                        "{} ({} line {})",
+                        o.rationale,
+                        crate::text::file_name(&o.file),
+                        o.line
+                    )
+                },
+                source: None,
+                pattern: None,
+            }
+        });
+        // Each row's candidate: its valid override, else the project file's, else the
+        // catalogue's owner.
+        // Each with its line (for ties: the first wins), and how the warning below names
+        // it: `line 4: customer (no override)`.
+        let mut candidates: Vec<(u64, String, &str, Duty)> = Vec::new();
         for (statement, &r) in statements.iter().zip(&rows) {
             let line = inventory.lines[r];
             let Some(st) = statement else {
-                candidates.push((line, catalogue_duty.clone()));
+                candidates.push(match &file_duty {
+                    Some(d) => (
+                        line,
+                        format!("line {line}"),
+                        " (the project file's)",
+                        d.clone(),
+                    ),
+                    None => (
+                        line,
+                        format!("line {line}"),
+                        " (no override)",
+                        catalogue_duty.clone(),
+                    ),
+                });
                 continue;
             };
             let parsed = Owner::parse_input(&st.value);
@@ -131,6 +209,7 @@ pub(super) fn build_entry(
                 ),
             };
             overrides.push(OverrideRecord {
+                file: None,
                 line: st.line,
                 service: service.id.clone(),
                 variant: variant.map(|v| v.id.clone()),
@@ -141,34 +220,34 @@ pub(super) fn build_entry(
                 applied: false,
                 note: applied_note.to_string(),
             });
-            candidates.push((line, candidate));
+            candidates.push((line, format!("line {line}"), "", candidate));
+        }
+        // The project file's override is a statement too, where rows make their own.
+        if let (Some(o), Some(d)) = (file_override, &file_duty) {
+            if statements.iter().any(Option::is_some) {
+                let name = crate::text::file_name(&o.file);
+                candidates.push((u64::MAX, format!("{name} line {}", o.line), "", d.clone()));
+            }
         }
         // The candidate that leaves most to the customer wins; on a tie, an explicit
         // statement of the inventory wins over the catalogue.
         let winner = candidates
             .iter()
-            .max_by_key(|(line, d)| {
+            .max_by_key(|(line, _, _, d)| {
                 (
                     d.owner.customer_weight(),
                     d.basis == Basis::Override,
                     std::cmp::Reverse(*line),
                 )
             })
-            .map(|(_, d)| d.clone())
+            .map(|(_, _, _, d)| d.clone())
             .expect("an entry has rows");
         let distinct: std::collections::BTreeSet<Owner> =
-            candidates.iter().map(|(_, d)| d.owner).collect();
+            candidates.iter().map(|(_, _, _, d)| d.owner).collect();
         if distinct.len() > 1 {
             let said: Vec<String> = candidates
                 .iter()
-                .map(|(l, d)| {
-                    let how = if d.basis == Basis::Override {
-                        ""
-                    } else {
-                        " (no override)"
-                    };
-                    format!("line {l}: {}{how}", d.owner)
-                })
+                .map(|(_, label, how, d)| format!("{label}: {}{how}", d.owner))
                 .collect();
             diagnostics.push(Diagnostic::new(
                 Level::Warning,

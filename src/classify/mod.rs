@@ -15,6 +15,8 @@ use std::collections::BTreeMap;
 mod entry;
 mod resolve;
 
+pub use entry::is_rationale;
+
 use entry::*;
 use resolve::*;
 
@@ -66,9 +68,14 @@ pub struct Entry {
     pub duties: Vec<Duty>,
 }
 
-/// A `duty.<area>` cell of the inventory, and what the tool did with it.
+/// A `duty.<area>` cell of the inventory, or an `[[override]]` of the project file, and
+/// what the tool did with it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OverrideRecord {
+    /// The project file's name, for an override of the project file; none for the
+    /// inventory's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     pub line: u64,
     pub service: String,
     pub variant: Option<String>,
@@ -97,6 +104,20 @@ struct Statement {
     line: u64,
     value: String,
     rationale: String,
+}
+
+/// A service-level override of the project file (`[[override]]`): for every row of the
+/// service (of one variant, when it names one) that does not set the area itself.
+#[derive(Debug, Clone)]
+pub struct FileOverride {
+    pub service: String,
+    pub variant: Option<String>,
+    pub area: String,
+    pub owner: Owner,
+    pub rationale: String,
+    /// The project file as documents name it, and the line of the override.
+    pub file: String,
+    pub line: u64,
 }
 
 /// The variant to assume for rows of a service whose `variant` cell is empty, by
@@ -152,6 +173,16 @@ pub fn classify(
     catalogue: &Catalogue,
     inventory: &Inventory,
     default_variants: &DefaultVariants,
+) -> Classification {
+    classify_with(catalogue, inventory, default_variants, &[])
+}
+
+/// [`classify`], with the project file's overrides.
+pub fn classify_with(
+    catalogue: &Catalogue,
+    inventory: &Inventory,
+    default_variants: &DefaultVariants,
+    file_overrides: &[FileOverride],
 ) -> Classification {
     let file = inventory.file.as_str();
     let cols = &inventory.columns;
@@ -373,6 +404,7 @@ pub fn classify(
                         variant,
                         written,
                         rows,
+                        file_overrides,
                         &mut overrides,
                         &mut diagnostics,
                     );

@@ -1,9 +1,7 @@
 //! `onus check`: an inventory's diagnostics, and exit 1 on errors.
 
-use super::shared::{
-    default_variants, load_catalogue, read_inventory, DataArgs, Exit, InventoryArgs,
-};
-use crate::diagnostic::Level;
+use super::shared::{DataArgs, Exit, InventoryArgs};
+use crate::project::Project;
 use crate::text::plural;
 use anyhow::Result;
 use clap::Args;
@@ -25,69 +23,34 @@ pub struct CheckArgs {
     pub register: Option<std::path::PathBuf>,
 }
 
-pub fn check_command(args: CheckArgs, out: &mut dyn Write) -> Result<Exit> {
+pub fn check_command(
+    args: CheckArgs,
+    project: Option<&Project>,
+    out: &mut dyn Write,
+) -> Result<Exit> {
     crate::progress::enable(false);
-    let catalogue = load_catalogue(&args.data)?;
-    // `check` lists no rows.
-    let inventory = read_inventory(&args.input, &catalogue, 0)?;
-    let variants = default_variants(&catalogue, &args.input.variants)?;
-    let classification = crate::classify::classify(&catalogue, &inventory, &variants);
+    let request = crate::assess::Request {
+        register: args
+            .register
+            .clone()
+            .or_else(|| project.and_then(|p| p.register.clone())),
+        register_gaps: true,
+        ..args.input.request(&args.data, project)?
+    };
+    let assessed = crate::assess::run(&request)?;
+    let report = &assessed.report;
     crate::progress::finish();
-    let mut diagnostics: Vec<_> = inventory
-        .diagnostics
-        .iter()
-        .chain(&classification.diagnostics)
-        .cloned()
-        .collect();
-    if let Some(path) = &args.register {
-        let register = crate::register::read(path)?;
-        // The frameworks the register names, in the order it first names them.
-        let mut ids: Vec<String> = Vec::new();
-        for row in &register.rows {
-            if catalogue.framework(&row.framework).is_some() && !ids.contains(&row.framework) {
-                ids.push(row.framework.clone());
-            }
-        }
-        let selections =
-            crate::join::Selection::parse_all(&catalogue, &ids).map_err(|e| anyhow::anyhow!(e))?;
-        let options = crate::report::ReportOptions {
-            frameworks: selections,
-            title: None,
-            org: None,
-            date: crate::text::Date::from_unix(0),
-            as_of: None,
-        };
-        let mut report = crate::report::build(&catalogue, &inventory, &classification, &options);
-        diagnostics.extend(crate::register::apply(
-            &register,
-            &catalogue,
-            &mut report.frameworks,
-        ));
-        diagnostics.extend(crate::register::gaps(&register, &report.frameworks));
-    }
-    crate::diagnostic::sort(&mut diagnostics);
-    for d in &diagnostics {
+    for d in &report.diagnostics {
         writeln!(out, "{d}")?;
     }
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.level == Level::Error)
-        .count();
-    let warnings = diagnostics
-        .iter()
-        .filter(|d| d.level == Level::Warning)
-        .count();
-    let services = classification.entries.len();
-    let unknown = classification
-        .entries
-        .iter()
-        .filter(|e| e.service.is_none())
-        .count();
+    let m = &report.meta;
+    let (errors, warnings) = (m.counts.errors, m.counts.warnings);
     eprintln!(
-        "{}: {}, {} ({unknown} unassessed); {}, {}",
-        inventory.file,
-        plural(inventory.len(), "row"),
-        plural(services, "service"),
+        "{}: {}, {} ({} unassessed); {}, {}",
+        assessed.inventory_file,
+        plural(m.inventory.rows, "row"),
+        plural(m.counts.services, "service"),
+        m.counts.unassessed,
         plural(errors, "error"),
         plural(warnings, "warning"),
     );

@@ -1,14 +1,7 @@
 //! `onus diff`: what changed in ownership between two inventories or packs.
 
-use super::shared::{
-    default_variants, load_catalogue, read_inventory, DataArgs, Exit, InventoryArgs,
-};
-use crate::assess::assess;
-use crate::catalogue::Catalogue;
-use crate::join::Selection;
+use super::shared::{variant_pairs, DataArgs, Exit};
 use crate::render::Format;
-use crate::report::ReportOptions;
-use crate::text::Date;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::Args;
 use std::io::Write;
@@ -51,7 +44,6 @@ fn diff_side(
     path: &std::path::Path,
     args: &DiffArgs,
     frameworks: &[String],
-    catalogue: &Catalogue,
 ) -> Result<serde_json::Value> {
     if path.is_dir() {
         let report = path.join(Format::Json.file_name());
@@ -75,29 +67,18 @@ fn diff_side(
         return serde_json::from_slice(&bytes)
             .with_context(|| format!("{}: not JSON", report.display()));
     }
-    let input = InventoryArgs {
-        inventory: path.to_path_buf(),
-        service_column: None,
-        delimiter: None,
-        variants: args.variants.clone(),
-    };
     // A diff compares services and duties, never the appendix.
-    let inventory = read_inventory(&input, catalogue, 0)?;
-    let options = ReportOptions {
-        frameworks: Selection::parse_all(catalogue, frameworks).map_err(|e| anyhow!(e))?,
-        title: None,
-        org: None,
-        date: Date::from_unix(0),
-        as_of: None,
+    let request = crate::assess::Request {
+        inventory: path.to_path_buf(),
+        data: args.data.data.clone(),
+        variants: variant_pairs(&args.variants)?,
+        frameworks: frameworks.to_vec(),
+        ..Default::default()
     };
-    let variants = default_variants(catalogue, &args.variants)?;
-    Ok(serde_json::to_value(assess(
-        catalogue, &inventory, &variants, &options,
-    ))?)
+    Ok(serde_json::to_value(crate::assess::run(&request)?.report)?)
 }
 
 pub fn diff_command(args: DiffArgs, out: &mut dyn Write) -> Result<Exit> {
-    let catalogue = load_catalogue(&args.data)?;
     // An inventory is compared on the frameworks asked for, else on those of a pack on the
     // other side, else on SOC 2.
     let pack_frameworks = [&args.old, &args.new]
@@ -120,7 +101,7 @@ pub fn diff_command(args: DiffArgs, out: &mut dyn Write) -> Result<Exit> {
         pack_frameworks.unwrap_or_else(|| vec!["soc2".to_string()])
     };
     let snapshot = |path: &std::path::Path| -> Result<crate::diff::Snapshot> {
-        crate::diff::Snapshot::from_report(&diff_side(path, &args, &frameworks, &catalogue)?)
+        crate::diff::Snapshot::from_report(&diff_side(path, &args, &frameworks)?)
             .map_err(|e| anyhow!("{}: {e}", path.display()))
     };
     let (old, new) = (snapshot(&args.old)?, snapshot(&args.new)?);

@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod diff;
 mod frameworks;
+mod init;
 mod pack;
 mod register;
 mod report;
@@ -31,6 +32,9 @@ use std::io::Write;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The project file (default: onus.toml in the current folder, when there is one).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<std::path::PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -98,6 +102,12 @@ pub enum Command {
         after_help = "Examples:\n  onus man > onus.1 && man ./onus.1\n  onus man -o /usr/local/share/man/man1"
     )]
     Man(completions::ManArgs),
+    /// Write a commented project file, onus.toml, for an inventory: every setting, and a
+    /// line to answer for each question the inventory raises.
+    #[command(
+        after_help = "Example:\n  onus init exports/cur.csv.gz\n  onus report                 # reads onus.toml"
+    )]
+    Init(init::InitArgs),
     /// Write the controls register to fill in: one row per control with a customer part.
     #[command(
         after_help = "Example:\n  onus register samples/inventory.csv -f soc2 -o register\n  onus report samples/inventory.csv -f soc2 --register register/controls-register.xlsx"
@@ -106,20 +116,24 @@ pub enum Command {
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
+    let config = cli.config;
+    // The project file, for the commands that make a report.
+    let project = || crate::project::Project::find(config.as_deref());
     match cli.command {
-        Command::Report(args) => report::report_command(args, out),
-        Command::Check(args) => check::check_command(args, out),
+        Command::Report(args) => report::report_command(args, project()?.as_ref(), out),
+        Command::Check(args) => check::check_command(args, project()?.as_ref(), out),
         Command::Who(args) => who::who_command(args, out),
         Command::Services(args) => services::services_command(args, out),
         Command::Frameworks(args) => frameworks::frameworks_command(args, out),
         Command::Templates(command) => templates::templates_command(command, out),
-        Command::Book(args) => book::book_command(args, out),
-        Command::Pack(args) => pack::pack_command(args, out),
+        Command::Book(args) => book::book_command(args, project()?.as_ref(), out),
+        Command::Pack(args) => pack::pack_command(args, project()?.as_ref(), out),
         Command::Verify(args) => pack::verify_command(args, out),
         Command::Keygen(args) => pack::keygen_command(args, out),
         Command::Diff(args) => diff::diff_command(args, out),
         Command::Completions(args) => completions::completions_command(args, Cli::command(), out),
         Command::Man(args) => completions::man_command(args, Cli::command(), out),
-        Command::Register(args) => register::register_command(args, out),
+        Command::Init(args) => init::init_command(args, config.as_deref(), out),
+        Command::Register(args) => register::register_command(args, project()?.as_ref(), out),
     }
 }

@@ -1,10 +1,11 @@
 //! `onus pack`, `onus verify` and `onus keygen`: evidence packs, their check, and the
 //! key pair that signs them.
 
-use super::shared::{build_report, print_outcome, render_all, AssessArgs, Exit};
+use super::shared::{build_report, output_folder, print_outcome, render_all, AssessArgs, Exit};
+use crate::project::Project;
 use crate::render::pdf::Paper;
 use crate::render::{Format, Renderer};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,12 +14,12 @@ use std::path::PathBuf;
 pub struct PackArgs {
     #[command(flatten)]
     pub assess: AssessArgs,
-    /// Output folder of the pack.
+    /// Output folder of the pack (default: `[pack] output` in onus.toml).
     #[arg(short, long, value_name = "DIR")]
-    pub output: PathBuf,
-    /// Paper size of the PDF.
-    #[arg(long, value_enum, default_value_t = Paper::A4)]
-    pub paper: Paper,
+    pub output: Option<PathBuf>,
+    /// Paper size of the PDF [default: a4].
+    #[arg(long, value_enum)]
+    pub paper: Option<Paper>,
     /// Replace the files onus wrote in a non-empty output folder (and DIR.zip).
     #[arg(long)]
     pub force: bool,
@@ -68,39 +69,27 @@ fn parse_sha256(text: &str) -> std::result::Result<String, String> {
     }
 }
 
-pub fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<Exit> {
-    let (_, report) = build_report(&args.assess)?;
-    let renderer = Renderer::new(args.assess.templates.as_deref(), args.paper)?;
-    let mut files = render_all(&renderer, &report, Format::all())?;
-    let inventory = &args.assess.input.inventory;
-    let name = inventory
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "inventory.csv".into());
-    let bytes =
-        std::fs::read(inventory).with_context(|| format!("cannot read {}", inventory.display()))?;
-    files.push((format!("inputs/{name}"), bytes.into()));
-    if let Some(register) = &args.assess.register {
-        // The filled register the pack's documents show, as the user saved it.
-        let name = register
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "controls-register".into());
-        let bytes = std::fs::read(register)
-            .with_context(|| format!("cannot read {}", register.display()))?;
-        files.push((format!("inputs/register/{name}"), bytes.into()));
-    }
-    if let Some(dir) = &args.assess.data.data {
-        files.extend(crate::pack::read_tree(dir, "inputs/data/")?);
-    }
-    if let Some(dir) = &args.assess.templates {
-        files.extend(crate::pack::read_tree(dir, "inputs/templates/")?);
-    }
-    let m = &report.meta;
-    let data = crate::catalogue::data_files(args.assess.data.data.as_deref())?;
-    let data_sha256 = crate::pack::data_digest(&data);
-    let zip_path = if args.zip {
-        let dir: PathBuf = args.output.components().collect();
+pub fn pack_command(
+    args: PackArgs,
+    project: Option<&Project>,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let request = args.assess.request(project)?;
+    let output = output_folder(
+        &args.output,
+        project.and_then(|p| p.pack_output.as_ref()),
+        None,
+        "pack",
+    )?;
+    let paper = args
+        .paper
+        .or(project.and_then(|p| p.paper))
+        .unwrap_or_default();
+    let report = build_report(&request, args.assess.quiet)?;
+    let renderer = Renderer::new(request.templates.as_deref(), paper)?;
+    let documents = render_all(&renderer, &report, Format::all())?;
+    let zip_top = if args.zip {
+        let dir: PathBuf = output.components().collect();
         let name = dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -114,101 +103,49 @@ pub fn pack_command(args: PackArgs, out: &mut dyn Write) -> Result<Exit> {
         Some(path) => Some(crate::pack::sign::read_secret_key(path)?),
         None => None,
     };
-    let source_date_epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let inventory_path = format!("inputs/{name}");
-    let mut listed: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
-    listed.push(crate::pack::README.to_string());
-    listed.sort();
-    let readme = crate::pack::readme::write(
-        &crate::pack::readme::Made {
-            title: &m.title,
-            org: m.org.as_deref(),
-            onus: m.versions.onus,
-            date: &m.date,
-            source_date_epoch: source_date_epoch.as_deref(),
-            catalogue: &m.versions.catalogue,
-            frameworks: &m.versions.frameworks,
-            data_sha256: &data_sha256,
-            data_files: data.len(),
-            data_overlay: args.assess.data.data.is_some(),
-            inventory: &inventory_path,
-            inventory_sha256: &m.inventory.sha256,
-            command: &crate::pack::readme::command_line(
-                std::env::args_os().map(|a| a.to_string_lossy().into_owned()),
-            ),
-            signed: key.is_some(),
-            zip: args.zip,
-        },
-        &listed,
-    );
-    files.push((crate::pack::README.to_string(), readme.into_bytes().into()));
-    let head = crate::pack::Manifest {
-        schema: crate::pack::SCHEMA.to_string(),
-        onus: m.versions.onus.to_string(),
-        source_date_epoch,
-        date: m.date.clone(),
-        catalogue: m.versions.catalogue.clone(),
-        frameworks: m.versions.frameworks.clone(),
-        data_sha256: Some(data_sha256),
-        inventory: crate::pack::ManifestInventory {
-            path: inventory_path,
-            sha256: m.inventory.sha256.clone(),
-        },
-        files: Vec::new(),
-    };
-    let (mut files, manifest, digest) = crate::pack::seal(files, head)?;
-    if let Some(key) = &key {
-        let trusted = format!(
-            "onus {} evidence pack, report date {}, manifest.json SHA-256 {digest}",
-            m.versions.onus, m.date
-        );
-        let signature = crate::pack::sign::sign(key, &manifest, &trusted)?;
-        files.push((crate::pack::sign::SIGNATURE.to_string(), signature.into()));
-    }
-    let known: Vec<&str> = Format::all()
-        .iter()
-        .flat_map(|f| f.file_names().iter().copied())
-        .chain([
-            crate::pack::MANIFEST,
-            crate::pack::SUMS,
-            crate::pack::README,
-            crate::pack::sign::SIGNATURE,
-        ])
-        .collect();
-    let foreign = crate::pack::foreign_files(&args.output)?;
+    let pack = crate::pack::assemble(crate::pack::Inputs {
+        report: &report,
+        documents,
+        inventory: &request.inventory,
+        register: request.register.as_deref(),
+        data: request.data.as_deref(),
+        templates: request.templates.as_deref(),
+        project: project.map(|p| p.path.as_path()),
+        command: crate::pack::readme::command_line(
+            std::env::args_os().map(|a| a.to_string_lossy().into_owned()),
+        ),
+        key: key.as_ref(),
+        zip_top: zip_top.as_ref().map(|(_, top)| top.as_str()),
+    })?;
+    let foreign = crate::pack::foreign_files(&output)?;
     if !foreign.is_empty() {
         bail!(
             "{} holds files onus did not write ({}); a pack folder must hold the pack alone: name another folder with -o",
-            args.output.display(),
+            output.display(),
             foreign.join(", ")
         );
     }
-    let zip = match &zip_path {
-        Some((path, top)) => {
-            let bytes = crate::pack::zip::write(top, &files, &m.date)?;
-            Some(crate::output::stage_file(path, &bytes, args.force)?)
-        }
-        None => None,
+    let zip = match (&zip_top, &pack.zip) {
+        (Some((path, _)), Some(bytes)) => Some(crate::output::stage_file(path, bytes, args.force)?),
+        _ => None,
     };
-    crate::output::write_all(&args.output, &files, args.force, &|path| {
-        path.starts_with("inputs/") || known.contains(&path)
-    })?;
+    crate::output::write_all(&output, &pack.files, args.force, &crate::pack::is_own)?;
     if let Some(zip) = zip {
         zip.finish()?;
     }
     let mut wrote = format!(
         "wrote a pack of {} files to {}",
-        files.len(),
-        args.output.display()
+        pack.files.len(),
+        output.display()
     );
-    if let Some((path, _)) = &zip_path {
+    if let Some((path, _)) = &zip_top {
         wrote.push_str(&format!(" and {}", path.display()));
     }
     if key.is_some() {
         wrote.push_str(", signed");
     }
     print_outcome(&report, args.assess.quiet, &wrote, out)?;
-    writeln!(out, "manifest.json SHA-256: {digest}")?;
+    writeln!(out, "manifest.json SHA-256: {}", pack.digest)?;
     Ok(Exit::Success)
 }
 

@@ -1,8 +1,9 @@
 //! `onus register`: the customer's controls register, to fill in and read back with
 //! `--register FILE`.
 
-use super::shared::{build_report, print_outcome, AssessArgs, Exit};
+use super::shared::{build_report, output_folder, print_outcome, AssessArgs, Exit};
 use crate::output::Body;
+use crate::project::Project;
 use crate::register::{CSV_FILE, XLSX_FILE};
 use anyhow::Result;
 use clap::Args;
@@ -14,8 +15,8 @@ pub struct RegisterArgs {
     #[command(flatten)]
     pub assess: AssessArgs,
     /// Output folder.
-    #[arg(short, long, value_name = "DIR", default_value = "onus-register")]
-    pub output: PathBuf,
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
     /// Start the CSV with a UTF-8 byte-order mark, for spreadsheet programs.
     #[arg(long)]
     pub csv_bom: bool,
@@ -24,8 +25,19 @@ pub struct RegisterArgs {
     pub force: bool,
 }
 
-pub fn register_command(args: RegisterArgs, out: &mut dyn Write) -> Result<Exit> {
-    let (_, report) = build_report(&args.assess)?;
+pub fn register_command(
+    args: RegisterArgs,
+    project: Option<&Project>,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let request = args.assess.request(project)?;
+    let output = output_folder(
+        &args.output,
+        project.and_then(|p| p.register_output.as_ref()),
+        Some("onus-register"),
+        "register",
+    )?;
+    let report = build_report(&request, args.assess.quiet)?;
     let files = vec![
         (
             CSV_FILE.to_string(),
@@ -37,7 +49,7 @@ pub fn register_command(args: RegisterArgs, out: &mut dyn Write) -> Result<Exit>
         ),
     ];
     let known = |name: &str| name == CSV_FILE || name == XLSX_FILE;
-    crate::output::write_all(&args.output, &files, args.force, &known)?;
+    crate::output::write_all(&output, &files, args.force, &known)?;
     let rows = crate::register::rows(&report.frameworks).len();
     print_outcome(
         &report,
@@ -45,7 +57,7 @@ pub fn register_command(args: RegisterArgs, out: &mut dyn Write) -> Result<Exit>
         &format!(
             "wrote a register of {} to {}",
             crate::text::plural(rows, "control"),
-            args.output.display()
+            output.display()
         ),
         out,
     )?;

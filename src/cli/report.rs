@@ -1,7 +1,8 @@
 //! `onus report`: the responsibility matrices in every format asked for.
 
-use super::shared::{build_report, print_outcome, print_warnings, AssessArgs, Exit};
+use super::shared::{build_report, output_folder, print_outcome, print_warnings, AssessArgs, Exit};
 use crate::diagnostic::Level;
+use crate::project::Project;
 use crate::render::pdf::Paper;
 use crate::render::{Format, Renderer};
 use anyhow::{anyhow, Result};
@@ -13,15 +14,15 @@ use std::path::PathBuf;
 pub struct ReportArgs {
     #[command(flatten)]
     pub assess: AssessArgs,
-    /// Output folder.
-    #[arg(short, long, value_name = "DIR", default_value = "onus-report")]
-    pub output: PathBuf,
-    /// Formats to write, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Format::Md, Format::Html, Format::Pdf, Format::Json])]
+    /// Output folder [default: onus-report].
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Formats to write, comma-separated [default: md,html,pdf,json].
+    #[arg(long, value_enum, value_delimiter = ',')]
     pub format: Vec<Format>,
-    /// Paper size of the PDF.
-    #[arg(long, value_enum, default_value_t = Paper::A4)]
-    pub paper: Paper,
+    /// Paper size of the PDF [default: a4].
+    #[arg(long, value_enum)]
+    pub paper: Option<Paper>,
     /// Start CSV files with a UTF-8 byte-order mark, for spreadsheet programs.
     #[arg(long)]
     pub csv_bom: bool,
@@ -34,11 +35,33 @@ pub struct ReportArgs {
     pub strict: bool,
 }
 
-pub fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<Exit> {
-    let (_, report) = build_report(&args.assess)?;
-    let mut renderer = Renderer::new(args.assess.templates.as_deref(), args.paper)?;
+pub fn report_command(
+    args: ReportArgs,
+    project: Option<&Project>,
+    out: &mut dyn Write,
+) -> Result<Exit> {
+    let request = args.assess.request(project)?;
+    let output = output_folder(
+        &args.output,
+        project.and_then(|p| p.output.as_ref()),
+        Some("onus-report"),
+        "report",
+    )?;
+    let paper = args
+        .paper
+        .or(project.and_then(|p| p.paper))
+        .unwrap_or_default();
+    let mut formats = match (
+        args.format.is_empty(),
+        project.and_then(|p| p.formats.clone()),
+    ) {
+        (false, _) => args.format.clone(),
+        (true, Some(list)) => list,
+        (true, None) => vec![Format::Md, Format::Html, Format::Pdf, Format::Json],
+    };
+    let report = build_report(&request, args.assess.quiet)?;
+    let mut renderer = Renderer::new(request.templates.as_deref(), paper)?;
     renderer.csv_bom = args.csv_bom;
-    let mut formats = args.format.clone();
     formats.sort();
     formats.dedup();
     let names: Vec<String> = formats
@@ -49,7 +72,7 @@ pub fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<Exit> {
         .iter()
         .flat_map(|f| f.file_names().iter().copied())
         .collect();
-    let staging = crate::output::Staging::new(&args.output, names.clone(), args.force, &|name| {
+    let staging = crate::output::Staging::new(&output, names.clone(), args.force, &|name| {
         known.contains(&name)
     })?;
     // Each file is written as soon as it is rendered (the JSON while the documents
@@ -76,7 +99,7 @@ pub fn report_command(args: ReportArgs, out: &mut dyn Write) -> Result<Exit> {
     print_outcome(
         &report,
         args.assess.quiet,
-        &format!("wrote {} to {}", names.join(", "), args.output.display()),
+        &format!("wrote {} to {}", names.join(", "), output.display()),
         out,
     )?;
     let errors = report.diagnostics.iter().any(|d| d.level == Level::Error);

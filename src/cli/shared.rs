@@ -1,16 +1,15 @@
 //! What the commands share: the inventory and data options, the pipeline's inputs
 //! from the command line, the report's outcome on the terminal, and the exit status.
 
-use crate::assess::assess;
-use crate::catalogue::{data_files, Catalogue, Lookup, Service, Variant};
-use crate::classify::DefaultVariants;
+use crate::assess::Request;
+pub use crate::assess::{find_service, find_variant};
+use crate::catalogue::{data_files, Catalogue};
 use crate::diagnostic::Level;
-use crate::inventory::{Inventory, ReadOptions};
-use crate::join::Selection;
+use crate::project::Project;
 use crate::render::{Format, Renderer};
-use crate::report::{Report, ReportOptions};
+use crate::report::Report;
 use crate::text::{plural, Date};
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, Result};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -45,8 +44,8 @@ pub struct DataArgs {
 
 #[derive(Args)]
 pub struct InventoryArgs {
-    /// The inventory CSV: one row per used service.
-    pub inventory: PathBuf,
+    /// The inventory CSV: one row per used service (default: `inventory` in onus.toml).
+    pub inventory: Option<PathBuf>,
     /// The column that names the service (found by header when not given).
     #[arg(long, value_name = "NAME")]
     pub service_column: Option<String>,
@@ -64,17 +63,18 @@ pub struct AssessArgs {
     #[command(flatten)]
     pub input: InventoryArgs,
     /// How many inventory rows the documents' appendix lists (MD, HTML, PDF, xlsx); the
-    /// JSON lists every row.
-    #[arg(long, value_name = "N", default_value_t = crate::inventory::APPENDIX_ROWS)]
-    pub appendix_rows: usize,
+    /// JSON lists every row [default: 1000].
+    #[arg(long, value_name = "N")]
+    pub appendix_rows: Option<usize>,
     #[command(flatten)]
     pub data: DataArgs,
-    /// A framework to join with, `id` or `id:baseline` (repeatable; `all` for every one).
+    /// A framework to join with, `id` or `id:baseline` (repeatable or comma-separated;
+    /// `all` for every one) [default: soc2].
     #[arg(
         short = 'f',
         long = "framework",
         value_name = "FW",
-        default_value = "soc2"
+        value_delimiter = ','
     )]
     pub frameworks: Vec<String>,
     /// A folder of templates that replace the built-in ones, file by file (`onus templates eject DIR`).
@@ -102,13 +102,7 @@ pub struct AssessArgs {
 }
 
 pub fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
-    match text {
-        "," | "comma" => Ok(b','),
-        ";" | "semicolon" => Ok(b';'),
-        "\t" | "\\t" | "tab" => Ok(b'\t'),
-        "|" | "pipe" => Ok(b'|'),
-        _ => Err("expected one of: , ; tab |".into()),
-    }
+    crate::text::delimiter(text)
 }
 
 pub fn parse_date(text: &str) -> std::result::Result<Date, String> {
@@ -119,100 +113,116 @@ pub fn load_catalogue(data: &DataArgs) -> Result<Catalogue> {
     Ok(Catalogue::from_files(&data_files(data.data.as_deref())?)?)
 }
 
-/// Reads the inventory, keeping every cell of the first `full_rows` rows (the appendix's).
-pub fn read_inventory(
-    input: &InventoryArgs,
-    catalogue: &Catalogue,
-    full_rows: usize,
-) -> Result<Inventory> {
-    let options = ReadOptions {
-        service_column: input.service_column.clone(),
-        delimiter: input.delimiter,
-        full_rows,
-        ..Default::default()
-    };
-    Ok(Inventory::read(&input.inventory, &options, catalogue)?)
+/// `--variant SERVICE=VARIANT` options as pairs.
+pub fn variant_pairs(given: &[String]) -> Result<Vec<(String, String)>> {
+    given
+        .iter()
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(s, v)| (s.to_string(), v.to_string()))
+                .ok_or_else(|| {
+                    anyhow!("--variant \"{pair}\": expected SERVICE=VARIANT, e.g. aws.eks=fargate")
+                })
+        })
+        .collect()
 }
 
-/// The report date: `--date`, else `SOURCE_DATE_EPOCH`, else today (UTC).
-pub fn report_date(given: Option<Date>) -> Result<Date> {
-    if let Some(date) = given {
-        return Ok(date);
-    }
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let seconds: i64 = epoch
-            .trim()
-            .parse()
-            .ok()
-            .filter(|s| (0..=253_402_300_799).contains(s))
-            .ok_or_else(|| {
-                anyhow!("SOURCE_DATE_EPOCH=\"{epoch}\" is not a whole number of seconds between 1970 and the year 9999")
+impl InventoryArgs {
+    /// The request for this inventory (the project file's when none is named), with no
+    /// frameworks, listing no rows.
+    pub fn request(&self, data: &DataArgs, project: Option<&Project>) -> Result<Request> {
+        let inventory = self
+            .inventory
+            .clone()
+            .or_else(|| project.and_then(|p| p.inventory.clone()))
+            .ok_or_else(|| match project {
+                Some(p) => anyhow!(
+                    "no inventory: name one (onus report INVENTORY), or set inventory = \"FILE\" in {}",
+                    p.path.display()
+                ),
+                None => anyhow!(
+                    "no inventory: name one (onus report INVENTORY), or run `onus init INVENTORY` to write an onus.toml that names it"
+                ),
             })?;
-        return Ok(Date::from_unix(seconds));
+        Ok(Request {
+            inventory,
+            service_column: self
+                .service_column
+                .clone()
+                .or_else(|| project.and_then(|p| p.service_column.clone())),
+            delimiter: self.delimiter.or(project.and_then(|p| p.delimiter)),
+            data: data
+                .data
+                .clone()
+                .or_else(|| project.and_then(|p| p.data.clone())),
+            variants: variant_pairs(&self.variants)?,
+            project: project.cloned(),
+            ..Request::default()
+        })
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .context("the system clock is before 1970")?;
-    Ok(Date::from_unix(now.as_secs() as i64))
 }
 
-/// `--variant SERVICE=VARIANT` options, checked against the catalogue.
-pub fn default_variants(catalogue: &Catalogue, given: &[String]) -> Result<DefaultVariants> {
-    let mut defaults = DefaultVariants::new();
-    for pair in given {
-        let (service, variant) = pair.split_once('=').ok_or_else(|| {
-            anyhow!("--variant \"{pair}\": expected SERVICE=VARIANT, e.g. aws.eks=fargate")
-        })?;
-        let service = find_service(catalogue, service)?;
-        let variant = find_variant(service, Some(variant))?.expect("a variant was named");
-        if let Some(other) = defaults.insert(service.id.clone(), variant.id.clone()) {
-            if other != variant.id {
-                bail!(
-                    "--variant names two variants for {}: {other} and {}",
-                    service.id,
-                    variant.id
-                );
-            }
-        }
+impl AssessArgs {
+    /// The request these arguments describe: each flag given replaces the project
+    /// file's value (lists too), and the file's replaces the default.
+    pub fn request(&self, project: Option<&Project>) -> Result<Request> {
+        let frameworks = match (
+            self.frameworks.is_empty(),
+            project.and_then(|p| p.frameworks.clone()),
+        ) {
+            (false, _) => self.frameworks.clone(),
+            (true, Some(list)) => list,
+            (true, None) => vec!["soc2".to_string()],
+        };
+        Ok(Request {
+            full_rows: self
+                .appendix_rows
+                .or(project.and_then(|p| p.appendix_rows))
+                .unwrap_or(crate::inventory::APPENDIX_ROWS),
+            frameworks,
+            title: self
+                .title
+                .clone()
+                .or_else(|| project.and_then(|p| p.title.clone())),
+            org: self
+                .org
+                .clone()
+                .or_else(|| project.and_then(|p| p.org.clone())),
+            date: self.date,
+            as_of: self.as_of,
+            register: self
+                .register
+                .clone()
+                .or_else(|| project.and_then(|p| p.register.clone())),
+            templates: self
+                .templates
+                .clone()
+                .or_else(|| project.and_then(|p| p.templates.clone())),
+            ..self.input.request(&self.data, project)?
+        })
     }
-    Ok(defaults)
 }
 
-/// The report an AssessArgs describes, with the catalogue it was built from.
-pub fn build_report(args: &AssessArgs) -> Result<(Catalogue, Report)> {
-    crate::progress::enable(args.quiet);
-    let catalogue = load_catalogue(&args.data)?;
-    let inventory = read_inventory(&args.input, &catalogue, args.appendix_rows)?;
-    let variants = default_variants(&catalogue, &args.input.variants)?;
-    let options = ReportOptions {
-        frameworks: Selection::parse_all(&catalogue, &args.frameworks).map_err(|e| anyhow!(e))?,
-        title: args.title.clone(),
-        org: args.org.clone(),
-        date: report_date(args.date)?,
-        as_of: args.as_of,
-    };
-    let mut report = assess(&catalogue, &inventory, &variants, &options);
-    if let Some(path) = &args.register {
-        let register = crate::register::read(path)?;
-        let found = crate::register::apply(&register, &catalogue, &mut report.frameworks);
-        add_diagnostics(&mut report, found);
-    }
-    Ok((catalogue, report))
+/// The report a request describes.
+pub fn build_report(request: &Request, quiet: bool) -> Result<Report> {
+    crate::progress::enable(quiet);
+    Ok(crate::assess::run(request)?.report)
 }
 
-/// Adds diagnostics to a report, keeping them sorted and counted.
-pub fn add_diagnostics(report: &mut Report, found: Vec<crate::diagnostic::Diagnostic>) {
-    report.diagnostics.extend(found);
-    crate::diagnostic::sort(&mut report.diagnostics);
-    let count = |level| {
-        report
-            .diagnostics
-            .iter()
-            .filter(|d| d.level == level)
-            .count()
-    };
-    report.meta.counts.errors = count(Level::Error);
-    report.meta.counts.warnings = count(Level::Warning);
+/// An output folder: the flag, else the project file's, else the default.
+pub fn output_folder(
+    given: &Option<PathBuf>,
+    from_project: Option<&PathBuf>,
+    default: Option<&str>,
+    what: &str,
+) -> Result<PathBuf> {
+    given
+        .clone()
+        .or_else(|| from_project.cloned())
+        .or_else(|| default.map(PathBuf::from))
+        .ok_or_else(|| {
+            anyhow!("{what} needs an output folder: pass -o DIR, or set it in onus.toml")
+        })
 }
 
 /// Diagnostics to stderr (errors only with --quiet), then the one-line outcome.
@@ -259,51 +269,4 @@ pub fn print_warnings(format: Format, warnings: &[String]) {
     for w in warnings {
         eprintln!("warning: {}: {w}", format.file_name());
     }
-}
-
-pub fn find_service<'c>(catalogue: &'c Catalogue, text: &str) -> Result<&'c Service> {
-    match catalogue.lookup(text, None) {
-        Lookup::Service(s) => Ok(s),
-        Lookup::NotService(ns) => bail!(
-            "\"{text}\" is a billing line, not a service ({})",
-            ns.reason
-        ),
-        Lookup::Ambiguous(found) => bail!(
-            "\"{text}\" could be {}; name it by id",
-            found
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-        Lookup::Unknown { suggestions } => {
-            let hint = if suggestions.is_empty() {
-                "; `onus services` lists the catalogue".to_string()
-            } else {
-                format!(
-                    " (did you mean {}?)",
-                    suggestions
-                        .iter()
-                        .map(|s| s.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            bail!("unknown service \"{text}\"{hint}")
-        }
-    }
-}
-
-pub fn find_variant<'s>(service: &'s Service, text: Option<&str>) -> Result<Option<&'s Variant>> {
-    let Some(text) = text else { return Ok(None) };
-    if service.variants.is_empty() {
-        bail!("{} has no variants", service.id);
-    }
-    service.variant(text).map(Some).ok_or_else(|| {
-        anyhow!(
-            "\"{text}\" is not a variant of {}; expected one of: {}",
-            service.id,
-            service.variant_ids()
-        )
-    })
 }

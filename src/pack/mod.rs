@@ -9,10 +9,13 @@
 //! Out: what changed, what is missing, what is unexpected, and whether the pack is the
 //! one its maker signed or recorded.
 
+mod assemble;
 pub mod readme;
 pub mod sign;
 pub mod zip;
 mod zipcheck;
+
+pub use assemble::{assemble, is_own, Inputs, Pack};
 
 use crate::output::Files;
 use crate::text::sha256_hex;

@@ -43,6 +43,9 @@ fn describe(path: &str, inventory: &str) -> &'static str {
         "oscal-component-definition.json" => "the OSCAL component definition",
         p if p.starts_with("inputs/data/") => "a data file given with --data",
         p if p.starts_with("inputs/templates/") => "a template given with --templates",
+        p if p.starts_with("inputs/") && p.ends_with(".toml") && !p.starts_with("inputs/data/") => {
+            "the project file the report's settings came from, byte for byte"
+        }
         p if p.starts_with("inputs/register/") => {
             "the controls register given with --register, byte for byte"
         }

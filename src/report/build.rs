@@ -69,11 +69,29 @@ impl<'a> Distinct<'a> {
     }
 }
 
+/// The controls register to put on the report's controls, and whether to warn for each
+/// control with a customer part that it leaves without an owner or evidence.
+pub struct RegisterUse<'a> {
+    pub register: &'a crate::register::Register,
+    pub gaps: bool,
+}
+
 pub fn build(
     catalogue: &Catalogue,
     inventory: &Inventory,
     classification: &Classification,
     options: &ReportOptions,
+) -> Report {
+    build_with(catalogue, inventory, classification, options, None)
+}
+
+/// [`build`], with a controls register put on the controls before anything is counted.
+pub fn build_with(
+    catalogue: &Catalogue,
+    inventory: &Inventory,
+    classification: &Classification,
+    options: &ReportOptions,
+    register: Option<RegisterUse>,
 ) -> Report {
     let cols = &inventory.columns;
     let mut distinct = Distinct::new(inventory);
@@ -258,8 +276,14 @@ pub fn build(
         .chain(&classification.diagnostics)
         .cloned()
         .collect();
+    let mut frameworks = crate::join::join(catalogue, &assessed(&services), &options.frameworks);
+    if let Some(RegisterUse { register, gaps }) = register {
+        diagnostics.extend(crate::register::apply(register, catalogue, &mut frameworks));
+        if gaps {
+            diagnostics.extend(crate::register::gaps(register, &frameworks));
+        }
+    }
     diagnostic::sort(&mut diagnostics);
-    let frameworks = crate::join::join(catalogue, &assessed(&services), &options.frameworks);
     let [accounts, regions, environments] = distinct.texts(
         0..inventory.len(),
         [cols.account, cols.region, cols.environment],
@@ -297,6 +321,7 @@ pub fn build(
                 rows: inventory.len(),
                 columns: inventory.headers.clone(),
             },
+            project: None,
             scope,
             versions: Versions {
                 onus: env!("CARGO_PKG_VERSION"),

@@ -20,7 +20,7 @@ mod view;
 
 use appendix::RowRecord;
 pub use appendix::{column_keys, Appendix, RowOut};
-pub use build::{build, UNASSESSED_SHOWN};
+pub use build::{build, build_with, RegisterUse, UNASSESSED_SHOWN};
 pub use view::{DocumentView, ServiceView};
 
 pub const SCHEMA: &str = "onus/report/v1";
@@ -79,6 +79,9 @@ pub struct Meta {
     pub date: String,
     pub as_of: String,
     pub inventory: InventoryMeta,
+    /// The project file the settings came from (`onus.toml`), by name and SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<FileMeta>,
     pub scope: Scope,
     pub versions: Versions,
     pub unassessed_rows: usize,
@@ -92,6 +95,12 @@ pub struct InventoryMeta {
     pub sha256: String,
     pub rows: usize,
     pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileMeta {
+    pub path: String,
+    pub sha256: String,
 }
 
 #[derive(Debug, Serialize, Default)]
@@ -254,6 +263,10 @@ impl Report {
             format!("{} ({} rows)", m.inventory.path, m.inventory.rows),
         );
         fact("Inventory SHA-256", m.inventory.sha256.clone());
+        if let Some(project) = &m.project {
+            fact("Project file", project.path.clone());
+            fact("Project file SHA-256", project.sha256.clone());
+        }
         fact("Accounts", m.scope.accounts.join(", "));
         fact("Regions", m.scope.regions.join(", "));
         fact("Environments", m.scope.environments.join(", "));

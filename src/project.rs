@@ -1,0 +1,458 @@
+//! The project file, `onus.toml`: every setting a report takes, kept beside the sources
+//! and read on every run (DESIGN.md, "Project file").
+//!
+//! It is read in two steps. [`Project::load`] parses it, with every key and type
+//! checked and paths made relative to the file's folder; the ids it names (services,
+//! variants, areas, frameworks) can only be checked against the catalogue, which the
+//! file itself may point at (`data`), so [`Project::check`] does that inside the
+//! pipeline. Either step's error names `onus.toml:line:col`.
+
+use crate::catalogue::{Catalogue, DataError, DataFile};
+use crate::classify::{DefaultVariants, FileOverride};
+use crate::vocab::Owner;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const FILE_NAME: &str = "onus.toml";
+/// The largest project file read: a real one is a few kilobytes.
+const LARGEST: u64 = 1 << 20;
+
+/// The file as written: every key onus knows, and no other.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    inventory: Option<String>,
+    org: Option<String>,
+    title: Option<String>,
+    frameworks: Option<Vec<Spanned<String>>>,
+    formats: Option<Vec<Spanned<String>>>,
+    output: Option<String>,
+    paper: Option<Spanned<String>>,
+    appendix_rows: Option<usize>,
+    templates: Option<String>,
+    data: Option<String>,
+    register: Option<Spanned<RegisterSetting>>,
+    service_column: Option<String>,
+    delimiter: Option<Spanned<String>>,
+    #[serde(default)]
+    variants: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default, rename = "override")]
+    overrides: Vec<Spanned<RawOverride>>,
+    book: Option<Output>,
+    pack: Option<Output>,
+}
+
+/// `register = "FILE"`, or `[register]` with `file` and `output`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RegisterSetting {
+    File(String),
+    Table(RegisterTable),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegisterTable {
+    file: Option<String>,
+    output: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Output {
+    output: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverride {
+    service: Spanned<String>,
+    variant: Option<Spanned<String>>,
+    area: Spanned<String>,
+    owner: Spanned<String>,
+    #[serde(default)]
+    rationale: String,
+}
+
+/// A project file, parsed; paths are relative to the current folder.
+#[derive(Debug, Clone, Default)]
+pub struct Project {
+    /// The file as found (`onus.toml`, or `--config FILE`), its bytes and SHA-256.
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    pub inventory: Option<PathBuf>,
+    pub org: Option<String>,
+    pub title: Option<String>,
+    pub frameworks: Option<Vec<String>>,
+    pub formats: Option<Vec<crate::render::Format>>,
+    pub output: Option<PathBuf>,
+    pub paper: Option<crate::render::pdf::Paper>,
+    pub appendix_rows: Option<usize>,
+    pub templates: Option<PathBuf>,
+    pub data: Option<PathBuf>,
+    pub register: Option<PathBuf>,
+    pub service_column: Option<String>,
+    pub delimiter: Option<u8>,
+    pub book_output: Option<PathBuf>,
+    pub pack_output: Option<PathBuf>,
+    pub register_output: Option<PathBuf>,
+    /// `[variants]`: service → variant, with the offsets of the two.
+    variants: Vec<(String, String, (usize, usize))>,
+    /// `[[override]]`, each with the offsets of its service, variant, area and owner.
+    overrides: Vec<(RawOverrideAt, FileOverride)>,
+    /// The frameworks' offsets, in the order of `frameworks`.
+    framework_at: Vec<usize>,
+    text: String,
+}
+
+#[derive(Debug, Clone)]
+struct RawOverrideAt {
+    service: usize,
+    variant: Option<usize>,
+    area: usize,
+    owner: usize,
+}
+
+impl Project {
+    /// The project file: `given` (`--config FILE`), else `onus.toml` in the current
+    /// folder when there is one.
+    pub fn find(given: Option<&Path>) -> Result<Option<Project>, DataError> {
+        match given {
+            Some(path) => Project::load(path).map(Some),
+            None if Path::new(FILE_NAME).is_file() => Project::load(Path::new(FILE_NAME)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Project, DataError> {
+        let fail = |message: String| DataError {
+            file: path.display().to_string(),
+            position: None,
+            message,
+        };
+        let bytes = crate::output::read_bounded(path, LARGEST)
+            .map_err(|e| fail(format!("cannot read the project file: {e}")))?;
+        let text = String::from_utf8(bytes.clone())
+            .map_err(|_| fail("the project file is not UTF-8 text".into()))?;
+        let file = DataFile {
+            path: FILE_NAME.into(),
+            origin: path.display().to_string(),
+            text: text.clone(),
+        };
+        let raw: Raw = file.parse()?;
+        let at = |offset: usize, message: String| file.error_at(Some(offset), message);
+        // Paths in the file are relative to the file, as in Cargo and mdBook.
+        let dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let rel = |p: &Option<String>| p.as_ref().map(|p| dir.join(p));
+        let formats = match &raw.formats {
+            Some(list) => Some(
+                list.iter()
+                    .map(|f| {
+                        <crate::render::Format as clap::ValueEnum>::from_str(f.get_ref(), false)
+                            .map_err(|_| {
+                                at(f.span().start, format!(
+                                    "\"{}\" is not a format; expected one of: md, html, pdf, json, csv, xlsx, oscal",
+                                    f.get_ref()
+                                ))
+                            })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+            None => None,
+        };
+        let paper = match &raw.paper {
+            Some(p) => Some(
+                <crate::render::pdf::Paper as clap::ValueEnum>::from_str(p.get_ref(), true)
+                    .map_err(|_| {
+                        at(
+                            p.span().start,
+                            format!(
+                                "\"{}\" is not a paper size; expected a4 or letter",
+                                p.get_ref()
+                            ),
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        let delimiter = match &raw.delimiter {
+            Some(d) => Some(
+                crate::text::delimiter(d.get_ref())
+                    .map_err(|e| at(d.span().start, format!("delimiter: {e}")))?,
+            ),
+            None => None,
+        };
+        let (register, register_output) = match raw.register.as_ref().map(Spanned::get_ref) {
+            Some(RegisterSetting::File(f)) => (Some(dir.join(f)), None),
+            Some(RegisterSetting::Table(t)) => (rel(&t.file), rel(&t.output)),
+            None => (None, None),
+        };
+        let mut overrides = Vec::new();
+        for o in &raw.overrides {
+            let span = o.span();
+            let o = o.get_ref();
+            let owner = Owner::parse_input(o.owner.get_ref()).ok_or_else(|| {
+                at(
+                    o.owner.span().start,
+                    format!(
+                        "\"{}\" is not an owner; expected provider, customer, shared or n/a",
+                        o.owner.get_ref()
+                    ),
+                )
+            })?;
+            overrides.push((
+                RawOverrideAt {
+                    service: o.service.span().start,
+                    variant: o.variant.as_ref().map(|v| v.span().start),
+                    area: o.area.span().start,
+                    owner: o.owner.span().start,
+                },
+                FileOverride {
+                    service: o.service.get_ref().clone(),
+                    variant: o.variant.as_ref().map(|v| v.get_ref().clone()),
+                    area: o.area.get_ref().clone(),
+                    owner,
+                    rationale: o.rationale.trim().to_string(),
+                    file: path.display().to_string(),
+                    line: crate::text::line_col(&text, span.start).0 as u64,
+                },
+            ));
+        }
+        Ok(Project {
+            path: path.to_path_buf(),
+            sha256: crate::text::sha256_hex(&bytes),
+            bytes,
+            inventory: rel(&raw.inventory),
+            org: raw.org,
+            title: raw.title,
+            framework_at: raw
+                .frameworks
+                .iter()
+                .flatten()
+                .map(|f| f.span().start)
+                .collect(),
+            frameworks: raw
+                .frameworks
+                .map(|list| list.into_iter().map(Spanned::into_inner).collect()),
+            formats,
+            output: rel(&raw.output),
+            paper,
+            appendix_rows: raw.appendix_rows,
+            templates: rel(&raw.templates),
+            data: rel(&raw.data),
+            register,
+            service_column: raw.service_column,
+            delimiter,
+            book_output: raw.book.and_then(|b| b.output).map(|o| dir.join(o)),
+            pack_output: raw.pack.and_then(|p| p.output).map(|o| dir.join(o)),
+            register_output,
+            variants: raw
+                .variants
+                .into_iter()
+                .map(|(service, variant)| {
+                    let at = (service.span().start, variant.span().start);
+                    (service.into_inner(), variant.into_inner(), at)
+                })
+                .collect(),
+            overrides,
+            text,
+        })
+    }
+
+    fn error_at(&self, offset: usize, message: String) -> DataError {
+        DataError {
+            file: self.path.display().to_string(),
+            position: Some(crate::text::line_col(&self.text, offset)),
+            message,
+        }
+    }
+
+    /// The ids the file names, checked against the catalogue: `[variants]` as the
+    /// pipeline takes them, and the overrides with their services' ids.
+    pub fn check(
+        &self,
+        catalogue: &Catalogue,
+    ) -> Result<(DefaultVariants, Vec<FileOverride>), DataError> {
+        for (framework, &at) in self.frameworks.iter().flatten().zip(&self.framework_at) {
+            crate::join::Selection::parse_all(catalogue, std::slice::from_ref(framework))
+                .map_err(|e| self.error_at(at, e.to_string()))?;
+        }
+        let mut variants = DefaultVariants::new();
+        for (service, variant, at) in &self.variants {
+            let service = crate::assess::find_service(catalogue, service)
+                .map_err(|e| self.error_at(at.0, format!("[variants]: {e}")))?;
+            let variant = crate::assess::find_variant(service, Some(variant))
+                .map_err(|e| self.error_at(at.1, format!("[variants]: {e}")))?
+                .expect("a variant was named");
+            if let Some(other) = variants.insert(service.id.clone(), variant.id.clone()) {
+                if other != variant.id {
+                    return Err(self.error_at(
+                        at.0,
+                        format!(
+                            "[variants] names two variants for {}: {other} and {}",
+                            service.id, variant.id
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut overrides = Vec::new();
+        for (at, o) in &self.overrides {
+            let service = crate::assess::find_service(catalogue, &o.service)
+                .map_err(|e| self.error_at(at.service, format!("[[override]]: {e}")))?;
+            let variant = match (&o.variant, at.variant) {
+                (Some(v), Some(offset)) => Some(
+                    crate::assess::find_variant(service, Some(v))
+                        .map_err(|e| self.error_at(offset, format!("[[override]]: {e}")))?
+                        .expect("a variant was named")
+                        .id
+                        .clone(),
+                ),
+                _ => None,
+            };
+            let Some(area) = catalogue.areas.iter().find(|a| a.id == o.area) else {
+                return Err(self.error_at(
+                    at.area,
+                    format!(
+                        "[[override]]: \"{}\" is not a duty area; the areas are: {}",
+                        o.area,
+                        catalogue
+                            .areas
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            };
+            // Taking a duty (or part of it) from the customer needs a reason on record,
+            // as in the inventory: against every variant the override covers.
+            let area_index = catalogue
+                .areas
+                .iter()
+                .position(|a| a.id == area.id)
+                .unwrap_or(0);
+            let covered: Vec<Option<&crate::catalogue::Variant>> = match &variant {
+                Some(v) => vec![service.variant(v)],
+                None => std::iter::once(None)
+                    .chain(service.variants.iter().map(Some))
+                    .collect(),
+            };
+            let most = covered
+                .into_iter()
+                .map(|v| catalogue.duties(service, v)[area_index].owner)
+                .max_by_key(|o| o.customer_weight())
+                .unwrap_or(Owner::Customer);
+            if o.owner.customer_weight() < most.customer_weight()
+                && !crate::classify::is_rationale(&o.rationale)
+            {
+                return Err(self.error_at(
+                    at.owner,
+                    format!(
+                        "[[override]]: owner = \"{}\" leaves the customer less than the catalogue does ({most}) for {} {}; say why in rationale = \"...\"",
+                        o.owner, service.id, area.id
+                    ),
+                ));
+            }
+            overrides.push(FileOverride {
+                service: service.id.clone(),
+                variant,
+                area: area.id.clone(),
+                ..o.clone()
+            });
+        }
+        Ok((variants, overrides))
+    }
+}
+
+/// A TOML basic string: quoted, with `\`, `"` and control characters escaped.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The text `onus init` writes: every setting with its default, commented, the
+/// inventory named when given, and under `[variants]` one commented line per question
+/// the inventory raises, with the ways the service can run. Uncommenting a line answers
+/// its question in every document.
+pub fn init_text(inventory: Option<&str>, catalogue: &Catalogue, questions: &[String]) -> String {
+    let mut s = String::new();
+    s.push_str(
+        "# onus.toml: the settings of `onus report`, `book`, `pack`, `register` and `check`\n\
+         # run in this folder (or with --config FILE). Paths are relative to this file. A\n\
+         # flag on the command line replaces the value set here, lists included.\n\n",
+    );
+    match inventory {
+        Some(path) => s.push_str(&format!("inventory = {}\n", toml_string(path))),
+        None => s.push_str("# inventory = \"inventory.csv\"\n"),
+    }
+    s.push_str(
+        "# org = \"Example Ltd\"                  # named on the title block\n\
+         # title = \"Shared responsibility matrix\"\n\
+         frameworks = [\"soc2\"]                  # `onus frameworks` lists them; \"all\" for every one\n\
+         # formats = [\"md\", \"html\", \"pdf\", \"json\"]  # also csv, xlsx, oscal\n\
+         # output = \"onus-report\"               # the report's folder\n\
+         # paper = \"a4\"                         # or letter\n\
+         # appendix_rows = 1000                 # inventory rows the documents list\n\
+         # templates = \"templates\"              # `onus templates eject templates`\n\
+         # data = \"data\"                        # data files over the built-in ones\n\
+         # register = \"controls-register.xlsx\"  # a filled register, from `onus register`\n\n",
+    );
+    s.push_str(
+        "# How each service runs here: until you answer, every document asks, and you are\n\
+         # assumed to carry every duty that depends on it. Uncomment one line a service and\n\
+         # keep the way it runs.\n[variants]\n",
+    );
+    if questions.is_empty() {
+        s.push_str("# \"aws.eks\" = \"managed-node-groups\"\n");
+    }
+    for id in questions {
+        let Some(service) = catalogue.services.iter().find(|s| &s.id == id) else {
+            continue;
+        };
+        let ways: Vec<String> = service
+            .variants
+            .iter()
+            .map(|v| {
+                let place = if v.on_premises {
+                    ", on your premises"
+                } else {
+                    ""
+                };
+                format!("{} ({}{place})", v.id, v.name)
+            })
+            .collect();
+        let first = service.variants.first().map_or("", |v| v.id.as_str());
+        s.push_str(&format!(
+            "# {} = {}  # {}: one of {}\n",
+            toml_string(id),
+            toml_string(first),
+            service.name,
+            ways.join(", ")
+        ));
+    }
+    s.push_str(
+        "\n# A duty you carry differently from the catalogue, for every row of a service (of one\n\
+         # variant with variant = \"...\"). Taking a duty away from you needs a rationale.\n\
+         # [[override]]\n\
+         # service = \"aws.rds\"\n\
+         # area = \"backup-recovery\"\n\
+         # owner = \"shared\"\n\
+         # rationale = \"Automated backups with 35-day retention, restores tested monthly\"\n\n\
+         # [book]\n# output = \"site\"\n# [pack]\n# output = \"evidence\"\n# [register]\n# output = \"onus-register\"\n",
+    );
+    s
+}

@@ -48,6 +48,8 @@ pub struct Request {
     /// The project file the settings came from: its `[variants]` (under those named
     /// here) and `[[override]]`s apply, and the documents name it.
     pub project: Option<crate::project::Project>,
+    /// Keep an inventory read from standard input, to copy it ([`Assessed::stdin`]).
+    pub keep_stdin: bool,
     /// Also warn for each control with a customer part that the register leaves without
     /// an owner or evidence (`check --register`); with no frameworks named, the
     /// frameworks are those the register names.
@@ -60,7 +62,12 @@ pub struct Assessed {
     pub report: Report,
     /// The inventory as diagnostics name it (its path as given, or `<stdin>`).
     pub inventory_file: String,
+    /// The inventory's bytes as read from standard input, when the request kept them.
+    pub stdin: Option<std::sync::Arc<[u8]>>,
 }
+
+/// The largest inventory kept from standard input: the largest file a pack holds.
+const LARGEST_KEPT_STDIN: u64 = 1 << 30;
 
 /// Runs the pipeline for a request.
 pub fn run(request: &Request) -> Result<Assessed> {
@@ -71,7 +78,35 @@ pub fn run(request: &Request) -> Result<Assessed> {
         full_rows: request.full_rows,
         ..Default::default()
     };
-    let inventory = Inventory::read(&request.inventory, &options, &catalogue)?;
+    // An inventory from standard input that the caller keeps (a pack copies it): read
+    // whole first, up to the largest file a pack holds.
+    let (inventory, stdin) = if request.keep_stdin && request.inventory.as_os_str() == "-" {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(LARGEST_KEPT_STDIN + 1)
+            .read_to_end(&mut bytes)
+            .context("cannot read the inventory from standard input")?;
+        if bytes.len() as u64 > LARGEST_KEPT_STDIN {
+            bail!(
+                "the inventory on standard input is larger than {} GiB, more than a pack holds; give it as a file",
+                LARGEST_KEPT_STDIN >> 30
+            );
+        }
+        let bytes: std::sync::Arc<[u8]> = bytes.into();
+        let input = Box::new(std::io::Cursor::new(bytes.clone()));
+        let name = crate::inventory::STDIN_NAME;
+        let size = bytes.len() as u64;
+        (
+            Inventory::read_input(input, size, name, &options, &catalogue)?,
+            Some(bytes),
+        )
+    } else {
+        (
+            Inventory::read(&request.inventory, &options, &catalogue)?,
+            None,
+        )
+    };
     // The project file's ids are checked against the catalogue it may name; a
     // variant named on the command line replaces the file's for that service.
     let (mut variants, file_overrides) = match &request.project {
@@ -119,6 +154,7 @@ pub fn run(request: &Request) -> Result<Assessed> {
         catalogue,
         report,
         inventory_file: inventory.file.clone(),
+        stdin,
     })
 }
 

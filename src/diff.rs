@@ -406,6 +406,14 @@ pub fn render(d: &Diff, markdown: bool) -> String {
             ));
         }
     }
+    if !d.summary.is_empty() {
+        out.push_str(&format!(
+            "{h}Duty areas whose owner across the inventory changed\n"
+        ));
+        for a in &d.summary {
+            out.push_str(&format!("{item}{}: {} → {}\n", a.area, a.old, a.new));
+        }
+    }
     if !d.controls.is_empty() {
         out.push_str(&format!("{h}Controls whose owner changed\n"));
         for c in &d.controls {

@@ -222,6 +222,22 @@ pub struct RegisterEntry {
     pub status: String,
 }
 
+impl RegisterEntry {
+    /// The fields filled in, as every format shows them: "Owner: Security team", ….
+    pub fn fields(&self) -> Vec<String> {
+        [
+            ("Owner", &self.owner),
+            ("Frequency", &self.frequency),
+            ("Evidence", &self.evidence),
+            ("Status", &self.status),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(label, value)| format!("{label}: {value}"))
+        .collect()
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct ControlOut {
     pub id: String,

@@ -41,6 +41,8 @@ pub struct Register {
     /// The file name, as diagnostics name it.
     pub file: String,
     pub rows: Vec<Row>,
+    /// What reading it found: a formula with no saved value, a control twice.
+    pub notes: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone)]
@@ -176,9 +178,13 @@ pub fn read(path: &Path) -> Result<Register, RegisterError> {
         file: path.display().to_string(),
         message,
     };
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the register: {e}")))?;
-    let table = if bytes.starts_with(b"PK\x03\x04") {
-        xlsx_cells(&bytes).map_err(|e| fail(format!("cannot read the workbook: {e}")))?
+    let bytes = crate::output::read_bounded(path, LARGEST_FILE)
+        .map_err(|e| fail(format!("cannot read the register: {e}")))?;
+    let mut notes = Vec::new();
+    // xlsx and ods are zips, xls an OLE compound file; anything else is CSV.
+    let table = if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        workbook_cells(bytes, &mut notes)
+            .map_err(|e| fail(format!("cannot read the workbook: {e}")))?
     } else {
         csv_cells(&bytes).map_err(fail)?
     };
@@ -218,7 +224,35 @@ pub fn read(path: &Path) -> Result<Register, RegisterError> {
             },
         });
     }
-    Ok(Register { file, rows })
+    let mut notes: Vec<Diagnostic> = notes
+        .into_iter()
+        .map(|(line, message)| Diagnostic::new(Level::Warning, &file, Some(line), message))
+        .collect();
+    // One row a control (framework and control: NIST SP 800-53 and FedRAMP share ids):
+    // a second would silently replace the first.
+    let mut first: HashMap<(String, String), u64> = HashMap::new();
+    rows.retain(|row| {
+        let key = (row.framework.to_lowercase(), row.control.to_uppercase());
+        match first.get(&key) {
+            Some(&line) => {
+                notes.push(Diagnostic::new(
+                    Level::Error,
+                    &file,
+                    Some(row.line),
+                    format!(
+                        "{} {} is in the register twice (lines {line} and {}); the row on line {line} is used: keep one row a control",
+                        row.framework, row.control, row.line
+                    ),
+                ));
+                false
+            }
+            None => {
+                first.insert(key, row.line);
+                true
+            }
+        }
+    });
+    Ok(Register { file, rows, notes })
 }
 
 /// A CSV's records with their line numbers: UTF-8 with or without BOM, `,` or `;`
@@ -253,162 +287,132 @@ fn csv_cells(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, String> {
     Ok(out)
 }
 
-/// The first sheet of an xlsx workbook, as rows of text with their row numbers. Reads
-/// shared strings, inline strings and numbers; other cell types are read as their value.
-fn xlsx_cells(bytes: &[u8]) -> Result<Vec<(u64, Vec<String>)>, String> {
+/// The largest register read, and the most a spreadsheet's parts may inflate to, each
+/// and together: a register is a few hundred rows, while a crafted 4 MB xlsx inflates to
+/// gigabytes.
+const LARGEST_FILE: u64 = 64 << 20;
+const LARGEST_PART: u64 = 256 << 20;
+const LARGEST_PARTS: u64 = 512 << 20;
+
+/// Checks a zip-based spreadsheet (xlsx, ods) part by part through a counting reader,
+/// before the spreadsheet library opens it: a part's size is what it inflates to, never
+/// what its header claims.
+fn check_parts(bytes: &[u8]) -> Result<(), String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
-    let mut part = |name: &str| -> Result<Option<String>, String> {
-        let Ok(mut file) = zip.by_name(name) else {
-            return Ok(None);
-        };
-        let mut text = String::new();
-        file.read_to_string(&mut text)
-            .map_err(|e| format!("{name}: {e}"))?;
-        Ok(Some(text))
-    };
-    let shared: Vec<String> = match part("xl/sharedStrings.xml")? {
-        Some(xml) => elements(&xml, "si").iter().map(|si| texts(si)).collect(),
-        None => Vec::new(),
-    };
-    // The first sheet in the workbook's order is sheet1 for both Excel and openpyxl.
-    let sheet = part("xl/worksheets/sheet1.xml")?.ok_or("the workbook has no first sheet")?;
-    let mut out = Vec::new();
-    for row in elements(&sheet, "row") {
-        let Some(number) = attribute(start_tag(row), "r").and_then(|r| r.parse::<u64>().ok())
-        else {
-            continue;
-        };
-        let mut cells: Vec<String> = Vec::new();
-        for cell in elements(row, "c") {
-            let tag = start_tag(cell);
-            let Some(col) = attribute(tag, "r").map(|r| column_index(&r)) else {
-                continue;
-            };
-            let value = match attribute(tag, "t").as_deref() {
-                Some("s") => first(cell, "v")
-                    .and_then(|v| unescape(&v).trim().parse::<usize>().ok())
-                    .and_then(|i| shared.get(i).cloned())
-                    .unwrap_or_default(),
-                Some("inlineStr") => texts(cell),
-                _ => first(cell, "v").map(|v| unescape(&v)).unwrap_or_default(),
-            };
-            if cells.len() <= col {
-                cells.resize(col + 1, String::new());
-            }
-            cells[col] = value;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| e.to_string())?;
+        let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+        let inflated = std::io::copy(
+            &mut (&mut part).take(LARGEST_PART + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| format!("{name}: {e}"))?;
+        total += inflated;
+        if inflated > LARGEST_PART || total > LARGEST_PARTS {
+            return Err(format!(
+                "{name} inflates to more than {} MiB; a register is far smaller (is this the file onus register wrote?)",
+                if inflated > LARGEST_PART { LARGEST_PART } else { LARGEST_PARTS } >> 20
+            ));
         }
-        out.push((number, cells));
+    }
+    Ok(())
+}
+
+/// A spreadsheet cell as text: numbers without a needless `.0`.
+fn cell_text(cell: &calamine::Data) -> String {
+    use calamine::Data;
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(d) => d.as_f64().to_string(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+/// `(0, 1)` → `B1`.
+fn cell_name(row: u32, col: u32) -> String {
+    let mut letters = String::new();
+    let mut n = col + 1;
+    while n > 0 {
+        letters.insert(0, (b'A' + ((n - 1) % 26) as u8) as char);
+        n = (n - 1) / 26;
+    }
+    format!("{letters}{}", row + 1)
+}
+
+/// The first sheet of a workbook (xlsx, xls or ods), as rows of text with their row
+/// numbers; and what a reader should know of it: formulas with no saved value. In an
+/// xlsx, a hyperlink keeps its address beside its text ("text (address)"); xls and ods
+/// keep the text only.
+fn workbook_cells(
+    bytes: Vec<u8>,
+    notes: &mut Vec<(u64, String)>,
+) -> Result<Vec<(u64, Vec<String>)>, String> {
+    use calamine::Reader;
+    if bytes.starts_with(b"PK\x03\x04") {
+        check_parts(&bytes)?;
+    }
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| e.to_string())?;
+    let name = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or("the workbook has no sheet")?;
+    let range = book.worksheet_range(&name).map_err(|e| e.to_string())?;
+    let formulas = book.worksheet_formula(&name).unwrap_or_default();
+    let links: std::collections::BTreeMap<(u32, u32), String> = match &mut book {
+        calamine::Sheets::Xlsx(xlsx) => xlsx
+            .hyperlinks_by_sheet_name(&name)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|h| Some((h.range.start, h.target?)))
+            .collect(),
+        _ => Default::default(),
+    };
+    let Some((top, left)) = range.start() else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let r = top + i as u32;
+        let cells = row
+            .iter()
+            .enumerate()
+            .map(|(j, cell)| {
+                let c = left + j as u32;
+                let mut text = cell_text(cell);
+                if text.is_empty()
+                    && formulas
+                        .get_value((r, c))
+                        .is_some_and(|f| !f.is_empty())
+                {
+                    notes.push((
+                        u64::from(r) + 1,
+                        format!(
+                            "cell {} holds a formula with no saved value, read as empty: open the workbook in a spreadsheet program and save it, or type the value",
+                            cell_name(r, c)
+                        ),
+                    ));
+                }
+                if let Some(target) = links.get(&(r, c)) {
+                    text = if text.is_empty() || text == *target {
+                        target.clone()
+                    } else {
+                        format!("{text} ({target})")
+                    };
+                }
+                text
+            })
+            .collect();
+        out.push((u64::from(r) + 1, cells));
     }
     Ok(out)
-}
-
-/// The elements `<name ...>...</name>` (or `<name .../>`) in `xml`, each whole.
-fn elements<'a>(xml: &'a str, name: &str) -> Vec<&'a str> {
-    let (open, close) = (format!("<{name}"), format!("</{name}>"));
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(at) = rest.find(&open) {
-        let after = &rest[at + open.len()..];
-        // `<c` must not match `<cols`: the name ends at a space, `>` or `/`.
-        if !after.starts_with([' ', '>', '/']) {
-            rest = after;
-            continue;
-        }
-        let Some(gt) = after.find('>') else { break };
-        if after[..gt].ends_with('/') {
-            out.push(&rest[at..at + open.len() + gt + 1]);
-            rest = &after[gt + 1..];
-            continue;
-        }
-        let Some(end) = after.find(&close) else { break };
-        let whole = at + open.len() + end + close.len();
-        out.push(&rest[at..whole]);
-        rest = &rest[whole..];
-    }
-    out
-}
-
-fn start_tag(element: &str) -> &str {
-    &element[..element.find('>').map_or(element.len(), |i| i + 1)]
-}
-
-fn attribute(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let at = tag.find(&key)? + key.len();
-    let end = tag[at..].find('"')? + at;
-    Some(unescape(&tag[at..end]))
-}
-
-/// The text content of the first `<name>` in `xml`, still escaped.
-fn first(xml: &str, name: &str) -> Option<String> {
-    let element = *elements(xml, name).first()?;
-    let inner = &element[start_tag(element).len()..];
-    Some(
-        inner
-            .strip_suffix(&format!("</{name}>"))
-            .unwrap_or("")
-            .to_string(),
-    )
-}
-
-/// Every `<t>` text of an element (rich text runs included), joined and unescaped.
-fn texts(xml: &str) -> String {
-    elements(xml, "t")
-        .iter()
-        .map(|t| {
-            let inner = &t[start_tag(t).len()..];
-            unescape(inner.strip_suffix("</t>").unwrap_or(""))
-        })
-        .collect()
-}
-
-fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let Some(end) = tail.find(';') else {
-            out.push_str(tail);
-            return out;
-        };
-        let entity = &tail[1..end];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &tail[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// `C12` → 2.
-fn column_index(reference: &str) -> usize {
-    reference
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .fold(0, |n, c| {
-            n * 26 + (c.to_ascii_uppercase() as usize - 'A' as usize + 1)
-        })
-        .saturating_sub(1)
 }
 
 /// Puts the register's entries on the report's controls. Rows naming a framework or
@@ -419,7 +423,7 @@ pub fn apply(
     catalogue: &Catalogue,
     frameworks: &mut [FrameworkOut],
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = register.notes.clone();
     let mut skipped: HashMap<&str, usize> = HashMap::new();
     for row in &register.rows {
         let at = Some(row.line);

@@ -692,3 +692,32 @@ fn a_zip_that_another_tool_extracts_differently_is_refused() {
     assert!(!text.lines().any(|l| l.starts_with("intact")), "{text}");
     assert!(text.contains("x{U+000A}intact"), "{text}");
 }
+
+/// `pack -` reads the inventory from standard input, as `report -` does, and the pack
+/// holds those bytes.
+#[test]
+fn a_pack_of_an_inventory_on_standard_input_holds_it() {
+    let t = tempfile::tempdir().unwrap();
+    let pack = t.path().join("pack");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_onus"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .args(["pack", "-", "-q", "-o", s(&pack)])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let sample =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/inventory.csv")).unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &sample).unwrap();
+    drop(child.stdin.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(pack.join("inputs/inventory.csv")).unwrap(),
+        sample
+    );
+    let (code, text) = verify(&pack, &[]);
+    assert_eq!(code, Some(0), "{text}");
+}

@@ -137,3 +137,58 @@ fn a_list_of_resource_arns_resolves_to_its_services() {
     assert_eq!(ids, ["aws.ec2", "aws.s3"]);
     assert!(classification.diagnostics.is_empty());
 }
+
+/// The services of a classification, each with its rows' lines.
+fn services_of(csv: &str) -> Vec<(String, Vec<u64>)> {
+    let inventory = parse(csv.as_bytes()).unwrap();
+    let classification =
+        onus::classify::classify(common::catalogue(), &inventory, &Default::default());
+    classification
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                common::catalogue().services[e.service.unwrap()].id.clone(),
+                e.rows.iter().map(|&r| inventory.lines[r]).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_column_of_arns_is_the_service_column_whatever_its_header() {
+    // A list of ARNs under a header no service header names.
+    let csv = "resource\narn:aws:s3:::my-bucket\narn:aws:ec2:eu-west-1:111111111111:volume/vol-1\n";
+    assert_eq!(
+        services_of(csv),
+        [
+            ("aws.ebs".to_string(), vec![3]),
+            ("aws.s3".to_string(), vec![2])
+        ]
+    );
+    // A column that holds anything else is not taken for one.
+    let mixed = "resource\narn:aws:s3:::my-bucket\nmy-bucket\n";
+    let e = parse(mixed.as_bytes()).unwrap_err().to_string();
+    assert!(e.contains("no service column found"), "{e}");
+}
+
+#[test]
+fn an_arn_decides_where_it_names_a_more_specific_service_than_the_service_column() {
+    // AWS Resource Explorer's CSV: Identifier (the ARN) and a coarse Service.
+    let csv = "Identifier,Service,Region\n\
+               arn:aws:ec2:eu-west-1:111111111111:volume/vol-1,ec2,eu-west-1\n\
+               arn:aws:ec2:eu-west-1:111111111111:instance/i-1,ec2,eu-west-1\n\
+               arn:aws:s3:::b,s3,\n";
+    assert_eq!(
+        services_of(csv),
+        [
+            ("aws.ebs".to_string(), vec![2]),
+            ("aws.ec2".to_string(), vec![3]),
+            ("aws.s3".to_string(), vec![4])
+        ]
+    );
+    // An ARN of another service than the row names is no refinement: the service
+    // column decides.
+    let csv = "service,resourceArn\nec2,arn:aws:s3:::b\n";
+    assert_eq!(services_of(csv), [("aws.ec2".to_string(), vec![2])]);
+}

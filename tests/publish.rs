@@ -264,6 +264,24 @@ fn diff_reports_added_and_removed_services_and_moved_controls() {
         "{text}"
     );
     assert!(text.contains("added aws.outposts (customer)"), "{text}");
+    // What the JSON says of the owner across the inventory, the text says too.
+    let json: serde_json::Value =
+        serde_json::from_slice(&onus(&["diff", s(&old), s(&new), "--json"]).stdout).unwrap();
+    let summary = json["summary"].as_array().unwrap();
+    assert!(!summary.is_empty(), "{json}");
+    assert!(
+        text.contains("Duty areas whose owner across the inventory changed"),
+        "{text}"
+    );
+    for a in summary {
+        let line = format!(
+            "{}: {} → {}",
+            a["area"].as_str().unwrap(),
+            a["old"].as_str().unwrap(),
+            a["new"].as_str().unwrap()
+        );
+        assert!(text.contains(&line), "{line} missing: {text}");
+    }
     assert_eq!(
         onus(&["diff", s(&old), s(&new), "--fail-on-change"])
             .status
@@ -466,5 +484,25 @@ fn eject_force_replaces_a_link_instead_of_writing_through_it() {
         std::fs::symlink_metadata(t.join("responsibility-matrix.md"))
             .unwrap()
             .is_file()
+    );
+}
+
+/// `book --force` re-runs into a folder onus wrote, style sheet and all, and keeps what
+/// `mdbook build` added there.
+#[test]
+fn a_book_is_rewritten_with_force() {
+    let (_t, dir) = tmp();
+    let site = dir.join("site");
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/inventory.csv");
+    let o = onus(&["book", sample, "-o", s(&site), "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::create_dir(site.join("book")).unwrap();
+    std::fs::write(site.join("book/index.html"), "built").unwrap();
+    let o = onus(&["book", sample, "-o", s(&site), "-q", "--force"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(site.join("onus.css").is_file());
+    assert_eq!(
+        std::fs::read_to_string(site.join("book/index.html")).unwrap(),
+        "built"
     );
 }

@@ -294,3 +294,199 @@ fn rows_naming_no_framework_or_control_are_errors_with_file_and_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("framework and control"));
 }
+
+/// Nothing of a filled register is lost: a hyperlink keeps its address, a formula with no
+/// saved value is a warning naming its cell, and a control given twice is an error naming
+/// both lines.
+#[test]
+fn a_register_keeps_links_names_formulas_and_refuses_a_control_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = write_register(tmp.path());
+    let xlsx = out.join("controls-register.xlsx");
+    let filled = tmp.path().join("filled.xlsx");
+    let script = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb.active
+head = [c.value for c in ws[1]]
+col = {h: i + 1 for i, h in enumerate(head)}
+for row in range(2, ws.max_row + 1):
+    cid = ws.cell(row, col["control"]).value
+    if cid == "CC6.1":
+        cell = ws.cell(row, col["evidence"])
+        cell.value = "Access review"
+        cell.hyperlink = "https://wiki.example.com/access-review"
+        ws.cell(row, col["owner"]).value = "Security team"
+        first = row
+    if cid == "CC7.2":
+        ws.cell(row, col["owner"]).value = '="S"&"OC"'
+        formula = ws.cell(row, col["owner"]).coordinate
+last = ws.max_row + 1
+ws.cell(last, col["framework"]).value = "soc2"
+ws.cell(last, col["control"]).value = "CC6.1"
+ws.cell(last, col["owner"]).value = "Someone else"
+wb.save(sys.argv[2])
+print(first, formula, last)
+"#;
+    let Some(printed) = common::python("openpyxl", script, &[&xlsx, &filled]) else {
+        return;
+    };
+    let [first, formula, last]: [&str; 3] = printed
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .try_into()
+        .unwrap();
+    let json = report_json(tmp.path(), &filled);
+    let cc61 = control(&json, "CC6.1");
+    assert_eq!(
+        cc61["register"]["evidence"],
+        "Access review (https://wiki.example.com/access-review)"
+    );
+    assert_eq!(
+        cc61["register"]["owner"], "Security team",
+        "the first row is used"
+    );
+    let o = onus(&["check", &sample(), "--register", filled.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!("filled.xlsx:{last}: error: soc2 CC6.1 is in the register twice (lines {first} and {last})")),
+        "{text}"
+    );
+    let row: String = formula.chars().filter(char::is_ascii_digit).collect();
+    assert!(
+        text.contains(&format!(
+            "filled.xlsx:{row}: warning: cell {formula} holds a formula with no saved value"
+        )),
+        "{text}"
+    );
+}
+
+/// A crafted xlsx that inflates to gigabytes is refused before the spreadsheet library
+/// opens it.
+#[test]
+fn a_register_that_inflates_past_its_bound_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("bomb.xlsx");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let block = vec![b' '; 1 << 20];
+    for _ in 0..300 {
+        std::io::Write::write_all(&mut zip, &block).unwrap();
+    }
+    zip.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 2 << 20);
+    let o = onus(&["check", &sample(), "--register", path.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("xl/worksheets/sheet1.xml inflates to more than 256 MiB"),
+        "{text}"
+    );
+}
+
+/// Every field of the register reaches every format, for organisational controls too
+/// (CC1.2: the board's oversight, which no cloud service carries).
+#[test]
+fn every_register_field_of_an_organisational_control_reaches_every_format() {
+    let tmp = tempfile::tempdir().unwrap();
+    let filled = tmp.path().join("filled.csv");
+    std::fs::write(
+        &filled,
+        "framework,control,owner,frequency,evidence,status\nsoc2,CC1.2,Board secretary,Quarterly,https://wiki.example.com/board-minutes,Not operating\n",
+    )
+    .unwrap();
+    let (report, book) = (tmp.path().join("report"), tmp.path().join("book"));
+    let register = filled.to_str().unwrap();
+    let o = onus(&[
+        "report",
+        &sample(),
+        "-f",
+        "soc2",
+        "--register",
+        register,
+        "--format",
+        "md,html,pdf",
+        "-q",
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = onus(&[
+        "book",
+        &sample(),
+        "-f",
+        "soc2",
+        "--register",
+        register,
+        "-q",
+        "-o",
+        book.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let fields = [
+        "Owner: Board secretary",
+        "Frequency: Quarterly",
+        "Evidence: https://wiki.example.com/board-minutes",
+        "Status: Not operating",
+    ];
+    let mut texts = vec![
+        (
+            "md",
+            std::fs::read_to_string(report.join("responsibility-matrix.md")).unwrap(),
+        ),
+        (
+            "html",
+            std::fs::read_to_string(report.join("responsibility-matrix.html")).unwrap(),
+        ),
+        (
+            "book",
+            walk(&book.join("src"))
+                .into_iter()
+                .map(|p| std::fs::read_to_string(p).unwrap())
+                .find(|t| t.contains("**CC1.2**"))
+                .unwrap(),
+        ),
+    ];
+    if common::tool("pdftotext") {
+        let text = Command::new("pdftotext")
+            .args(["-layout"])
+            .arg(report.join("responsibility-matrix.pdf"))
+            .arg("-")
+            .output()
+            .unwrap();
+        // The PDF wraps lines: compare with its whitespace folded.
+        let folded = String::from_utf8_lossy(&text.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        texts.push(("pdf", folded));
+    }
+    for (format, text) in &texts {
+        let at = text
+            .find("CC1.2")
+            .unwrap_or_else(|| panic!("{format}: no CC1.2"));
+        let after = &text[at..(at + 4000).min(text.len())];
+        for field in fields {
+            assert!(
+                after.contains(field),
+                "{format}: {field} missing after CC1.2: {after}"
+            );
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

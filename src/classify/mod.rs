@@ -120,6 +120,25 @@ pub struct FileOverride {
     pub line: u64,
 }
 
+/// Whether `arn` names a service more specific than `name` does: a service of its own
+/// for a resource type (`arn:aws:ec2:...:volume/...` is aws.ebs) under the service that
+/// its namespace and `name` both name (aws.ec2).
+fn arn_is_finer(catalogue: &Catalogue, name: &str, arn: &str) -> bool {
+    let Some(parsed) = crate::catalogue::Arn::parse(arn.trim()) else {
+        return false;
+    };
+    match (
+        catalogue.lookup_with(name, None, false),
+        catalogue.lookup_with(arn, None, false),
+        catalogue.lookup_with(parsed.service, None, false),
+    ) {
+        (Lookup::Service(named), Lookup::Service(by_arn), Lookup::Service(namespace)) => {
+            by_arn.id != named.id && namespace.id == named.id
+        }
+        _ => false,
+    }
+}
+
 /// The variant to assume for rows of a service whose `variant` cell is empty, by
 /// service id (`--variant aws.eks=fargate`): exports such as billing have no such column.
 pub type DefaultVariants = BTreeMap<String, String>;
@@ -214,10 +233,28 @@ pub fn classify_with(
     let mut cache: rustc_hash::FxHashMap<(u32, u32, u32, u32, u32, u32), Resolved> =
         Default::default();
     let mut row_slots: Vec<(RowStatus, Option<usize>)> = Vec::with_capacity(inventory.len());
+    // (service cell, ARN cell) → whether the ARN names a more specific service.
+    let mut finer: rustc_hash::FxHashMap<(u32, u32), bool> = Default::default();
 
     for i in 0..inventory.len() {
         let line = inventory.lines[i];
-        let written_id = inventory.service_id(i);
+        let mut written_id = inventory.service_id(i);
+        // A row with a service name and an ARN: the ARN decides where it names a more
+        // specific service (an EBS volume's ARN under a service `ec2` is aws.ebs).
+        if let Some(arn_id) = cols.arn.map(|c| inventory.id(i, Some(c))) {
+            if arn_id != 0 && written_id != 0 && arn_id != written_id {
+                let more_specific = *finer.entry((written_id, arn_id)).or_insert_with(|| {
+                    arn_is_finer(
+                        catalogue,
+                        inventory.strings.get(written_id),
+                        inventory.strings.get(arn_id),
+                    )
+                });
+                if more_specific {
+                    written_id = arn_id;
+                }
+            }
+        }
         if written_id == 0 {
             diagnostics.push(Diagnostic::new(
                 Level::Error,

@@ -39,8 +39,7 @@ pub fn book_command(
     let report = build_report(&request, args.assess.quiet)?;
     let renderer = Renderer::new(request.templates.as_deref(), Paper::default())?;
     let files = crate::render::book::render(&renderer, &report, args.site_url.as_deref())?;
-    let known =
-        |name: &str| name == "book.toml" || (name.starts_with("src/") && name.ends_with(".md"));
+    let known = crate::render::book::is_own;
     crate::output::write_all(&output, &files, args.force, &known)?;
     print_outcome(
         &report,

@@ -1,7 +1,7 @@
 //! `onus pack`, `onus verify` and `onus keygen`: evidence packs, their check, and the
 //! key pair that signs them.
 
-use super::shared::{build_report, output_folder, print_outcome, render_all, AssessArgs, Exit};
+use super::shared::{output_folder, print_outcome, render_all, AssessArgs, Exit};
 use crate::project::Project;
 use crate::render::pdf::Paper;
 use crate::render::{Format, Renderer};
@@ -74,7 +74,10 @@ pub fn pack_command(
     project: Option<&Project>,
     out: &mut dyn Write,
 ) -> Result<Exit> {
-    let request = args.assess.request(project)?;
+    let request = crate::assess::Request {
+        keep_stdin: true,
+        ..args.assess.request(project)?
+    };
     let output = output_folder(
         &args.output,
         project.and_then(|p| p.pack_output.as_ref()),
@@ -85,7 +88,9 @@ pub fn pack_command(
         .paper
         .or(project.and_then(|p| p.paper))
         .unwrap_or_default();
-    let report = build_report(&request, args.assess.quiet)?;
+    crate::progress::enable(args.assess.quiet);
+    let assessed = crate::assess::run(&request)?;
+    let report = assessed.report;
     let renderer = Renderer::new(request.templates.as_deref(), paper)?;
     let documents = render_all(&renderer, &report, Format::all())?;
     let zip_top = if args.zip {
@@ -107,6 +112,7 @@ pub fn pack_command(
         report: &report,
         documents,
         inventory: &request.inventory,
+        stdin: assessed.stdin.as_deref(),
         register: request.register.as_deref(),
         data: request.data.as_deref(),
         templates: request.templates.as_deref(),

@@ -124,6 +124,9 @@ pub(super) fn find_columns(
                 .iter()
                 .filter_map(|n| norm.iter().position(|h| h == n))
                 .collect();
+            columns.arn = ["resourcearn", "arn"]
+                .iter()
+                .find_map(|n| norm.iter().position(|h| h == n));
             if columns.service.is_empty() {
                 return Err(format!(
                     "no service column found; the header has: {}. Name one column \"service\" (or service_name, product, product/ProductName, lineItem/ProductCode, resourceType, resourceARN), or pass --service-column NAME",
@@ -174,4 +177,26 @@ pub(super) fn duty_column(header: &str) -> Option<&str> {
     let rest = &trimmed[word.len()..];
     let after = rest.trim_start_matches(|c: char| c.is_whitespace() || ".:_-/".contains(c));
     (after.len() < rest.len()).then_some(after)
+}
+
+/// The column whose values, in the first rows of `rows` (the input after its header),
+/// are all ARNs: at most 100 rows are looked at, and at least one must hold an ARN.
+pub(super) fn arn_column(rows: &[u8], delimiter: u8, columns: usize) -> Option<usize> {
+    let mut reader = reader_for(rows, delimiter);
+    let mut record = csv::StringRecord::new();
+    let mut arns = vec![0usize; columns];
+    let mut other = vec![false; columns];
+    for _ in 0..100 {
+        if !reader.read_record(&mut record).unwrap_or(false) {
+            break;
+        }
+        for (c, cell) in record.iter().enumerate().take(columns) {
+            match cell.trim() {
+                "" => {}
+                cell if crate::catalogue::Arn::parse(cell).is_some() => arns[c] += 1,
+                _ => other[c] = true,
+            }
+        }
+    }
+    (0..columns).find(|&c| arns[c] > 0 && !other[c])
 }

@@ -66,6 +66,10 @@ pub struct Columns {
     /// The service columns found, most preferred first; a row's service is the first
     /// non-empty one (a billing export leaves a product name empty on some lines).
     pub service: Vec<usize>,
+    /// The service column that holds ARNs (by its header, or by its values when no
+    /// header names a service): where a row's ARN names a more specific service than
+    /// its service name, the ARN decides (`classify`).
+    pub arn: Option<usize>,
     pub provider: Option<usize>,
     pub variant: Option<usize>,
     pub account: Option<usize>,
@@ -99,6 +103,7 @@ impl Columns {
             self.line_item_type,
             self.operation,
             self.usage_type,
+            self.arn,
         ];
         self.service
             .iter()
@@ -266,8 +271,20 @@ impl Inventory {
             let input: Box<dyn std::io::Read + Send> = Box::new(input);
             (file, input, size)
         };
-        let (input, compressed) = Compressed::open(input, &file)?;
-        let mut inventory = Inventory::from_reader(input, size, &file, options, catalogue)?;
+        Inventory::read_input(input, size, &file, options, catalogue)
+    }
+
+    /// An inventory read from `input` (gzip or not) of `size` bytes (0 when unknown),
+    /// named `file` in diagnostics.
+    pub fn read_input(
+        input: Box<dyn std::io::Read + Send>,
+        size: u64,
+        file: &str,
+        options: &ReadOptions,
+        catalogue: &Catalogue,
+    ) -> Result<Inventory, InventoryError> {
+        let (input, compressed) = Compressed::open(input, file)?;
+        let mut inventory = Inventory::from_reader(input, size, file, options, catalogue)?;
         // The digest of a compressed file is of its bytes as stored, as `sha256sum` gives.
         if let Some(digest) = compressed {
             inventory.sha256 = digest.hex();
@@ -321,7 +338,32 @@ impl Inventory {
             .iter()
             .map(|h| String::from_utf8_lossy(h).trim().to_string())
             .collect();
-        let columns = find_columns(&headers, options, catalogue).map_err(|m| {
+        // A column of ARNs that no header names as one (AWS Resource Explorer's
+        // `Identifier`, a list of ARNs under any header) is found by its values: it is
+        // the service column when no header names one, and decides a row's service
+        // beside a coarser service column.
+        let found = find_columns(&headers, options, catalogue);
+        let by_content = match &found {
+            Ok(c) if c.arn.is_some() => None,
+            _ if options.service_column.is_some() => None,
+            // The rows after the header, as far as they are read already.
+            _ => arn_column(&blocks.pending, delimiter, headers.len()),
+        };
+        let found = match (found, by_content) {
+            (Err(_), Some(column)) => {
+                let options = ReadOptions {
+                    service_column: Some(headers[column].clone()),
+                    ..options.clone()
+                };
+                find_columns(&headers, &options, catalogue)
+            }
+            (found, _) => found,
+        }
+        .map(|c| Columns {
+            arn: c.arn.or(by_content),
+            ..c
+        });
+        let columns = found.map_err(|m| {
             // A header of one cell with a `|` in it: the file is `|`-separated.
             let piped = options.delimiter.is_none() && headers.len() == 1 && headers[0].contains('|');
             let m = if piped {

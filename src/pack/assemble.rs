@@ -15,6 +15,8 @@ pub struct Inputs<'a> {
     /// The inventory, the register, and the `--data` and `--templates` folders, copied
     /// into `inputs/`.
     pub inventory: &'a Path,
+    /// The inventory's bytes, when it came from standard input (`-`).
+    pub stdin: Option<&'a [u8]>,
     pub register: Option<&'a Path>,
     pub data: Option<&'a Path>,
     pub templates: Option<&'a Path>,
@@ -53,7 +55,14 @@ pub fn assemble(inputs: Inputs) -> Result<Pack> {
         ..
     } = inputs;
     let m = &report.meta;
-    let (inventory_path, bytes) = input_file(inputs.inventory, "inputs/", "inventory.csv")?;
+    let (inventory_path, bytes) = match inputs.stdin {
+        // Named as what it is: gzip by its magic number.
+        Some(bytes) if bytes.starts_with(&[0x1f, 0x8b]) => {
+            ("inputs/inventory.csv.gz".to_string(), bytes.to_vec())
+        }
+        Some(bytes) => ("inputs/inventory.csv".to_string(), bytes.to_vec()),
+        None => input_file(inputs.inventory, "inputs/", "inventory.csv")?,
+    };
     documents.push((inventory_path.clone(), bytes.into()));
     if let Some(register) = inputs.register {
         // The filled register the pack's documents show, as the user saved it.

@@ -174,3 +174,9 @@ pub fn render(
     }
     Ok(files)
 }
+
+/// A file of a book folder that `onus book` writes (and `--force` replaces): its
+/// `book.toml`, its style sheet and its chapters.
+pub fn is_own(name: &str) -> bool {
+    name == "book.toml" || name == "onus.css" || (name.starts_with("src/") && name.ends_with(".md"))
+}

@@ -396,6 +396,8 @@ pub struct ControlRow<'a> {
     /// "3 checks: a (S3.1), b, c" — every check of the row's controls, once.
     evidence: String,
     register: Option<&'a crate::join::RegisterEntry>,
+    /// The register's fields filled in for the row, as shown: "Owner: …", "Status: …".
+    register_fields: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -605,6 +607,11 @@ fn control_rows<'a>(
                 services_text: &first.services_text,
                 evidence: evidence_text(controls.iter().flat_map(|c| &c.evidence)),
                 register: first.register.as_ref(),
+                register_fields: first
+                    .register
+                    .as_ref()
+                    .map(crate::join::RegisterEntry::fields)
+                    .unwrap_or_default(),
                 controls: controls
                     .iter()
                     .map(|c| ControlRef {

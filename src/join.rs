@@ -289,8 +289,11 @@ pub struct Part {
     pub area: String,
     pub text: String,
     pub services: Vec<String>,
-    /// Every assessed service is concerned.
+    /// Every assessed service that has the area is concerned.
     pub all: bool,
+    /// How many assessed services do not have the area (n/a).
+    #[serde(skip)]
+    pub lacking: usize,
 }
 
 /// "aws.s3", "aws.s3 and aws.rds", "aws.ec2, aws.s3 and aws.rds"; beyond six, the first
@@ -337,8 +340,10 @@ impl Part {
 
     /// "all services", or the services named.
     pub fn services_text(&self) -> String {
-        if self.all {
+        if self.all && self.lacking == 0 {
             "all services".to_string()
+        } else if self.all {
+            "all services that have it".to_string()
         } else {
             self.services.join(", ")
         }
@@ -474,10 +479,17 @@ pub fn join(
                                     .filter(|s| wanted(s.owners[id.as_str()]))
                                     .map(|s| s.key.clone())
                                     .collect();
+                                // Every service that has the area: one without it (n/a)
+                                // is no exception.
+                                let have = assessed
+                                    .iter()
+                                    .filter(|s| s.owners[id.as_str()] != Owner::NotApplicable)
+                                    .count();
                                 (!who.is_empty()).then(|| Part {
                                     area: id.clone(),
                                     text: text(a),
-                                    all: who.len() == assessed.len(),
+                                    all: who.len() == have,
+                                    lacking: assessed.len() - have,
                                     services: who,
                                 })
                             })

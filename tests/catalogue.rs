@@ -399,8 +399,16 @@ fn apply_or_choose_cells_are_shared_and_cite_their_aws_page() {
             "aws.redshift",
             Some("provisioned"),
             "runtime",
-            "working-with-clusters.html",
+            "tracks.html",
         ),
+        ("aws.redshift", Some("serverless"), "runtime", "tracks.html"),
+        (
+            "aws.elasticache",
+            Some("serverless"),
+            "runtime",
+            "VersionManagement.html",
+        ),
+        ("aws.bedrock", None, "runtime", "model-lifecycle.html"),
     ] {
         let d = duty_of(id, variant, area);
         assert_eq!(d.owner, Owner::Shared, "{id} {variant:?} {area}");
@@ -687,6 +695,7 @@ fn every_variant_on_the_customers_premises_is_marked() {
     assert_eq!(
         marked,
         [
+            "aws.deadline/customer-managed-fleet-on-premises",
             "aws.ecs/anywhere",
             "aws.eks/hybrid-nodes",
             "aws.storagegateway/on-premises"
@@ -878,4 +887,127 @@ fn evidence_files_read_with_or_without_via() {
     let bad = "framework,control,check,service,securityhub,via\nsoc2,CC6.1,x,aws.s3,,nope\n";
     let e = common::with_file("evidence/mine.csv", bad).unwrap_err();
     assert!(e.contains("\"nope\" is not a framework"), "{e}");
+}
+
+/// Cells an audit found showing a customer duty as AWS's: each now leaves the customer
+/// its part, and cites the page that says so.
+#[test]
+fn cells_found_wrong_by_the_audit_leave_the_customer_its_part() {
+    use common::owner;
+    let c = catalogue();
+    for (service, variant, area) in [
+        ("aws.elasticache", Some("serverless"), "runtime"),
+        ("aws.bedrock", None, "runtime"),
+        ("aws.redshift", Some("serverless"), "runtime"),
+        ("aws.client-vpn", None, "runtime"),
+        ("aws.site-to-site-vpn", None, "guest-os"),
+    ] {
+        assert_eq!(
+            owner(service, variant, area),
+            Owner::Shared,
+            "{service} {variant:?} {area}"
+        );
+        let s = c.services.iter().find(|s| s.id == service).unwrap();
+        let v = variant.map(|v| s.variant(v).unwrap());
+        let duty = &c.duties(s, v)[c.area_index(area).unwrap()];
+        let source = duty.source.as_deref().unwrap_or_default();
+        assert!(
+            source.starts_with("https://docs.aws.amazon.com/"),
+            "{service} {area}: {source:?}"
+        );
+    }
+    // Deadline Cloud's fleets on the customer's premises: the site, the hardware and the
+    // network are the customer's, and that way of running is never assumed.
+    for area in [
+        "physical",
+        "hardware",
+        "network-infrastructure",
+        "worker-nodes",
+    ] {
+        assert_eq!(
+            owner("deadline", Some("customer-managed-fleet-on-premises"), area),
+            Owner::Customer,
+            "{area}"
+        );
+    }
+    let deadline = c.services.iter().find(|s| s.id == "aws.deadline").unwrap();
+    assert!(
+        deadline
+            .variant("customer-managed-fleet-on-premises")
+            .unwrap()
+            .on_premises
+    );
+    assert_eq!(owner("deadline", None, "physical"), Owner::Provider);
+    assert_eq!(
+        owner("deadline", Some("customer-managed-fleet"), "worker-nodes"),
+        Owner::Customer
+    );
+}
+
+/// Duties that cannot exist are n/a: a service that runs no compute of the customer's
+/// has no guest OS, runtime or application code to carry.
+#[test]
+fn services_that_run_no_compute_of_yours_have_no_guest_os_runtime_or_code() {
+    for service in [
+        "aws.vpc",
+        "aws.ebs",
+        "aws.autoscaling",
+        "aws.local-zones",
+        "aws.wavelength",
+    ] {
+        for area in ["guest-os", "runtime", "application-code"] {
+            assert_eq!(
+                common::who(service, None, area),
+                (Owner::NotApplicable, Basis::Inferred),
+                "{service} {area}"
+            );
+        }
+    }
+    assert_eq!(common::owner("aws.ec2", None, "guest-os"), Owner::Customer);
+}
+
+/// The guide's model page states each tier's meaning and default owners: exactly what
+/// `frameworks/model.toml` says, row for row, so the guide never contradicts the model.
+#[test]
+fn the_guides_model_page_is_model_toml() {
+    let c = catalogue();
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/book/pages/model.md"))
+        .unwrap();
+    let rows: Vec<Vec<String>> = page
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split(" | ")
+                .map(|cell| cell.trim().trim_matches('`').to_string())
+                .collect()
+        })
+        .collect();
+    let row = |id: &str, width: usize| -> &Vec<String> {
+        rows.iter()
+            .find(|r| r[0] == id && r.len() == width)
+            .unwrap_or_else(|| panic!("the model page has no row for {id}"))
+    };
+    for tier in &c.tiers {
+        let r = row(&tier.id, 4);
+        assert_eq!(
+            (r[1].as_str(), r[2].as_str()),
+            (tier.name.as_str(), tier.meaning.as_str()),
+            "{}",
+            tier.id
+        );
+    }
+    for (i, area) in c.areas.iter().enumerate() {
+        let r = row(&area.id, 2 + c.tiers.len());
+        assert_eq!(r[1], area.name, "{}", area.id);
+        for (j, tier) in c.tiers.iter().enumerate() {
+            assert_eq!(
+                r[2 + j],
+                tier.defaults[i].id(),
+                "{} under {}",
+                area.id,
+                tier.id
+            );
+        }
+    }
 }

@@ -108,7 +108,20 @@ fn customer_patches_the_ec2_os_and_applications() {
 
 #[test]
 fn customer_owns_application_code_security_and_vulnerability_scanning() {
-    all_seed("application-code", Customer);
+    // Every seed service that runs code has it as the customer's; EBS and VPC run no
+    // code of their own (the instances that use them carry it, as the customer's), so
+    // there the duty does not exist. Never the provider's.
+    for (service, variant) in SEED_SERVICES {
+        let expected = match *service {
+            "EBS" | "VPC" => NotApplicable,
+            _ => Customer,
+        };
+        assert_eq!(
+            owner(service, *variant, "application-code"),
+            expected,
+            "{service}"
+        );
+    }
 }
 
 #[test]
@@ -145,8 +158,18 @@ fn ec2_ebs_vpc_are_infrastructure_services() {
             panic!()
         };
         assert_eq!(c.tiers[s.tier].id, "infrastructure", "{service}");
-        // Customer: OS patching, firewall rules, application config.
-        for area in ["guest-os", "network-controls", "application-config"] {
+        // Customer: OS patching (the tier's default: EC2's own cell; EBS and VPC run
+        // no OS of their own, the instances that use them carry it), firewall rules,
+        // application config.
+        let tier = &c.tiers[s.tier];
+        assert_eq!(tier.defaults[c.area_index("guest-os").unwrap()], Customer);
+        let os = if service == "EC2" {
+            Customer
+        } else {
+            NotApplicable
+        };
+        assert_eq!(owner(service, None, "guest-os"), os, "{service} guest-os");
+        for area in ["network-controls", "application-config"] {
             assert_eq!(owner(service, None, area), Customer, "{service} {area}");
         }
         // AWS: hardware, networking, data centre.

@@ -31,6 +31,8 @@ struct WhoAnswer<'a> {
     owner: crate::vocab::Owner,
     basis: crate::vocab::Basis,
     reason: &'a str,
+    /// The provider's page the cell cites, if any.
+    source: Option<&'a str>,
 }
 
 pub fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<Exit> {
@@ -64,6 +66,7 @@ pub fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<Exit> {
             owner: duties[i].owner,
             basis: duties[i].basis,
             reason: &duties[i].reason,
+            source: duties[i].source.as_deref(),
         })
         .collect();
     if args.json {
@@ -87,6 +90,9 @@ pub fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<Exit> {
             a.area,
             a.basis.id()
         )?;
+        if let Some(source) = a.source {
+            writeln!(out, "source: {source}")?;
+        }
     } else {
         for a in &answers {
             writeln!(

@@ -253,11 +253,25 @@ impl Report {
             text.push('.');
             text
         };
+        // An area that some services do not have counts the services that have it:
+        // "Container hosts / worker nodes (the 4 services that have it)".
         let names = |owner: Owner| -> Vec<String> {
             self.areas
                 .iter()
-                .filter(|a| self.summary.get(&a.id).is_some_and(|s| s.owner == owner))
-                .map(|a| a.name.clone())
+                .filter_map(|a| {
+                    let s = self.summary.get(&a.id).filter(|s| s.owner == owner)?;
+                    Some(match s.not_applicable {
+                        0 => a.name.clone(),
+                        _ => {
+                            let have = s.customer + s.shared + s.provider;
+                            let services = crate::text::plural(have, "service");
+                            match have {
+                                1 => format!("{} (the 1 service that has it)", a.name),
+                                _ => format!("{} (the {services} that have it)", a.name),
+                            }
+                        }
+                    })
+                })
                 .collect()
         };
         let split = self

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     onus::allocator::tune();
+    onus::output::remove_staging_on_signals();
     let cli = match onus::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -103,6 +103,8 @@ pub fn write_all(
 pub struct Staging {
     dir: PathBuf,
     staging: PathBuf,
+    /// The lock on the output folder ([`claim`]), released when the staging ends.
+    _lock: std::fs::File,
     /// Every file the run writes, in the order the marker lists them.
     names: Vec<String>,
     /// Files of an earlier run, replaced or removed.
@@ -124,7 +126,6 @@ impl Staging {
     ) -> Result<Staging> {
         // `out/` and `out` are one folder; the trailing slash would make checks follow a link.
         let dir: PathBuf = dir.components().collect();
-        let previous = previous_files(&dir, force, &names, known)?;
         let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -135,6 +136,10 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "onus-report".into());
+        // One run at a time writes a folder: the lock is held until the files are in
+        // place, and what is in the folder is checked only once it is held.
+        let lock = claim(&parent, &name, &dir)?;
+        let previous = previous_files(&dir, force, &names, known)?;
         let staging = parent.join(format!(".{name}.onus-tmp-{}", std::process::id()));
         std::fs::create_dir(&staging).map_err(|e| {
             anyhow::anyhow!(
@@ -150,6 +155,7 @@ impl Staging {
         Ok(Staging {
             dir,
             staging,
+            _lock: lock,
             names,
             previous,
             written: Default::default(),
@@ -242,23 +248,116 @@ impl Drop for Staging {
         if self.staging.exists() {
             let _ = std::fs::remove_dir_all(&self.staging);
         }
-        STAGING
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|s| *s != self.staging);
+        forget_staging(&self.staging);
     }
+}
+
+/// Claims the output folder `dir` for this run: an exclusive lock on the sibling file
+/// `.NAME.onus-lock`, which no manifest or zip lists. A second run into the same folder
+/// is refused while the first holds it. Temporary folders of the folder that no live
+/// run holds (a run killed before it could remove them) are removed.
+fn claim(parent: &Path, name: &str, dir: &Path) -> Result<std::fs::File> {
+    let path = parent.join(format!(".{name}.onus-lock"));
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot create the lock file {}", path.display()))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "another onus run is writing {} (it holds {}); wait for it to end, or name another folder with -o",
+            dir.display(),
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(e).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
+    // The folder's and its zip's (`pack --zip`).
+    let prefixes = [
+        format!(".{name}.onus-tmp-"),
+        format!(".{name}.zip.onus-tmp-"),
+    ];
+    if let Ok(entries) = std::fs::read_dir(parent) {
+        for entry in entries.flatten() {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            if prefixes.iter().any(|p| file_name.starts_with(p)) {
+                remove(&entry.path());
+            }
+        }
+    }
+    Ok(lock)
 }
 
 /// The temporary folders of the runs in this process, for [`remove_staging`].
 static STAGING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
-/// Removes every temporary folder this process holds: for a run that must end at once
-/// (a template past its time limit), where no destructor will run.
+/// Removes every temporary folder and file this process holds: for a run that must end
+/// at once (a template past its time limit, an interrupt), where no destructor will run.
 pub fn remove_staging() {
-    for dir in STAGING.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
-        let _ = std::fs::remove_dir_all(dir);
+    for path in STAGING.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+        remove(&path);
     }
 }
+
+/// A temporary folder or file, removed.
+fn remove(path: &Path) {
+    if std::fs::remove_dir_all(path).is_err() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// On SIGINT and SIGTERM, the temporary folders and files are removed before the run
+/// ends (exit 130 or 143, as a shell reports a signal). The handler only writes the
+/// signal's number to a pipe, which is all a signal handler may safely do; a thread
+/// reading the pipe does the rest.
+#[cfg(unix)]
+pub fn remove_staging_on_signals() {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    use std::sync::atomic::{AtomicI32, Ordering};
+    extern "C" {
+        fn pipe(fds: *mut i32) -> i32;
+        fn signal(signum: i32, handler: usize) -> usize;
+        fn write(fd: i32, buf: *const u8, count: usize) -> isize;
+    }
+    static WRITE_END: AtomicI32 = AtomicI32::new(-1);
+    extern "C" fn on_signal(signum: i32) {
+        let byte = signum as u8;
+        // SAFETY: write(2) is async-signal-safe; the byte lives for the call.
+        unsafe {
+            write(WRITE_END.load(Ordering::Relaxed), &byte, 1);
+        }
+    }
+    const SIGINT: i32 = 2;
+    const SIGTERM: i32 = 15;
+    let mut fds = [0i32; 2];
+    // SAFETY: pipe(2) fills the two descriptors of the array it is given.
+    if unsafe { pipe(fds.as_mut_ptr()) } != 0 {
+        return;
+    }
+    WRITE_END.store(fds[1], Ordering::Relaxed);
+    // SAFETY: the read end is a fresh descriptor that nothing else owns.
+    let mut read_end = unsafe { std::fs::File::from_raw_fd(fds[0]) };
+    std::thread::spawn(move || {
+        let mut signum = [0u8; 1];
+        if read_end.read_exact(&mut signum).is_ok() {
+            remove_staging();
+            eprintln!("interrupted: no output was written");
+            std::process::exit(128 + i32::from(signum[0]));
+        }
+    });
+    // SAFETY: the handler only calls write(2), which is async-signal-safe.
+    unsafe {
+        signal(SIGINT, on_signal as *const () as usize);
+        signal(SIGTERM, on_signal as *const () as usize);
+    }
+}
+
+#[cfg(not(unix))]
+pub fn remove_staging_on_signals() {}
 
 /// Writes a new file, never one that exists (`onus init`): created whole or not at all.
 pub fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -321,6 +420,10 @@ pub fn stage_file(target: &Path, bytes: &[u8], force: bool) -> Result<Pending> {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
+    STAGING
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(temporary.clone());
     let pending = Pending {
         temporary,
         target: target.to_path_buf(),
@@ -340,7 +443,16 @@ impl Pending {
 impl Drop for Pending {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.temporary);
+        forget_staging(&self.temporary);
     }
+}
+
+/// A temporary folder or file that is gone (moved into place or removed).
+fn forget_staging(path: &Path) {
+    STAGING
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .retain(|s| s != path);
 }
 
 /// The files a previous run of onus wrote into `dir` (listed in its marker and named as

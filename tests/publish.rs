@@ -220,11 +220,7 @@ fn an_interrupted_pack_leaves_nothing_behind() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("stopped after 3 files"));
     assert!(!pack.exists());
-    assert_eq!(
-        std::fs::read_dir(&dir).unwrap().count(),
-        0,
-        "no temporary folder is left"
-    );
+    assert_eq!(left_in(&dir), 0, "no temporary folder is left");
 }
 
 /// A pack of the sample inventory in `dir/pack`.
@@ -505,4 +501,156 @@ fn a_book_is_rewritten_with_force() {
         std::fs::read_to_string(site.join("book/index.html")).unwrap(),
         "built"
     );
+}
+
+/// The entries of `dir` other than the lock files a run leaves beside its output folder
+/// (`.NAME.onus-lock`, which hold nothing).
+fn left_in(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| {
+            !e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".onus-lock")
+        })
+        .count()
+}
+
+/// Two runs into one new folder at once: one writes it, the other is refused; never a
+/// folder mixing both runs' files. Tried 20 times.
+#[test]
+fn concurrent_runs_into_one_folder_never_mix() {
+    let (_t, dir) = tmp();
+    for round in 0..20 {
+        let out = dir.join(format!("out-{round}"));
+        let start = |title: &str| {
+            Command::new(env!("CARGO_BIN_EXE_onus"))
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .env_remove("ONUS_TEST_FAIL_AFTER")
+                .args([
+                    "report",
+                    "samples/inventory.csv",
+                    "--format",
+                    "md,json",
+                    "-q",
+                    "--title",
+                    title,
+                    "-o",
+                ])
+                .arg(&out)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (start("Run A"), start("Run B"));
+        let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+        let codes = [a.status.code(), b.status.code()];
+        assert!(codes.contains(&Some(0)), "round {round}: {codes:?}");
+        for o in [&a, &b] {
+            if o.status.code() != Some(0) {
+                assert_eq!(o.status.code(), Some(2));
+                let e = String::from_utf8_lossy(&o.stderr);
+                assert!(
+                    e.contains("another onus run is writing")
+                        || e.contains("is not empty; pass --force"),
+                    "round {round}: {e}"
+                );
+            }
+        }
+        let md = std::fs::read_to_string(out.join("responsibility-matrix.md")).unwrap();
+        let json = std::fs::read_to_string(out.join("responsibility-matrix.json")).unwrap();
+        let title = if md.starts_with("# Run A") {
+            "Run A"
+        } else {
+            "Run B"
+        };
+        assert!(
+            md.starts_with(&format!("# {title}")),
+            "round {round}: {}",
+            &md[..40]
+        );
+        assert!(
+            json.contains(&format!("\"title\": \"{title}\"")),
+            "round {round}: the files are of two runs"
+        );
+        let listed = std::fs::read_to_string(out.join(".onus-output")).unwrap();
+        assert_eq!(
+            listed,
+            "responsibility-matrix.md\nresponsibility-matrix.json\n"
+        );
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 3, "round {round}");
+    }
+    assert_eq!(left_in(&dir), 20, "no temporary folder is left");
+}
+
+/// A run ended by SIGINT or SIGTERM removes its temporary folder; a temporary folder
+/// left by a run killed outright is removed by the next run into the folder.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_nothing_behind() {
+    let (_t, dir) = tmp();
+    // A template that renders long enough to be interrupted.
+    let templates = dir.join("slow");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(
+        templates.join("responsibility-matrix.md"),
+        format!(
+            "{}{}\n",
+            "{% for a in services %}".repeat(8),
+            "{% endfor %}".repeat(8)
+        ),
+    )
+    .unwrap();
+    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+        let out = dir.join("out");
+        let child = Command::new(env!("CARGO_BIN_EXE_onus"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args([
+                "report",
+                "samples/inventory.csv",
+                "-q",
+                "--templates",
+                s(&templates),
+                "-o",
+                s(&out),
+            ])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait for its temporary folder, then interrupt it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while left_in(&dir) < 2 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!out.exists());
+        assert_eq!(left_in(&dir), 1, "SIG{signal}: only the templates are left");
+    }
+    // A stale temporary folder, as SIGKILL leaves one: the next run removes it.
+    std::fs::create_dir(dir.join(".out.onus-tmp-999999")).unwrap();
+    let o = onus(&[
+        "report",
+        "samples/inventory.csv",
+        "-q",
+        "--format",
+        "json",
+        "-o",
+        s(&dir.join("out")),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!dir.join(".out.onus-tmp-999999").exists());
 }

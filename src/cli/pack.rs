@@ -131,11 +131,17 @@ pub fn pack_command(
             foreign.join(", ")
         );
     }
+    // The folder is claimed first: its zip is written under the same lock.
+    let names = pack.files.iter().map(|(n, _)| n.clone()).collect();
+    let staging = crate::output::Staging::new(&output, names, args.force, &crate::pack::is_own)?;
     let zip = match (&zip_top, &pack.zip) {
         (Some((path, _)), Some(bytes)) => Some(crate::output::stage_file(path, bytes, args.force)?),
         _ => None,
     };
-    crate::output::write_all(&output, &pack.files, args.force, &crate::pack::is_own)?;
+    for (name, body) in &pack.files {
+        staging.write(name, body)?;
+    }
+    staging.finish()?;
     if let Some(zip) = zip {
         zip.finish()?;
     }

@@ -192,3 +192,19 @@ fn an_arn_decides_where_it_names_a_more_specific_service_than_the_service_column
     let csv = "service,resourceArn\nec2,arn:aws:s3:::b\n";
     assert_eq!(services_of(csv), [("aws.ec2".to_string(), vec![2])]);
 }
+
+#[test]
+fn identical_rows_give_one_grouped_warning() {
+    let mut csv = String::from("service,account\n");
+    for _ in 0..10_000 {
+        csv.push_str("EC2,111111111111\n");
+    }
+    csv.push_str("S3,111111111111\nS3,111111111111\n");
+    assert_eq!(
+        diagnostics_of(csv.as_bytes()),
+        [
+            "inventory.csv:2: warning: 9999 later rows repeat this row exactly (lines 3, 4, 5, 6, 7 and 9994 more); all are kept as rows of the same service",
+            "inventory.csv:10002: warning: line 10003 repeats this row exactly; both are kept as rows of the same service",
+        ]
+    );
+}

@@ -102,7 +102,7 @@ fn empty_service_cell_and_blank_rows_are_reported() {
 fn duplicate_rows_are_kept_and_flagged() {
     assert_eq!(
         diagnostics_of(&read("duplicates.csv")),
-        ["inventory.csv:4: warning: the row repeats line 2 exactly; both are kept as rows of the same service"]
+        ["inventory.csv:2: warning: line 4 repeats this row exactly; both are kept as rows of the same service"]
     );
     let report = common::report_of(&fixture("duplicates.csv"));
     let ec2 = report

@@ -783,3 +783,65 @@ fn left_in(dir: &std::path::Path) -> usize {
         })
         .count()
 }
+
+/// The report's documents (and the book's chapters) name no command-line option: no
+/// `--data`, `--variant` or `-f …` in a framework's notice, a section's opening or a
+/// question. The pack's README, for the auditor, rightly shows commands.
+#[test]
+fn no_document_names_a_command_line_option() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (out, book) = (tmp.path().join("out"), tmp.path().join("book"));
+    for args in [
+        vec![
+            "report",
+            "samples/cur-export.csv",
+            "-f",
+            "all",
+            "--format",
+            "md,html",
+            "-q",
+            "-o",
+        ],
+        vec!["book", "samples/cur-export.csv", "-f", "all", "-q", "-o"],
+    ] {
+        let target = if args[0] == "report" { &out } else { &book };
+        let o = onus().args(&args).arg(target).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let mut documents = vec![
+        out.join("responsibility-matrix.md"),
+        out.join("responsibility-matrix.html"),
+    ];
+    let mut pending = vec![book.join("src")];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                documents.push(path);
+            }
+        }
+    }
+    for path in documents {
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        // The page's style sheet has CSS variables (`--provider`), not options.
+        while let (Some(a), Some(b)) = (text.find("<style"), text.find("</style>")) {
+            text.replace_range(a..b + "</style>".len(), "");
+        }
+        // An option stands after a space, a backtick or a parenthesis
+        // (`aws.ecs--fargate.md`, a page's name, is none).
+        let flag = text.match_indices("--").find(|(at, _)| {
+            text[at + 2..].starts_with(|c: char| c.is_ascii_lowercase())
+                && text[..*at].ends_with([' ', '`', '(', '\n'])
+        });
+        assert!(
+            flag.is_none(),
+            "{path:?}: {}",
+            &text[flag.unwrap().0..][..40]
+        );
+        for short in [" -f ", "`-f "] {
+            assert!(!text.contains(short), "{path:?}: {short}");
+        }
+    }
+}

@@ -172,20 +172,51 @@ impl Inventory {
             .into_iter()
             .flatten()
             .collect();
+        // One warning a repeated row, on its own line, with how many rows repeat it and
+        // the first few of them: a million identical rows are one warning, not a million.
         found.sort_unstable();
+        let mut groups: std::collections::BTreeMap<u32, (usize, Vec<u64>)> = Default::default();
         for (row, first) in found {
+            let (count, lines) = groups.entry(first).or_default();
+            *count += 1;
+            if lines.len() < REPEATS_SHOWN {
+                lines.push(self.lines[row as usize]);
+            }
+        }
+        for (first, (count, lines)) in groups {
+            let message = match count {
+                1 => format!(
+                    "line {} repeats this row exactly; both are kept as rows of the same service",
+                    lines[0]
+                ),
+                _ => {
+                    let shown: Vec<String> = lines
+                        .iter()
+                        .take(REPEATS_SHOWN)
+                        .map(u64::to_string)
+                        .collect();
+                    let more = match count - shown.len() {
+                        0 => String::new(),
+                        n => format!(" and {n} more"),
+                    };
+                    format!(
+                        "{count} later rows repeat this row exactly (lines {}{more}); all are kept as rows of the same service",
+                        shown.join(", ")
+                    )
+                }
+            };
             diagnostics.push(Diagnostic::new(
                 Level::Warning,
                 &self.file,
-                Some(self.lines[row as usize]),
-                format!(
-                    "the row repeats line {} exactly; both are kept as rows of the same service",
-                    self.lines[first as usize]
-                ),
+                Some(self.lines[first as usize]),
+                message,
             ));
         }
     }
 }
+
+/// How many of the rows that repeat a row its warning names.
+const REPEATS_SHOWN: usize = 5;
 
 /// Row hashes are sorted in 2^8 buckets, by their first bits.
 pub(super) const HASH_BUCKET_BITS: u32 = 8;

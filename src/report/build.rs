@@ -213,6 +213,20 @@ pub fn build_with(
             (!assumed.is_empty()).then(|| Question {
                 service: service.id.clone(),
                 text: format!("{}.", service.variant_question(&assumed)),
+                name: service.name.clone(),
+                ways: service
+                    .variants
+                    .iter()
+                    .map(|v| {
+                        let place = if v.on_premises {
+                            ", on your premises"
+                        } else {
+                            ""
+                        };
+                        format!("{} ({}{place})", v.name, v.id)
+                    })
+                    .collect(),
+                assumed,
             })
         })
         .collect();

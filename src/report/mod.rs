@@ -219,6 +219,12 @@ pub struct Question {
     pub service: String,
     /// "How does aws.ecs run here: ec2, fargate or anywhere (on your premises)? …"
     pub text: String,
+    /// The service's name, the ways it can run ("Fargate launch type (fargate)"), and
+    /// what the reader carries until they answer ("Runtimes, middleware, database
+    /// engines (customer)"): the documents' table of questions.
+    pub name: String,
+    pub ways: Vec<String>,
+    pub assumed: Vec<String>,
 }
 
 impl Report {

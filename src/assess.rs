@@ -48,6 +48,9 @@ pub struct Request {
     /// The project file the settings came from: its `[variants]` (under those named
     /// here) and `[[override]]`s apply, and the documents name it.
     pub project: Option<crate::project::Project>,
+    /// Leave out the services every account of a provider has (AWS IAM, STS, the
+    /// account): `implied = false` in the project file.
+    pub no_implied: bool,
     /// Keep an inventory read from standard input, to copy it ([`Assessed::stdin`]).
     pub keep_stdin: bool,
     /// Also warn for each control with a customer part that the register leaves without
@@ -136,8 +139,13 @@ pub fn run(request: &Request) -> Result<Assessed> {
         date: report_date(request.date)?,
         as_of: request.as_of,
     };
-    let classification =
-        crate::classify::classify_with(&catalogue, &inventory, &variants, &file_overrides);
+    let classification = crate::classify::classify_with(
+        &catalogue,
+        &inventory,
+        &variants,
+        &file_overrides,
+        !request.no_implied,
+    );
     let register = register
         .as_ref()
         .map(|register| crate::report::RegisterUse {

@@ -383,9 +383,13 @@ pub fn read_bounded(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
         .take(limit + 1)
         .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
+        let size = if limit >= 1 << 20 {
+            format!("{} MiB", limit >> 20)
+        } else {
+            format!("{} KiB", limit.div_ceil(1 << 10))
+        };
         return Err(std::io::Error::other(format!(
-            "it is larger than {} MiB, more than onus reads of such a file",
-            limit.div_ceil(1 << 20)
+            "it is larger than {size}, more than onus reads of such a file"
         )));
     }
     Ok(bytes)

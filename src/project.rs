@@ -42,6 +42,7 @@ struct Raw {
     overrides: Vec<Spanned<RawOverride>>,
     book: Option<Output>,
     pack: Option<Output>,
+    implied: Option<bool>,
 }
 
 /// `register = "FILE"`, or `[register]` with `file` and `output`.
@@ -99,6 +100,8 @@ pub struct Project {
     pub book_output: Option<PathBuf>,
     pub pack_output: Option<PathBuf>,
     pub register_output: Option<PathBuf>,
+    /// `implied = false`: no services implied by the provider (IAM, STS, the account).
+    pub implied: Option<bool>,
     /// `[variants]`: service → variant, with the offsets of the two.
     variants: Vec<(String, String, (usize, usize))>,
     /// `[[override]]`, each with the offsets of its service, variant, area and owner.
@@ -249,6 +252,7 @@ impl Project {
             book_output: raw.book.and_then(|b| b.output).map(|o| dir.join(o)),
             pack_output: raw.pack.and_then(|p| p.output).map(|o| dir.join(o)),
             register_output,
+            implied: raw.implied,
             variants: raw
                 .variants
                 .into_iter()
@@ -409,7 +413,9 @@ pub fn init_text(inventory: Option<&str>, catalogue: &Catalogue, questions: &[St
          # appendix_rows = 1000                 # inventory rows the documents list\n\
          # templates = \"templates\"              # `onus templates eject templates`\n\
          # data = \"data\"                        # data files over the built-in ones\n\
-         # register = \"controls-register.xlsx\"  # a filled register, from `onus register`\n\n",
+         # register = \"controls-register.xlsx\"  # a filled register, from `onus register`\n\
+         # implied = false                      # leave out IAM, STS and the account, which every\n\
+                                                # AWS account has and billing exports never list\n\n",
     );
     s.push_str(
         "# How each service runs here: until you answer, every document asks, and you are\n\

@@ -1011,3 +1011,74 @@ fn the_guides_model_page_is_model_toml() {
         }
     }
 }
+
+/// The service lifecycle is data: retired services say so in `lifecycle`, not in their
+/// names (the old "(retired)" name stays an alias), each successor is a service of the
+/// catalogue, each page is the provider's, and `check` warns on a retired service.
+#[test]
+fn retired_services_are_marked_and_check_warns_on_them() {
+    let c = catalogue();
+    let retired: Vec<&str> = c
+        .services
+        .iter()
+        .filter(|s| s.lifecycle.as_ref().is_some_and(|l| l.retired.is_some()))
+        .map(|s| s.id.as_str())
+        .collect();
+    assert_eq!(retired.len(), 25, "{retired:?}");
+    for id in [
+        "aws.chime",
+        "aws.workdocs",
+        "aws.codeguru-security",
+        "aws.qldb",
+        "aws.opsworks",
+    ] {
+        assert!(retired.contains(&id), "{id}");
+    }
+    for s in &c.services {
+        assert!(!s.name.ends_with("(retired)"), "{}", s.name);
+        let Some(l) = &s.lifecycle else { continue };
+        if let Some(successor) = &l.successor {
+            assert!(
+                c.services.iter().any(|x| &x.id == successor),
+                "{}: {successor}",
+                s.id
+            );
+        }
+        if let Some(source) = &l.source {
+            assert!(
+                source.starts_with("https://docs.aws.amazon.com/")
+                    || source.starts_with("https://aws.amazon.com/"),
+                "{}: {source}",
+                s.id
+            );
+        }
+    }
+    // The old name still resolves.
+    assert!(
+        matches!(c.lookup("Amazon QLDB (retired)", None), onus::catalogue::Lookup::Service(s) if s.id == "aws.qldb")
+    );
+    // The Chime SDK's voice connector is not the retired Chime app.
+    assert!(
+        matches!(c.lookup("AmazonChimeVoiceConnector", None), onus::catalogue::Lookup::Service(s) if s.id == "aws.chime-sdk-meetings")
+    );
+    let found =
+        common::diagnostics_of(b"service\nAmazon Chime\nWorkDocs\nCodeGuru Security\nQLDB\n");
+    for (line, id) in [
+        (2, "aws.chime"),
+        (3, "aws.workdocs"),
+        (4, "aws.codeguru-security"),
+    ] {
+        assert!(
+            found.iter().any(
+                |d| d.starts_with(&format!("inventory.csv:{line}: warning: {id} ("))
+                    && d.contains("Retired by the provider")
+            ),
+            "{id}: {found:?}"
+        );
+    }
+    assert!(
+        found.iter().any(|d| d.contains("aws.qldb")
+            && d.contains("names Amazon RDS (aws.rds) as the way forward")),
+        "{found:?}"
+    );
+}

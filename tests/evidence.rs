@@ -721,3 +721,29 @@ fn a_pack_of_an_inventory_on_standard_input_holds_it() {
     let (code, text) = verify(&pack, &[]);
     assert_eq!(code, Some(0), "{text}");
 }
+
+/// A key file without end (`/dev/zero`) is refused at a bound, never read whole.
+#[cfg(unix)]
+#[test]
+fn key_files_are_read_up_to_a_bound() {
+    let t = tempfile::tempdir().unwrap();
+    let (key, _) = keys(t.path(), "keys");
+    signed_pack(t.path(), &key, &[]);
+    let (code, text) = verify(&t.path().join("pack"), &["--key", "/dev/zero"]);
+    assert_eq!(code, Some(2), "{text}");
+    assert!(
+        text.contains("/dev/zero") && text.contains("larger than 64 KiB"),
+        "{text}"
+    );
+    let o = onus(&[
+        "pack",
+        "samples/inventory.csv",
+        "-q",
+        "--sign",
+        "/dev/zero",
+        "-o",
+        s(&t.path().join("p2")),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("larger than 64 KiB"), "{}", stderr(&o));
+}

@@ -884,7 +884,7 @@ fn the_wrong_resolutions_of_the_audit_are_fixed() {
         ("AmazonCognitoSync", "aws.cognito-identity"),
         ("cognito-sync", "aws.cognito-identity"),
         ("AmazonChimeBusinessCalling", "aws.chime"),
-        ("AmazonChimeVoiceConnector", "aws.chime"),
+        ("AmazonChimeVoiceConnector", "aws.chime-sdk-meetings"),
         ("ContactCenterTelecomm", "aws.connect"),
         ("ContactLensAmazonConnect", "aws.connect"),
         ("AmazonConnectCases", "aws.connect"),

@@ -342,3 +342,81 @@ fn init_then_two_answers_then_report_with_no_arguments() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("onus.toml already exists"));
 }
+
+/// Every AWS account has IAM, STS and the account itself, and billing exports never list
+/// them: an AWS inventory implies them, so that CC6.1 has IAM checks with no IAM row;
+/// `implied = false` leaves them out.
+#[test]
+fn iam_sts_and_the_account_are_implied_unless_the_project_file_says_not() {
+    let t = project_dir();
+    let services = |json: &serde_json::Value| -> Vec<String> {
+        json["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["implied"] == true)
+            .map(|s| s["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let iam_checks = |json: &serde_json::Value| -> usize {
+        let cc61 = json["frameworks"][0]["controls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "CC6.1")
+            .unwrap();
+        cc61["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|h| h["service"] == "aws.iam")
+            .count()
+    };
+    let read = |dir: &str| -> serde_json::Value {
+        serde_json::from_slice(
+            &std::fs::read(t.path().join(dir).join("responsibility-matrix.json")).unwrap(),
+        )
+        .unwrap()
+    };
+    let o = onus_in(
+        t.path(),
+        &["report", "cur.csv", "--format", "json", "-q", "-o", "with"],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let json = read("with");
+    assert_eq!(services(&json), ["aws.account", "aws.iam", "aws.sts"]);
+    assert!(iam_checks(&json) >= 5, "{}", iam_checks(&json));
+    assert!(json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("implied: aws.account, aws.iam and aws.sts")));
+    std::fs::write(t.path().join("onus.toml"), "implied = false\n").unwrap();
+    let o = onus_in(
+        t.path(),
+        &[
+            "report", "cur.csv", "--format", "json", "-q", "-o", "without",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let json = read("without");
+    assert!(services(&json).is_empty());
+    assert_eq!(iam_checks(&json), 0);
+    // "AWS Account Management" is the account, a service of its own, no longer a billing line.
+    std::fs::remove_file(t.path().join("onus.toml")).unwrap();
+    std::fs::write(
+        t.path().join("acct.csv"),
+        "service\nAWS Account Management\nIAM\n",
+    )
+    .unwrap();
+    let o = onus_in(t.path(), &["check", "acct.csv"]);
+    assert!(text(&o).contains("implied: aws.sts"), "{}", text(&o));
+    assert!(
+        text(&o).contains("acct.csv: 2 rows, 3 services"),
+        "{}",
+        text(&o)
+    );
+}

@@ -120,6 +120,27 @@ struct RawService {
     duties: BTreeMap<Spanned<String>, Spanned<RawCell>>,
     #[serde(default)]
     variant: Vec<RawVariant>,
+    #[serde(default)]
+    lifecycle: Option<Spanned<RawLifecycle>>,
+    /// Every account of the provider has it, billed or not (AWS IAM).
+    #[serde(default)]
+    implied: bool,
+}
+
+/// `lifecycle = { retired = "2025-07-31", source = "...", successor = "aws.rds" }`, or
+/// `{ notice = "...", source = "..." }` for a service in maintenance or closed to new
+/// customers.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLifecycle {
+    #[serde(default)]
+    retired: Option<String>,
+    #[serde(default)]
+    notice: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    successor: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -300,7 +321,49 @@ impl Catalogue {
                     aliases: rv.aliases,
                 });
             }
+            let lifecycle = match rs.lifecycle {
+                None => None,
+                Some(raw) => {
+                    let span = raw.span();
+                    let raw = raw.into_inner();
+                    let bad = |m: &str| {
+                        Err(file.error_at(
+                            Some(span.start),
+                            format!("service \"{key}\": lifecycle: {m}"),
+                        ))
+                    };
+                    let retired = match raw.retired.as_deref() {
+                        None => None,
+                        Some("undated") => Some(None),
+                        Some(date) => match crate::text::Date::parse(date) {
+                            Some(d) => Some(Some(d.to_string())),
+                            None => return bad("retired is a date, YYYY-MM-DD, or \"undated\" where AWS publishes none"),
+                        },
+                    };
+                    if retired.is_some() == raw.notice.is_some() {
+                        return bad("give exactly one of retired and notice");
+                    }
+                    if raw
+                        .source
+                        .as_deref()
+                        .is_some_and(|s| !s.starts_with("https://"))
+                    {
+                        return bad("source is the provider's page that says so (https://...)");
+                    }
+                    if raw.notice.is_some() && raw.source.is_none() {
+                        return bad("a notice needs the provider's page that gives it (source)");
+                    }
+                    Some(Lifecycle {
+                        retired,
+                        notice: raw.notice,
+                        source: raw.source,
+                        successor: raw.successor,
+                    })
+                }
+            };
             self.services.push(Service {
+                lifecycle,
+                implied: rs.implied,
                 id: format!("{provider_id}.{key}"),
                 provider: provider_id.clone(),
                 key,

@@ -160,6 +160,90 @@ pub struct Service {
     /// Cells that differ from the tier default, by area index.
     pub duties: BTreeMap<usize, Duty>,
     pub variants: Vec<Variant>,
+    /// Retired by the provider, or in maintenance / closed to new customers.
+    pub lifecycle: Option<Lifecycle>,
+    /// Every account of the provider has it, billed or not: an inventory of the
+    /// provider implies it (see `classify`).
+    pub implied: bool,
+}
+
+/// A service the provider has retired or is winding down, with the page that says so.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Lifecycle {
+    /// Retired: `Some(Some(date))`, or `Some(None)` where the provider published no date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retired: Option<Option<String>>,
+    /// Maintenance mode, or closed to new customers: what the notice says, in our words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+    /// The provider's page that says so; none where the provider's pages no longer
+    /// carry a notice for a long-ended service.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The service the provider names as the way forward (an id of the catalogue).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
+}
+
+/// A service's lifecycle as reports show it: the sentence every format prints, and the
+/// facts for scripts.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LifecycleOut {
+    /// `retired` or `notice`.
+    pub state: &'static str,
+    /// The date it ended, where the provider published one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// "Retired by the provider on 2025-07-31; it names Amazon RDS as the successor."
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
+}
+
+impl Catalogue {
+    /// What reports say of a service's lifecycle, if it has one.
+    pub fn lifecycle_of(&self, service: &Service) -> Option<LifecycleOut> {
+        let l = service.lifecycle.as_ref()?;
+        let successor = l
+            .successor
+            .as_deref()
+            .and_then(|id| self.services.iter().find(|s| s.id == id));
+        let named = successor
+            .map(|s| {
+                format!(
+                    "; the provider names {} ({}) as the way forward",
+                    s.name, s.id
+                )
+            })
+            .unwrap_or_default();
+        let (state, date, text) = match (&l.retired, &l.notice) {
+            (Some(date), _) => (
+                "retired",
+                date.clone(),
+                match date {
+                    Some(date) => format!("Retired by the provider on {date}{named}."),
+                    None => format!("Retired by the provider{named}."),
+                },
+            ),
+            (None, notice) => (
+                "notice",
+                None,
+                format!(
+                    "The provider says it is {}{named}.",
+                    notice.as_deref().unwrap_or_default()
+                ),
+            ),
+        };
+        Some(LifecycleOut {
+            state,
+            date,
+            text,
+            source: l.source.clone(),
+            successor: successor.map(|s| s.id.clone()),
+        })
+    }
 }
 
 impl Variant {

@@ -51,6 +51,45 @@ pub(super) fn build_entry(
         );
     }
 
+    // A service the provider has retired (or is winding down): the rows may describe
+    // what is no longer in use, or a use to move.
+    if let Some(life) = catalogue.lifecycle_of(service) {
+        let level = if life.state == "retired" {
+            Level::Warning
+        } else {
+            Level::Note
+        };
+        let source = life
+            .source
+            .as_deref()
+            .map(|s| format!(" (source: {s})"))
+            .unwrap_or_default();
+        let ask = if level == Level::Warning {
+            ". Confirm that these rows describe a service still in use"
+        } else {
+            ""
+        };
+        diagnostics.push(Diagnostic::new(
+            level,
+            file,
+            Some(first_line),
+            with_lines(
+                &format!(
+                    "{} ({}): {}{source}{ask}",
+                    service.id,
+                    service.name,
+                    life.text.trim_end_matches('.')
+                ),
+                &rows
+                    .iter()
+                    .take(SHOWN_LINES)
+                    .map(|&r| inventory.lines[r])
+                    .collect::<Vec<_>>(),
+                rows.len(),
+            ),
+        ));
+    }
+
     // The project file's overrides of this service: a variant's own before the
     // service's.
     let mut from_file: Vec<&FileOverride> = file_overrides

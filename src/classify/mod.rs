@@ -193,15 +193,18 @@ pub fn classify(
     inventory: &Inventory,
     default_variants: &DefaultVariants,
 ) -> Classification {
-    classify_with(catalogue, inventory, default_variants, &[])
+    classify_with(catalogue, inventory, default_variants, &[], false)
 }
 
-/// [`classify`], with the project file's overrides.
+/// [`classify`], with the project file's overrides, and with `implied` the services
+/// every account of a provider has (AWS IAM, STS, the account itself) added to an
+/// inventory of that provider where no row names them: billing exports never list them.
 pub fn classify_with(
     catalogue: &Catalogue,
     inventory: &Inventory,
     default_variants: &DefaultVariants,
     file_overrides: &[FileOverride],
+    implied: bool,
 ) -> Classification {
     let file = inventory.file.as_str();
     let cols = &inventory.columns;
@@ -489,6 +492,10 @@ pub fn classify_with(
         })
         .collect();
 
+    let mut built = built;
+    if implied {
+        add_implied(catalogue, file, &mut built, &mut diagnostics);
+    }
     let rows = row_slots
         .into_iter()
         .map(|(status, slot)| RowOutcome {
@@ -504,6 +511,55 @@ pub fn classify_with(
         rows,
         overrides,
         diagnostics,
+    }
+}
+
+/// Adds the services every account of a provider has to an inventory where a row
+/// names a service of that provider and none names them: entries with no rows, whose
+/// duties are the catalogue's. One note says so.
+fn add_implied(
+    catalogue: &Catalogue,
+    file: &str,
+    entries: &mut Vec<Entry>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let present: std::collections::BTreeSet<usize> =
+        entries.iter().filter_map(|e| e.service).collect();
+    let providers: std::collections::BTreeSet<&str> = present
+        .iter()
+        .map(|&i| catalogue.services[i].provider.as_str())
+        .collect();
+    let mut added: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (i, s) in catalogue.services.iter().enumerate() {
+        if s.implied && providers.contains(s.provider.as_str()) && !present.contains(&i) {
+            entries.push(Entry {
+                service: Some(i),
+                variant: None,
+                variant_named: false,
+                variant_source: None,
+                written: s.name.clone(),
+                rows: Vec::new(),
+                duties: catalogue.duties(s, None),
+            });
+            added
+                .entry(s.provider.as_str())
+                .or_default()
+                .push(s.id.clone());
+        }
+    }
+    for (provider, ids) in added {
+        let name = catalogue
+            .provider(provider)
+            .map_or(provider.to_string(), |p| p.name.clone());
+        diagnostics.push(Diagnostic::new(
+            Level::Note,
+            file,
+            None,
+            format!(
+                "implied: {}, which every {name} account has, though billing exports never list them; they are assessed like the inventory's services (implied = false in the project file leaves them out)",
+                crate::text::and_list(&ids)
+            ),
+        ));
     }
 }
 

@@ -34,6 +34,8 @@ struct ServiceListing<'a> {
     resource_types: &'a [String],
     variants: Vec<VariantListing<'a>>,
     duties: std::collections::BTreeMap<&'a str, crate::vocab::Owner>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lifecycle: Option<crate::catalogue::LifecycleOut>,
 }
 
 #[derive(Serialize)]
@@ -108,6 +110,7 @@ pub fn services_command(args: ServicesArgs, out: &mut dyn Write) -> Result<Exit>
                     })
                     .collect(),
                 duties: owners(None, s),
+                lifecycle: catalogue.lifecycle_of(s),
             })
             .collect();
         writeln!(out, "{}", serde_json::to_string_pretty(&listing)?)?;
@@ -119,9 +122,17 @@ pub fn services_command(args: ServicesArgs, out: &mut dyn Write) -> Result<Exit>
             } else {
                 format!(" [variants: {}]", s.variant_ids())
             };
+            let lifecycle = match catalogue.lifecycle_of(s) {
+                Some(l) if l.state == "retired" => match l.date {
+                    Some(date) => format!(" (retired {date})"),
+                    None => " (retired)".to_string(),
+                },
+                Some(_) => " (winding down)".to_string(),
+                None => String::new(),
+            };
             writeln!(
                 out,
-                "{:<width$}  {:<15} {}{variants}",
+                "{:<width$}  {:<15} {}{lifecycle}{variants}",
                 s.id, catalogue.tiers[s.tier].id, s.name
             )?;
         }

@@ -156,6 +156,7 @@ impl InventoryArgs {
                 .clone()
                 .or_else(|| project.and_then(|p| p.data.clone())),
             variants: variant_pairs(&self.variants)?,
+            no_implied: project.and_then(|p| p.implied) == Some(false),
             project: project.cloned(),
             ..Request::default()
         })

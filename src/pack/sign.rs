@@ -79,10 +79,15 @@ fn payload(text: &str) -> Option<Vec<u8>> {
     Base64::decode_to_vec(lines.next()?.trim(), None).ok()
 }
 
+/// The largest key file read: minisign's are a few hundred bytes, and a path such as
+/// `/dev/zero` must not be read without end.
+const LARGEST_KEY_FILE: u64 = 64 << 10;
+
 /// Reads a public key file (`onus.pub`, or minisign's own): the file minisign writes,
 /// or its one base64 line.
 pub fn read_public_key(path: &Path) -> Result<PublicKey> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = crate::output::read_bounded(path, LARGEST_KEY_FILE)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let text = String::from_utf8_lossy(&bytes);
     let decoded = payload(&text).or_else(|| {
         let line = text.trim();
@@ -108,7 +113,8 @@ pub fn read_public_key(path: &Path) -> Result<PublicKey> {
 /// Reads a secret key file, decrypting it with the password from `ONUS_KEY_PASSWORD`, or
 /// from the terminal; never prompts when standard input is not a terminal.
 pub fn read_secret_key(path: &Path) -> Result<SecretKey> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = crate::output::read_bounded(path, LARGEST_KEY_FILE)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let text = String::from_utf8_lossy(&bytes);
     let Some(raw) = payload(&text) else {
         bail!(

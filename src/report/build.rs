@@ -145,6 +145,8 @@ pub fn build_with(
                     .zip(&entry.duties)
                     .map(|(a, d)| (a.id.clone(), DutyOut::from(d)))
                     .collect(),
+                lifecycle: service.and_then(|s| catalogue.lifecycle_of(s)),
+                implied: service.is_some() && entry.rows.is_empty(),
             };
             let order = service.map(|s| (s.tier, s.id.clone()));
             (order, out)

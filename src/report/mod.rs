@@ -171,6 +171,12 @@ pub struct ServiceOut {
     pub service_owners: Vec<String>,
     pub data_classifications: Vec<String>,
     pub duties: BTreeMap<String, DutyOut>,
+    /// Retired by the provider, or winding down: what every format says of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<crate::catalogue::LifecycleOut>,
+    /// No row names it: every account of the provider has it (AWS IAM, STS, the account).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub implied: bool,
 }
 
 #[derive(Debug, Serialize)]

@@ -97,6 +97,8 @@ impl ServiceOut {
             service_owners: &self.service_owners,
             data_classifications: &self.data_classifications,
             duties: &self.duties,
+            lifecycle: self.lifecycle.as_ref(),
+            implied: self.implied,
             tier_defaults: self
                 .duties
                 .values()
@@ -130,6 +132,10 @@ pub struct ServiceView<'a> {
     pub service_owners: &'a [String],
     pub data_classifications: &'a [String],
     pub duties: &'a BTreeMap<String, DutyOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<&'a crate::catalogue::LifecycleOut>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub implied: bool,
     /// How many of its cells follow the tier's default (listed once, in the tier
     /// defaults), rather than a statement of their own.
     pub tier_defaults: usize,
@@ -182,6 +188,8 @@ pub struct Brief {
     split: Vec<String>,
     /// "3 services the catalogue does not know (12 rows): …"; empty when none.
     unassessed: String,
+    /// "Amazon Chime: Retired by the provider on 2026-02-20.", one a service.
+    lifecycle: Vec<String>,
     controls: Vec<ControlCounts>,
 }
 
@@ -325,12 +333,18 @@ impl Report {
                 }
             })
             .collect();
+        let lifecycle = self
+            .services
+            .iter()
+            .filter_map(|s| Some(format!("{}: {}", s.name, s.lifecycle.as_ref()?.text)))
+            .collect();
         Brief {
             duties,
             yours: names(Owner::Customer),
             inherited: names(Owner::Provider),
             split,
             unassessed,
+            lifecycle,
             controls,
         }
     }

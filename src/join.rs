@@ -456,14 +456,39 @@ pub fn join(
                     .iter()
                     .map(|&a| catalogue.areas[a].id.as_str())
                     .collect();
+                // A control about some services rolls up over those alone.
+                let scoped: Vec<&Assessed> = assessed
+                    .iter()
+                    .filter(|s| c.services.is_empty() || c.services.iter().any(|x| x == s.id))
+                    .copied()
+                    .collect();
+                // The provider is in use: some service of the inventory is assessed.
+                let provider_in_use = !assessed.is_empty();
+                let assessed = &scoped;
+                let forced = c.customer.is_some();
                 let per_service: BTreeMap<String, Owner> = assessed
                     .iter()
                     .map(|s| {
                         let owner = Owner::roll_up(area_ids.iter().map(|a| s.owners[*a]));
+                        // A setting only the customer makes is the customer's on every
+                        // service that has the layer.
+                        let owner = match owner {
+                            Owner::NotApplicable | Owner::Unassessed => owner,
+                            _ if forced => Owner::Customer,
+                            owner => owner,
+                        };
                         (s.key.clone(), owner)
                     })
                     .collect();
-                let owner = Owner::roll_up(per_service.values().copied());
+                // Turning a service on is the customer's even where no row names it.
+                let enable_unlisted = c.customer == Some(framework::RawCustomer::Enable)
+                    && per_service.is_empty()
+                    && provider_in_use;
+                let owner = if enable_unlisted {
+                    Owner::Customer
+                } else {
+                    Owner::roll_up(per_service.values().copied())
+                };
                 let mut counts = BTreeMap::new();
                 for o in per_service.values() {
                     *counts.entry(*o).or_insert(0) += 1;
@@ -498,7 +523,11 @@ pub fn join(
                 let is_customer = |o: Owner| matches!(o, Owner::Customer | Owner::Shared);
                 let is_provider = |o: Owner| matches!(o, Owner::Provider | Owner::Shared);
                 let customer = part(&is_customer, &|a| catalogue.areas[a].customer.clone());
-                let provider = part(&is_provider, &|a| catalogue.areas[a].provider.clone());
+                let provider = if forced {
+                    Vec::new()
+                } else {
+                    part(&is_provider, &|a| catalogue.areas[a].provider.clone())
+                };
                 // A statement's placeholder: the services on which `wanted` has a
                 // part in the control's areas, or in the one area named.
                 let fill = |statement: &framework::Statement, wanted: &dyn Fn(Owner) -> bool| {
@@ -555,7 +584,14 @@ pub fn join(
                     areas: area_ids.iter().map(|a| a.to_string()).collect(),
                     why: c.why.clone(),
                     owner,
-                    summary: owner_summary(owner, &counts),
+                    summary: if enable_unlisted {
+                        format!(
+                            "Customer (assumed: the inventory lists no {}, which is often free and unbilled; is it turned on?)",
+                            c.services.join(" or ")
+                        )
+                    } else {
+                        owner_summary(owner, &counts)
+                    },
                     services_text: services_text(&per_service),
                     counts,
                     services: per_service,

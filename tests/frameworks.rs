@@ -613,3 +613,44 @@ fn cc6_1_is_evidenced_by_iam_and_encryption_checks_of_the_services_in_use() {
         );
     }
 }
+
+/// Roll-ups that follow the subject: organisational controls are never Shared through a
+/// logging or network area; a CIS recommendation rolls up over the services it concerns
+/// alone, is the customer's setting, and turning a service on is the customer's even
+/// where no row names the service.
+#[test]
+fn roll_ups_follow_the_controls_subject() {
+    let report = common::report_of(&common::root("samples/cur-export.csv"));
+    let c = catalogue();
+    let fws = onus::join::join(
+        c,
+        &report.assessed(),
+        &Selection::parse_all(c, &["iso27001".into(), "cis-aws".into()]).unwrap(),
+    );
+    let control = |f: usize, id: &str| fws[f].controls.iter().find(|c| c.id == id).unwrap();
+    // People controls are the customer's alone (remote working touches IAM, the
+    // customer's too, so it is not "with no cloud part").
+    for ctl in fws[0].controls.iter().filter(|c| c.id.starts_with("A.6.")) {
+        assert_eq!(ctl.owner, Owner::Customer, "{}", ctl.id);
+        assert!(ctl.provider.is_empty(), "{}", ctl.id);
+    }
+    for id in ["A.5.7", "A.5.24", "A.5.26", "A.6.8"] {
+        assert_eq!(control(0, id).owner, Owner::Customer, "{id}");
+        assert!(control(0, id).provider.is_empty(), "{id}");
+    }
+    let rds = control(1, "2.2.2");
+    assert_eq!(rds.services.keys().collect::<Vec<_>>(), ["aws.rds"]);
+    assert_eq!(rds.owner, Owner::Customer);
+    for id in ["3.7", "4.12", "4.15", "5.2"] {
+        assert_eq!(control(1, id).owner, Owner::Customer, "{id}");
+        assert!(control(1, id).provider.is_empty(), "{id}");
+    }
+    // Security Hub has no row in the export: turning it on is still the customer's, said
+    // as an assumption.
+    let hub = control(1, "4.16");
+    assert!(hub.services.is_empty());
+    assert_eq!(hub.owner, Owner::Customer);
+    assert!(hub.summary.contains("assumed"), "{}", hub.summary);
+    // EFS is not in use: its recommendation does not apply.
+    assert_eq!(control(1, "2.3.1").owner, Owner::NotApplicable);
+}

@@ -76,6 +76,22 @@ struct RawControl {
     customer_text: Option<Spanned<String>>,
     #[serde(default)]
     provider_text: Option<Spanned<String>>,
+    #[serde(default)]
+    services: Vec<String>,
+    #[serde(default)]
+    customer: Option<RawCustomer>,
+}
+
+/// Why a control is the customer's whatever its services' owners: a setting only the
+/// customer makes, or a service the customer must turn on.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+pub enum RawCustomer {
+    /// A setting the customer makes on the services it concerns (`services`).
+    Setting,
+    /// Turning a service on (a CloudTrail trail, Security Hub): the customer's even where
+    /// no row names the service, which is often free and unbilled.
+    Enable,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -112,6 +128,11 @@ pub struct Control {
     pub customer_text: Option<Statement>,
     /// What the provider does for it, and that the customer relies on its attestations.
     pub provider_text: Option<Statement>,
+    /// The services the control concerns (a CIS recommendation on RDS): it rolls up over
+    /// those alone; every service when empty.
+    pub services: Vec<String>,
+    /// The customer's whatever its services' owners, and why.
+    pub customer: Option<RawCustomer>,
 }
 
 /// A control's statement: text with `{services}` or `{services:AREA}` placeholders,
@@ -399,6 +420,8 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
             why: rc.why.unwrap_or_default(),
             customer_text,
             provider_text,
+            services: rc.services,
+            customer: rc.customer,
         });
     }
     for c in &controls {

@@ -654,3 +654,60 @@ fn roll_ups_follow_the_controls_subject() {
     // EFS is not in use: its recommendation does not apply.
     assert_eq!(control(1, "2.3.1").owner, Owner::NotApplicable);
 }
+
+/// Evidence that evidences the control: no indirect hint (through NIST SP 800-53) for an
+/// organisational, physical-access, privacy or processing-integrity criterion, and the
+/// reviewed overrides of Prowler's mapping in force.
+#[test]
+fn evidence_hints_evidence_their_control() {
+    let c = catalogue();
+    let indirect: Vec<&str> = c
+        .evidence
+        .iter()
+        .filter(|h| h.framework == "soc2" && h.via.is_some())
+        .map(|h| h.control.as_str())
+        .filter(|id| {
+            id.starts_with("P")
+                || ["CC1.", "CC2.", "CC3.", "CC4.", "CC5."]
+                    .iter()
+                    .any(|p| id.starts_with(p))
+                || *id == "CC6.4"
+        })
+        .collect();
+    assert!(indirect.is_empty(), "{indirect:?}");
+    let checks = |fw: &str, control: &str| -> Vec<&str> {
+        c.evidence
+            .iter()
+            .filter(|h| h.framework == fw && h.control == control)
+            .map(|h| h.id.as_str())
+            .collect()
+    };
+    assert!(!checks("cis-aws", "1.1").contains(&"iam_user_no_setup_initial_access_key"));
+    assert!(checks("cis-aws", "1.10").contains(&"iam_user_no_setup_initial_access_key"));
+    assert_eq!(checks("cis-aws", "5.1.1"), ["ec2_ebs_default_encryption"]);
+    assert!(checks("iso27001", "A.8.5")
+        .iter()
+        .all(|h| !h.starts_with("kms_")));
+    assert!(checks("iso27001", "A.8.5").contains(&"iam_user_mfa_enabled_console_access"));
+    assert_eq!(
+        checks("iso27001", "A.8.11"),
+        ["cloudfront_distributions_field_level_encryption_enabled"]
+    );
+    assert!(!checks("soc2", "C1.1").contains(&"rds_instance_deletion_protection"));
+    for control in ["CC6.1", "CC6.2", "CC6.3", "CC6.6", "CC6.7"] {
+        assert!(
+            checks("soc2", control)
+                .iter()
+                .all(|h| !h.starts_with("kms_key_enclave_")
+                    && !h.starts_with("ec2_confidential_workload_host_")),
+            "{control}"
+        );
+    }
+    // An override that corrects nothing is an error: the list stays reviewed.
+    let e = common::with_file(
+        "evidence/overrides.toml",
+        "[[override]]\nframework = \"soc2\"\ncontrol = \"CC6.1\"\ncheck = \"no_such_check\"\naction = \"drop\"\nreason = \"x\"\n",
+    )
+    .unwrap_err();
+    assert!(e.contains("nothing to correct"), "{e}");
+}

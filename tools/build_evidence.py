@@ -20,7 +20,8 @@ Prowler's NIST CSF 2.0 and NIST 800-171 rev. 2 ids do not name onus's controls
 unambiguously, so they are left out rather than guessed.
 
 Indirect hints (the ``via`` column): Prowler's SOC 2 mapping leaves duty areas of many
-criteria without a check (CC6.1 has no IAM check). For each SOC 2 criterion and each of
+criteria without a check (CC6.1 has no IAM check). For each technical SOC 2 criterion
+(not CC1-CC5, CC6.4, privacy or processing integrity) and each of
 its duty areas in the cloud (not governance or the organisation's offices), the checks
 Prowler maps to the NIST SP 800-53 controls that onus maps to
 that one area alone (AC-2 to identity-access, SC-12 to encryption) are added, unless
@@ -184,6 +185,11 @@ def indirect(direct, rows):
             by_area[nist[cid][0]].add((check, service, hub))
     out = set()
     for cid, areas in areas_of("soc2").items():
+        # Only technical criteria borrow checks: never the organisation's own (CC1-CC5),
+        # physical access (CC6.4), privacy (P) or processing integrity (PI), whose
+        # evidence is the organisation's records, not a cloud setting.
+        if re.match(r"CC[1-5]\.|CC6\.4$|P\d|PI\d", cid):
+            continue
         for area in areas:
             if area in own:
                 continue

@@ -133,6 +133,7 @@ fn is_known_data_path(rel: &str) -> bool {
             .strip_suffix(".csv")
             .and_then(|n| n.split_once("--"))
             .is_some_and(|(a, b)| is_id(a) && is_id(b)),
+        ["evidence", "overrides.toml"] => true,
         ["evidence", name] => stem(name, ".csv"),
         [p, "catalogue.toml"] => is_id(p) && !["controls", "crosswalks", "evidence"].contains(p),
         _ => false,
@@ -141,7 +142,7 @@ fn is_known_data_path(rel: &str) -> bool {
 
 /// What a data file at an unknown path should have been called.
 pub const KNOWN_PATHS: &str =
-    "model.toml, <provider>/catalogue.toml, controls/<framework>.toml, controls/<framework>.csv, crosswalks/<from>--<to>.csv or evidence/<source>.csv";
+    "model.toml, <provider>/catalogue.toml, controls/<framework>.toml, controls/<framework>.csv, crosswalks/<from>--<to>.csv, evidence/<source>.csv or evidence/overrides.toml";
 
 fn collect_data_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DataError> {
     let read_err = |e: std::io::Error| DataError {

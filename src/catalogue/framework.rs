@@ -731,9 +731,115 @@ pub fn load_evidence(
             });
         }
     }
+    for file in files.iter().filter(|f| f.path == "evidence/overrides.toml") {
+        apply_overrides(file, &mut hints, frameworks)?;
+    }
     hints.sort();
     hints.dedup();
     Ok(hints)
+}
+
+/// `evidence/overrides.toml`: the reviewed corrections of a tool's mapping, each with its
+/// reason: drop a check from a control, move it to another, or add one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOverrides {
+    #[serde(rename = "override")]
+    overrides: Vec<Spanned<RawHintOverride>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHintOverride {
+    framework: String,
+    /// A control id, or a prefix ending in `*` (`CC6.*`).
+    control: String,
+    /// A check id, or a prefix ending in `*` (`kms_key_enclave_*`); `*` for every check.
+    check: String,
+    action: HintAction,
+    /// For `move`: the control the check evidences instead.
+    #[serde(default)]
+    to: Option<String>,
+    reason: String,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum HintAction {
+    Drop,
+    Move,
+    Add,
+}
+
+fn apply_overrides(
+    file: &DataFile,
+    hints: &mut Vec<Hint>,
+    frameworks: &[Framework],
+) -> Result<(), DataError> {
+    let raw: RawOverrides = file.parse()?;
+    let matches = |pattern: &str, value: &str| match pattern.strip_suffix('*') {
+        Some(prefix) => value.starts_with(prefix),
+        None => pattern == value,
+    };
+    for o in raw.overrides {
+        let at = Some(o.span().start);
+        let o = o.into_inner();
+        let fail = |m: String| Err(file.error_at(at, m));
+        let Some(fw) = frameworks.iter().find(|f| f.id == o.framework) else {
+            return fail(format!("\"{}\" is not a framework", o.framework));
+        };
+        let is_control = |id: &str| fw.controls.iter().any(|c| c.id == id);
+        if o.reason.trim().is_empty() {
+            return fail("every override gives its reason".into());
+        }
+        let target = o.to.as_deref().unwrap_or_default();
+        match o.action {
+            HintAction::Move if !is_control(target) => {
+                return fail(format!("move: \"{target}\" is not a control of {}", fw.id))
+            }
+            HintAction::Add => {
+                if !is_control(&o.control) || o.check.contains('*') {
+                    return fail("add: name one control and one check".into());
+                }
+                // The check as the tool's mapping gives it elsewhere: its source,
+                // service and Security Hub controls.
+                let Some(known) = hints.iter().find(|h| h.id == o.check).cloned() else {
+                    return fail(format!(
+                        "add: \"{}\" is no check of the evidence files",
+                        o.check
+                    ));
+                };
+                hints.push(Hint {
+                    framework: fw.id.clone(),
+                    control: o.control.clone(),
+                    via: None,
+                    ..known
+                });
+                continue;
+            }
+            _ => {}
+        }
+        let mut found = false;
+        for h in hints.iter_mut().filter(|h| {
+            h.framework == fw.id && matches(&o.control, &h.control) && matches(&o.check, &h.id)
+        }) {
+            found = true;
+            if o.action == HintAction::Move {
+                h.control = target.to_string();
+                h.via = None;
+            } else {
+                h.id.clear();
+            }
+        }
+        if !found {
+            return fail(format!(
+                "no hint of {} {} is {}: the override has nothing to correct",
+                fw.id, o.control, o.check
+            ));
+        }
+        hints.retain(|h| !h.id.is_empty());
+    }
+    Ok(())
 }
 
 /// For each control of `framework`, its related controls in the `others`, by framework.

@@ -372,22 +372,6 @@ impl Project {
     }
 }
 
-/// A TOML basic string: quoted, with `\`, `"` and control characters escaped.
-fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// The text `onus init` writes: every setting with its default, commented, the
 /// inventory named when given, and under `[variants]` one commented line per question
 /// the inventory raises, with the ways the service can run. Uncommenting a line answers
@@ -400,7 +384,7 @@ pub fn init_text(inventory: Option<&str>, catalogue: &Catalogue, questions: &[St
          # flag on the command line replaces the value set here, lists included.\n\n",
     );
     match inventory {
-        Some(path) => s.push_str(&format!("inventory = {}\n", toml_string(path))),
+        Some(path) => s.push_str(&format!("inventory = {}\n", crate::text::toml_string(path))),
         None => s.push_str("# inventory = \"inventory.csv\"\n"),
     }
     s.push_str(
@@ -429,23 +413,12 @@ pub fn init_text(inventory: Option<&str>, catalogue: &Catalogue, questions: &[St
         let Some(service) = catalogue.services.iter().find(|s| &s.id == id) else {
             continue;
         };
-        let ways: Vec<String> = service
-            .variants
-            .iter()
-            .map(|v| {
-                let place = if v.on_premises {
-                    ", on your premises"
-                } else {
-                    ""
-                };
-                format!("{} ({}{place})", v.id, v.name)
-            })
-            .collect();
+        let ways: Vec<String> = service.variants.iter().map(|v| v.label()).collect();
         let first = service.variants.first().map_or("", |v| v.id.as_str());
         s.push_str(&format!(
             "# {} = {}  # {}: one of {}\n",
-            toml_string(id),
-            toml_string(first),
+            crate::text::toml_string(id),
+            crate::text::toml_string(first),
             service.name,
             ways.join(", ")
         ));

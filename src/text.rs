@@ -34,6 +34,22 @@ pub fn strip_vendor_prefix(normalised: &str) -> &str {
     normalised
 }
 
+/// A TOML basic string: quoted, with `\`, `"` and control characters escaped.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A field delimiter as a user names it: the character, or its name.
 pub fn delimiter(text: &str) -> Result<u8, String> {
     match text {

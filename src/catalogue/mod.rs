@@ -247,6 +247,17 @@ impl Catalogue {
 }
 
 impl Variant {
+    /// "Fargate profiles (fargate)", "EKS Hybrid Nodes (hybrid-nodes, on your premises)":
+    /// a way of running as the documents and `onus init` list it.
+    pub fn label(&self) -> String {
+        let place = if self.on_premises {
+            ", on your premises"
+        } else {
+            ""
+        };
+        format!("{} ({}{place})", self.name, self.id)
+    }
+
     /// Whether a service used with no variant named may be assumed to run this way.
     pub fn assumable(&self) -> bool {
         !self.on_premises && !self.opt_in

@@ -567,19 +567,7 @@ fn md_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
 
 /// A TOML basic string, quoted and escaped: `title = {{ meta.title | toml }}`.
 fn toml_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    let text = as_text(value);
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    Ok(Value::String(out))
+    Ok(Value::String(crate::text::toml_string(&as_text(value))))
 }
 
 /// Inventory line numbers, capped: `{{ s.first_lines | lines(count=s.row_count) }}` gives

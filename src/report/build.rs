@@ -216,18 +216,7 @@ pub fn build_with(
                 service: service.id.clone(),
                 text: format!("{}.", service.variant_question(&assumed)),
                 name: service.name.clone(),
-                ways: service
-                    .variants
-                    .iter()
-                    .map(|v| {
-                        let place = if v.on_premises {
-                            ", on your premises"
-                        } else {
-                            ""
-                        };
-                        format!("{} ({}{place})", v.name, v.id)
-                    })
-                    .collect(),
+                ways: service.variants.iter().map(|v| v.label()).collect(),
                 assumed,
             })
         })

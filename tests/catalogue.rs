@@ -1082,3 +1082,27 @@ fn retired_services_are_marked_and_check_warns_on_them() {
         "{found:?}"
     );
 }
+
+/// Every page a service entry cites is the provider's own documentation; the entries
+/// that cite none yet may only become fewer.
+#[test]
+fn service_entries_cite_the_providers_pages() {
+    let c = catalogue();
+    let mut without = 0;
+    for s in c.services.iter().filter(|s| s.provider == "aws") {
+        match s.source.as_deref() {
+            Some(src) if src.starts_with("http") => assert!(
+                src.starts_with("https://docs.aws.amazon.com/")
+                    || src.starts_with("https://aws.amazon.com/"),
+                "{}: {src}",
+                s.id
+            ),
+            // The 2016 whitepaper that documents a tier, or nothing yet.
+            _ => without += 1,
+        }
+    }
+    assert!(
+        without <= 73,
+        "{without} AWS entries cite no page of the provider's documentation"
+    );
+}

@@ -409,6 +409,12 @@ fn apply_or_choose_cells_are_shared_and_cite_their_aws_page() {
             "VersionManagement.html",
         ),
         ("aws.bedrock", None, "runtime", "model-lifecycle.html"),
+        (
+            "aws.athena",
+            None,
+            "runtime",
+            "engine-versions-changing.html",
+        ),
     ] {
         let d = duty_of(id, variant, area);
         assert_eq!(d.owner, Owner::Shared, "{id} {variant:?} {area}");

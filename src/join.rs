@@ -291,9 +291,6 @@ pub struct Part {
     pub services: Vec<String>,
     /// Every assessed service that has the area is concerned.
     pub all: bool,
-    /// How many assessed services do not have the area (n/a).
-    #[serde(skip)]
-    pub lacking: usize,
 }
 
 /// "aws.s3", "aws.s3 and aws.rds", "aws.ec2, aws.s3 and aws.rds"; beyond six, the first
@@ -332,22 +329,25 @@ pub fn collapse(services: &[String], all: &[String]) -> String {
     }
 }
 
-impl Part {
-    /// `area: what is done (services)`, as the exports and the PDF write a part.
-    pub fn describe(&self) -> String {
-        format!("{}: {} ({})", self.area, self.text, self.services_text())
-    }
-
-    /// "all services", or the services named.
-    pub fn services_text(&self) -> String {
-        if self.all && self.lacking == 0 {
-            "all services".to_string()
-        } else if self.all {
-            "all services that have it".to_string()
-        } else {
-            self.services.join(", ")
-        }
-    }
+/// "Your part of: Data; Encryption at rest … (aws.s3 and aws.rds)." The areas by name,
+/// each with the services concerned unless it is every service that has it.
+pub fn parts_text(lead: &str, parts: &[Part], catalogue: &Catalogue, all: &[String]) -> String {
+    let named: Vec<String> = parts
+        .iter()
+        .map(|p| {
+            let name = catalogue
+                .areas
+                .iter()
+                .find(|a| a.id == p.area)
+                .map_or(p.area.as_str(), |a| a.name.as_str());
+            if p.all {
+                name.to_string()
+            } else {
+                format!("{name} ({})", collapse(&p.services, all))
+            }
+        })
+        .collect();
+    format!("{lead}: {}.", named.join("; "))
 }
 
 /// What the join reads of an assessed service: its id, its key in per-control maps
@@ -423,6 +423,9 @@ pub fn join(
     let in_use = &in_use;
     let assessed = &assessed;
     let selected_ids = &selected_ids;
+    // Every assessed service's key: "every service in scope" in the parts' texts.
+    let all_keys: Vec<String> = assessed.iter().map(|s| s.key.clone()).collect();
+    let all_keys = &all_keys;
     crate::parallel::map(2, selections, |sel| {
         let fw = catalogue
             .framework(&sel.framework)
@@ -514,7 +517,6 @@ pub fn join(
                                     area: id.clone(),
                                     text: text(a),
                                     all: who.len() == have,
-                                    lacking: assessed.len() - have,
                                     services: who,
                                 })
                             })
@@ -545,20 +547,15 @@ pub fn join(
                         service_list(&list, assessed.len())
                     })
                 };
-                let described = |parts: &[Part]| {
-                    parts
-                        .iter()
-                        .map(Part::describe)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                };
+                // Without a statement of its own, a control names the areas that are
+                // each side's part, never an area's generic sentence.
                 let customer_text = (!customer.is_empty()).then(|| match &c.customer_text {
                     Some(st) => fill(st, &is_customer),
-                    None => described(&customer),
+                    None => parts_text("Your part of", &customer, catalogue, all_keys),
                 });
                 let provider_text = (!provider.is_empty()).then(|| match &c.provider_text {
                     Some(st) => fill(st, &is_provider),
-                    None => described(&provider),
+                    None => parts_text("Its part of", &provider, catalogue, all_keys),
                 });
                 let organisational =
                     owner == Owner::Customer && c.areas.iter().all(|&a| !catalogue.areas[a].cloud);

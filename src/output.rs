@@ -141,17 +141,19 @@ impl Staging {
         let lock = claim(&parent, &name, &dir)?;
         let previous = previous_files(&dir, force, &names, known)?;
         let staging = parent.join(format!(".{name}.onus-tmp-{}", std::process::id()));
+        // Registered before it exists: an interrupt in between still removes it.
+        STAGING
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(staging.clone());
         std::fs::create_dir(&staging).map_err(|e| {
+            forget_staging(&staging);
             anyhow::anyhow!(
                 "cannot write into the folder {} ({e}): onus writes {} there first and moves it into place when every file is written; choose another output folder with -o, or make this one writable",
                 parent.display(),
                 dir.display()
             )
         })?;
-        STAGING
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(staging.clone());
         Ok(Staging {
             dir,
             staging,
@@ -291,21 +293,33 @@ fn claim(parent: &Path, name: &str, dir: &Path) -> Result<std::fs::File> {
     Ok(lock)
 }
 
-/// The temporary folders of the runs in this process, for [`remove_staging`].
+/// The temporary folders of the runs in this process, for [`remove_staging_and_exit`].
 static STAGING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
-/// Removes every temporary folder and file this process holds: for a run that must end
-/// at once (a template past its time limit, an interrupt), where no destructor will run.
-pub fn remove_staging() {
-    for path in STAGING.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+/// Removes every temporary folder and file this process holds, then ends the run with
+/// `code`: for a run that must end at once (a template past its time limit, an
+/// interrupt), where no destructor will run. The list stays locked until the end, so no
+/// other thread can register (and so create) a temporary folder in between.
+pub fn remove_staging_and_exit(message: &str, code: i32) -> ! {
+    let mut staging = STAGING.lock().unwrap_or_else(|p| p.into_inner());
+    for path in staging.drain(..) {
         remove(&path);
     }
+    eprintln!("{message}");
+    std::process::exit(code)
 }
 
-/// A temporary folder or file, removed.
+/// A temporary folder or file, removed; tried again while another thread may still be
+/// writing a file into it.
 fn remove(path: &Path) {
-    if std::fs::remove_dir_all(path).is_err() {
-        let _ = std::fs::remove_file(path);
+    for _ in 0..5 {
+        if std::fs::remove_dir_all(path).is_ok() || std::fs::remove_file(path).is_ok() {
+            return;
+        }
+        if !path.exists() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
@@ -344,9 +358,10 @@ pub fn remove_staging_on_signals() {
     std::thread::spawn(move || {
         let mut signum = [0u8; 1];
         if read_end.read_exact(&mut signum).is_ok() {
-            remove_staging();
-            eprintln!("interrupted: no output was written");
-            std::process::exit(128 + i32::from(signum[0]));
+            remove_staging_and_exit(
+                "interrupted: no output was written",
+                128 + i32::from(signum[0]),
+            );
         }
     });
     // SAFETY: the handler only calls write(2), which is async-signal-safe.

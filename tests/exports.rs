@@ -403,3 +403,41 @@ fn framework_sheets_get_unique_names_whatever_the_ids() {
 fn files_of(report: &onus::report::Report) -> Vec<u8> {
     files(report, Format::Oscal)[0].1.clone()
 }
+
+/// No output says what a control's side does with an area's id and its generic
+/// sentence ("encryption: Offers encryption features … (aws.acm, aws.kms)"): a control
+/// without a statement of its own names its areas instead.
+#[test]
+fn no_output_falls_back_to_an_areas_id_and_sentence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_onus"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "report",
+            "samples/cur-export.csv",
+            "-f",
+            "all",
+            "--format",
+            "json,csv,md",
+            "-q",
+            "-o",
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let c = common::catalogue();
+    for file in [
+        "responsibility-matrix.json",
+        "questionnaire.csv",
+        "responsibility-matrix.md",
+    ] {
+        let text = std::fs::read_to_string(tmp.path().join(file)).unwrap();
+        for area in &c.areas {
+            for sentence in [&area.provider, &area.customer] {
+                let fallback = format!("{}: {}", area.id, sentence);
+                assert!(!text.contains(&fallback), "{file}: {fallback}");
+            }
+        }
+    }
+}

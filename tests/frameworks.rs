@@ -431,17 +431,14 @@ fn statements_fill_their_placeholders_with_the_inventorys_services() {
         Some("Rotate the keys of every service in scope yearly.")
     );
     assert_eq!(control.provider_text, None, "the provider has no part");
-    // Without a statement, the areas' texts stand in.
+    // Without a statement, the areas are named: never an area's id or generic sentence.
     let c = common::with_file("controls/acme-policy.toml", OWN).unwrap();
     let fws = onus::join::join(&c, &report.assessed(), &sel);
     let control = &fws[0].controls[0];
     assert!(!control.statement);
     assert!(
-        control
-            .customer_text
-            .as_deref()
-            .unwrap()
-            .starts_with("encryption: "),
+        control.customer_text.as_deref().unwrap()
+            == "Your part of: Encryption at rest and in transit, key management.",
         "{:?}",
         control.customer_text
     );

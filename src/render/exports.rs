@@ -6,7 +6,7 @@
 //! return gets a leading `'` (OWASP's advice against formula injection); in the workbook
 //! every cell is a string cell.
 
-use crate::join::{ControlOut, FrameworkOut, Part};
+use crate::join::{ControlOut, FrameworkOut};
 use crate::report::Report;
 use crate::vocab::Owner;
 use rust_xlsxwriter::{
@@ -50,19 +50,8 @@ pub fn caiq_ownership(owner: Owner) -> &'static str {
     }
 }
 
-fn parts_text(parts: &[Part]) -> String {
-    parts
-        .iter()
-        .map(Part::describe)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn provider_text(c: &ControlOut) -> String {
-    let mut text = match (&c.provider_text, c.statement) {
-        (Some(t), true) => t.clone(),
-        _ => parts_text(&c.provider),
-    };
+    let mut text = c.provider_text.clone().unwrap_or_default();
     if c.monitor_provider {
         text.push('\n');
         text.push_str(crate::report::MONITOR_NOTE);
@@ -79,10 +68,7 @@ fn control_cells(c: &ControlOut, owner: &str, label: String) -> Vec<String> {
         owner.to_string(),
         c.summary.clone(),
         provider_text(c),
-        match (&c.customer_text, c.statement) {
-            (Some(t), true) => t.clone(),
-            _ => parts_text(&c.customer),
-        },
+        c.customer_text.clone().unwrap_or_default(),
         c.services_text.clone(),
         related_text(c),
         caiq_ownership(c.owner).to_string(),
@@ -139,22 +125,12 @@ pub fn first_person(text: &str) -> String {
 fn caiq_implementation(c: &ControlOut) -> String {
     let ours = match (&c.customer_text, c.statement) {
         (Some(t), true) => first_person(t),
-        (Some(_), false) => c
-            .customer
-            .iter()
-            .map(|p| format!("{} ({})", first_person(&p.text), p.services_text()))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        (Some(t), false) => t.replace("Your part of:", "Our part of:"),
         (None, _) => String::new(),
     };
     let theirs = match (&c.provider_text, c.statement) {
         (Some(t), true) => first_person(t),
-        (Some(_), false) => c
-            .provider
-            .iter()
-            .map(|p| format!("AWS: {} ({})", p.text, p.services_text()))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        (Some(t), false) => t.replace("Its part of:", "AWS's part of:"),
         (None, _) => String::new(),
     };
     [ours, theirs]

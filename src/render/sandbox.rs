@@ -294,9 +294,10 @@ impl Watch {
         let limit = time_limit() + Duration::from_secs(1);
         std::thread::spawn(move || {
             if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = ended.recv_timeout(limit) {
-                crate::output::remove_staging();
-                eprintln!("error: template {name}: {}", overtime());
-                std::process::exit(2);
+                crate::output::remove_staging_and_exit(
+                    &format!("error: template {name}: {}", overtime()),
+                    2,
+                );
             }
         });
         Watch { done: Some(done) }

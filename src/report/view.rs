@@ -9,12 +9,6 @@ impl Report {
     /// documents show, plus the words every format shares ([`Report::facts`],
     /// [`MONITOR_NOTE`]).
     pub fn document_view(&self) -> DocumentView<'_> {
-        let keys: Vec<String> = self
-            .services
-            .iter()
-            .filter(|s| s.assessed)
-            .map(ServiceOut::key)
-            .collect();
         DocumentView {
             schema: self.schema,
             meta: &self.meta,
@@ -47,7 +41,7 @@ impl Report {
             frameworks: self
                 .frameworks
                 .iter()
-                .map(|f| FrameworkView::new(f, &self.frameworks, &self.areas, &keys))
+                .map(|f| FrameworkView::new(f, &self.frameworks))
                 .collect(),
             overrides: &self.overrides,
             assumptions: &self.assumptions,
@@ -498,37 +492,8 @@ fn evidence_text<'h>(hints: impl Iterator<Item = &'h crate::catalogue::framework
     )
 }
 
-/// "Your part of: Data; Encryption (aws.s3, aws.rds)."
-fn parts_text(
-    lead: &str,
-    parts: &[crate::join::Part],
-    areas: &[AreaOut],
-    all: &[String],
-) -> String {
-    let named: Vec<String> = parts
-        .iter()
-        .map(|p| {
-            let name = areas
-                .iter()
-                .find(|a| a.id == p.area)
-                .map_or(p.area.as_str(), |a| a.name.as_str());
-            if p.all {
-                name.to_string()
-            } else {
-                format!("{name} ({})", crate::join::collapse(&p.services, all))
-            }
-        })
-        .collect();
-    format!("{lead}: {}.", named.join("; "))
-}
-
 impl<'a> FrameworkView<'a> {
-    fn new(
-        f: &'a crate::join::FrameworkOut,
-        selected: &'a [crate::join::FrameworkOut],
-        areas: &[AreaOut],
-        keys: &[String],
-    ) -> Self {
+    fn new(f: &'a crate::join::FrameworkOut, selected: &'a [crate::join::FrameworkOut]) -> Self {
         // A profile of another selected framework (FedRAMP over NIST SP 800-53) whose
         // every control that one lists, with the same owner and texts: printed once.
         let covered_by = f
@@ -560,8 +525,6 @@ impl<'a> FrameworkView<'a> {
                 f.controls
                     .iter()
                     .filter(|c| c.organisational == organisational),
-                areas,
-                keys,
                 &related_shown,
             )
         };
@@ -596,8 +559,6 @@ pub struct CoveredBy<'a> {
 /// their first control.
 fn control_rows<'a>(
     controls: impl Iterator<Item = &'a crate::join::ControlOut>,
-    areas: &[AreaOut],
-    keys: &[String],
     related_shown: &dyn Fn(&str) -> bool,
 ) -> Vec<ControlRow<'a>> {
     type Key<'k> = (&'k str, Option<&'k str>, Option<&'k str>, &'k str);
@@ -623,15 +584,11 @@ fn control_rows<'a>(
         .into_iter()
         .map(|controls| {
             let first = controls[0];
-            let text = |own: &Option<String>, lead: &str, parts: &[crate::join::Part]| match own {
-                Some(_) if !first.statement => Some(parts_text(lead, parts, areas, keys)),
-                own => own.clone(),
-            };
             ControlRow {
                 owner: first.owner,
                 summary: &first.summary,
-                customer_text: text(&first.customer_text, "Your part of", &first.customer),
-                provider_text: text(&first.provider_text, "Its part of", &first.provider),
+                customer_text: first.customer_text.clone(),
+                provider_text: first.provider_text.clone(),
                 services_text: &first.services_text,
                 evidence: evidence_text(controls.iter().flat_map(|c| &c.evidence)),
                 register: first.register.as_ref(),

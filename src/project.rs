@@ -398,8 +398,8 @@ pub fn init_text(inventory: Option<&str>, catalogue: &Catalogue, questions: &[St
          # templates = \"templates\"              # `onus templates eject templates`\n\
          # data = \"data\"                        # data files over the built-in ones\n\
          # register = \"controls-register.xlsx\"  # a filled register, from `onus register`\n\
-         # implied = false                      # leave out IAM, STS and the account, which every\n\
-                                                # AWS account has and billing exports never list\n\n",
+         # implied = false                      # leave out IAM, STS and the account (every AWS\n\
+         #                                      # account has them; billing exports never list them)\n\n",
     );
     s.push_str(
         "# How each service runs here: until you answer, every document asks, and you are\n\

@@ -75,6 +75,14 @@ const LARGEST_KEPT_STDIN: u64 = 1 << 30;
 /// Runs the pipeline for a request.
 pub fn run(request: &Request) -> Result<Assessed> {
     let catalogue = Catalogue::from_files(&data_files(request.data.as_deref())?)?;
+    // The project file's ids are checked against the catalogue it may name, before the
+    // inventory is read; a variant named on the command line replaces the file's for
+    // that service.
+    let (mut variants, file_overrides) = match &request.project {
+        Some(project) => project.check(&catalogue)?,
+        None => Default::default(),
+    };
+    variants.extend(default_variants(&catalogue, &request.variants)?);
     let options = ReadOptions {
         service_column: request.service_column.clone(),
         delimiter: request.delimiter,
@@ -110,13 +118,6 @@ pub fn run(request: &Request) -> Result<Assessed> {
             None,
         )
     };
-    // The project file's ids are checked against the catalogue it may name; a
-    // variant named on the command line replaces the file's for that service.
-    let (mut variants, file_overrides) = match &request.project {
-        Some(project) => project.check(&catalogue)?,
-        None => Default::default(),
-    };
-    variants.extend(default_variants(&catalogue, &request.variants)?);
     let register = match &request.register {
         Some(path) => Some(crate::register::read(path)?),
         None => None,

@@ -24,6 +24,12 @@ pub(super) fn build_entry(
     let variant = variant_index.map(|v| &service.variants[v]);
     let mut duties = catalogue.duties(service, variant);
     let first_line = inventory.lines[rows[0]];
+    // The rows' first lines, as grouped messages name them.
+    let shown: Vec<u64> = rows
+        .iter()
+        .take(SHOWN_LINES)
+        .map(|&r| inventory.lines[r])
+        .collect();
 
     let assumed: Vec<String> = duties
         .iter()
@@ -37,15 +43,7 @@ pub(super) fn build_entry(
                 Level::Warning,
                 file,
                 Some(first_line),
-                with_lines(
-                    &service.variant_question(&assumed),
-                    &rows
-                        .iter()
-                        .take(SHOWN_LINES)
-                        .map(|&r| inventory.lines[r])
-                        .collect::<Vec<_>>(),
-                    rows.len(),
-                ),
+                with_lines(&service.variant_question(&assumed), &shown, rows.len()),
             )
             .with_hint(Some(format!("or pass --variant {}=VARIANT", service.id))),
         );
@@ -80,11 +78,7 @@ pub(super) fn build_entry(
                     service.name,
                     life.text.trim_end_matches('.')
                 ),
-                &rows
-                    .iter()
-                    .take(SHOWN_LINES)
-                    .map(|&r| inventory.lines[r])
-                    .collect::<Vec<_>>(),
+                &shown,
                 rows.len(),
             ),
         ));

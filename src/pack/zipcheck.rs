@@ -243,14 +243,18 @@ fn layout(
         else {
             return Ok(vec![format!("{shown}: its local record cannot be read")]);
         };
-        let local_name = read_at(file, entry.offset + 30, name_len)?;
+        let local_name = read_at(file, entry.offset.saturating_add(30), name_len)?;
         if signature != u64::from(LOCAL) || local_name != entry.name {
             return Ok(vec![format!(
                 "{shown}: its local record names another file ({}) than the zip's directory",
                 crate::text::visible_line(&String::from_utf8_lossy(&local_name))
             )]);
         }
-        next = entry.offset + 30 + name_len + extra_len + entry.compressed;
+        // A crafted size cannot overflow: past the directory is refused below anyway.
+        next = entry
+            .offset
+            .saturating_add(30 + name_len + extra_len)
+            .saturating_add(entry.compressed);
         if entry.flags & 0x8 != 0 {
             // A data descriptor: an optional signature, the CRC and the two sizes (4 or
             // 8 bytes each); the one that ends where a record starts.
@@ -266,11 +270,11 @@ fn layout(
                         .map(u64::from)
                         .contains(&le(&after, o, 4).unwrap_or(0))
             };
-            next += if starts_record(skip + 12) {
+            next = next.saturating_add(if starts_record(skip + 12) {
                 skip as u64 + 12
             } else {
                 skip as u64 + 20
-            };
+            });
         }
     }
     if next != directory_start {

@@ -426,6 +426,18 @@ pub fn join(
     // Every assessed service's key: "every service in scope" in the parts' texts.
     let all_keys: Vec<String> = assessed.iter().map(|s| s.key.clone()).collect();
     let all_keys = &all_keys;
+    // The provider whose own statements the controls take: the one every assessed
+    // service belongs to (with several, or none, the neutral statements stand).
+    let mut providers: Vec<&str> = assessed
+        .iter()
+        .map(|s| s.id.split_once('.').map_or(s.id, |(p, _)| p))
+        .collect();
+    providers.sort_unstable();
+    providers.dedup();
+    let provider_id = match providers.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
     crate::parallel::map(2, selections, |sel| {
         let fw = catalogue
             .framework(&sel.framework)
@@ -549,11 +561,11 @@ pub fn join(
                 };
                 // Without a statement of its own, a control names the areas that are
                 // each side's part, never an area's generic sentence.
-                let customer_text = (!customer.is_empty()).then(|| match &c.customer_text {
+                let customer_text = (!customer.is_empty()).then(|| match c.customer_statement(provider_id) {
                     Some(st) => fill(st, &is_customer),
                     None => parts_text("Your part of", &customer, catalogue, all_keys),
                 });
-                let provider_text = (!provider.is_empty()).then(|| match &c.provider_text {
+                let provider_text = (!provider.is_empty()).then(|| match c.provider_statement(provider_id) {
                     Some(st) => fill(st, &is_provider),
                     None => parts_text("Its part of", &provider, catalogue, all_keys),
                 });
@@ -595,7 +607,7 @@ pub fn join(
                     monitor_provider: !provider.is_empty(),
                     customer_text,
                     provider_text,
-                    statement: c.customer_text.is_some(),
+                    statement: c.customer_statement(provider_id).is_some(),
                     organisational,
                     customer,
                     provider,

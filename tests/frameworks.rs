@@ -359,10 +359,17 @@ fn statements() -> Vec<(String, String, &'static str, String)> {
     let mut out = Vec::new();
     for fw in c.frameworks.iter().filter(|f| f.based_on.is_none()) {
         for control in &fw.controls {
-            for (side, text) in [
+            let neutral = [
                 ("customer", &control.customer_text),
                 ("provider", &control.provider_text),
-            ] {
+            ];
+            let own = control.by_provider.values().flat_map(|t| {
+                [
+                    ("customer", &t.customer_text),
+                    ("provider", &t.provider_text),
+                ]
+            });
+            for (side, text) in neutral.into_iter().chain(own) {
                 if let Some(t) = text {
                     out.push((fw.id.clone(), control.id.clone(), side, t.source(&areas)));
                 }
@@ -384,7 +391,7 @@ fn every_control_of_soc2_iso_cis_and_csf_has_a_customer_statement() {
         let fw = c.framework(id).unwrap();
         let missing: Vec<&str> = fw
             .selected(None)
-            .filter(|c| c.customer_text.is_none())
+            .filter(|c| c.customer_statement(Some("aws")).is_none())
             .map(|c| c.id.as_str())
             .collect();
         assert!(missing.is_empty(), "{id}: no statement: {missing:?}");
@@ -538,7 +545,7 @@ fn soc2_carve_out_lists_the_providers_part_for_the_services_in_use() {
     // Physical access is AWS's for every service in use; governance never is.
     assert!(rows["CC6.4"]
         .text
-        .starts_with("AWS controls physical access"));
+        .starts_with("AWS restricts physical access"));
     assert_eq!(rows["CC6.4"].services.len(), report.services.len());
     assert!(!rows.contains_key("CC1.2") && !rows.contains_key("CC6.2"));
     // Backups are AWS's in part only where the inventory says so.
@@ -707,4 +714,144 @@ fn evidence_hints_evidence_their_control() {
     )
     .unwrap_err();
     assert!(e.contains("nothing to correct"), "{e}");
+}
+
+/// A framework's own files are provider-neutral: a statement that names a provider's
+/// products lives in the provider's folder (`aws/statements/<framework>.toml`), so that a
+/// second provider can give its own wording.
+#[test]
+fn framework_files_name_no_provider_product() {
+    let c = catalogue();
+    // The products statements name: AWS's brand and the short names of its services
+    // ("KMS" of "AWS KMS"), and its own terms for network rules and accounts.
+    let mut words: Vec<String> = ["AWS", "Amazon", "security group", "root user", "SSM"]
+        .map(String::from)
+        .to_vec();
+    words.extend(c.services.iter().filter(|s| s.provider == "aws").map(|s| {
+        s.name
+            .trim_start_matches("Amazon ")
+            .trim_start_matches("AWS ")
+            .trim_end_matches(" (retired)")
+            .to_string()
+    }));
+    words.retain(|w| w.len() >= 3 && w.chars().next().is_some_and(|c| c.is_uppercase()));
+    let areas: Vec<String> = c.areas.iter().map(|a| a.id.clone()).collect();
+    let mut found = Vec::new();
+    for fw in c.frameworks.iter().filter(|f| f.based_on.is_none()) {
+        for control in &fw.controls {
+            for t in [&control.customer_text, &control.provider_text]
+                .into_iter()
+                .flatten()
+            {
+                let text = t.source(&areas);
+                let named = words.iter().find(|w| {
+                    text.match_indices(w.as_str()).any(|(i, _)| {
+                        let before = text[..i].chars().next_back();
+                        let after = text[i + w.len()..].chars().next();
+                        !before.is_some_and(char::is_alphanumeric)
+                            && !after.is_some_and(char::is_alphanumeric)
+                    })
+                });
+                if let Some(w) = named {
+                    found.push(format!("{} {}: {w}", fw.id, control.id));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "{found:#?}");
+    // The AWS statements are there, and win over the neutral ones for AWS.
+    let cc61 = c.framework("soc2").unwrap().control("CC6.1").unwrap();
+    let aws = cc61.provider_statement(Some("aws")).unwrap().source(&areas);
+    assert!(aws.starts_with("AWS "), "{aws}");
+    assert!(cc61.provider_statement(None).is_none());
+}
+
+#[test]
+fn a_providers_statements_are_checked_against_the_framework() {
+    let with = |text: &str| common::with_file("aws/statements/soc2.toml", text);
+    let c = with("[[statement]]\ncontrol = \"CC6.1\"\nprovider_text = \"AWS runs the key store of {services:encryption}.\"\n").unwrap();
+    let areas: Vec<String> = c.areas.iter().map(|a| a.id.clone()).collect();
+    let cc61 = c.framework("soc2").unwrap().control("CC6.1").unwrap();
+    assert_eq!(
+        cc61.provider_statement(Some("aws")).unwrap().source(&areas),
+        "AWS runs the key store of {services:encryption}."
+    );
+    // The file replaces the shipped one: CC6.1's customer statement is now the neutral one.
+    assert!(cc61.customer_statement(Some("aws")).is_none());
+    let e = with("[[statement]]\ncontrol = \"CC9.9\"\ncustomer_text = \"Do it.\"\n").unwrap_err();
+    assert!(
+        e.contains("aws/statements/soc2.toml:2:11: error: \"CC9.9\" is not a control of soc2"),
+        "{e}"
+    );
+    let e = with("[[statement]]\ncontrol = \"CC6.1\"\n").unwrap_err();
+    assert!(
+        e.contains("CC6.1: a statement needs customer_text, provider_text or both"),
+        "{e}"
+    );
+    let e = with("[[statement]]\ncontrol = \"CC6.1\"\ncustomer_text = \"Keep {services:data}.\"\n")
+        .unwrap_err();
+    assert!(
+        e.contains("\"data\" is not one of this control's areas"),
+        "{e}"
+    );
+    let e = common::with_file("aws/statements/fedramp.toml", "").unwrap_err();
+    assert!(e.contains("fedramp is a profile of nist-800-53: write its statements in aws/statements/nist-800-53.toml"), "{e}");
+    let e = common::with_file("acme/statements/soc2.toml", "").unwrap_err();
+    assert!(
+        e.contains("acme/statements/soc2.toml: error: a provider's statements need its catalogue"),
+        "{e}"
+    );
+}
+
+/// A statement names the services its subject concerns: physical security the services
+/// whose data centres are the provider's (not Outposts, racked on the customer's
+/// premises), key custody the key services, and
+/// a data statement those that hold data (not a VPC).
+#[test]
+fn statements_name_the_services_of_their_subject() {
+    let c = catalogue();
+    let inv = common::parse(b"service\nAmazon EC2\nAWS Outposts\nAWS KMS\nAmazon VPC\nAmazon S3\n")
+        .unwrap();
+    let report = common::assess(&inv);
+    let sel = Selection::parse_all(c, &["soc2".into(), "iso27001".into()]).unwrap();
+    let fws = onus::join::join(c, &report.assessed(), &sel);
+    let text = |fw: usize, id: &str, provider: bool| {
+        let control = fws[fw].controls.iter().find(|x| x.id == id).unwrap();
+        let t = if provider {
+            &control.provider_text
+        } else {
+            &control.customer_text
+        };
+        t.clone().unwrap_or_default()
+    };
+    let physical = text(0, "CC6.4", true);
+    assert!(
+        physical.starts_with("AWS restricts physical access"),
+        "{physical}"
+    );
+    assert!(
+        physical.contains("aws.ec2") && !physical.contains("aws.outposts"),
+        "{physical}"
+    );
+    // Outposts hardware is AWS's in part (it replaces the racks), so media disposal
+    // concerns every service here.
+    let media = text(0, "C1.2", true);
+    assert!(media.ends_with("behind every service in scope."), "{media}");
+    let keys = text(0, "C1.1", true);
+    assert!(
+        keys.contains("aws.kms") && !keys.contains("aws.s3"),
+        "{keys}"
+    );
+    // ISO A.5.12 (classification) concerns the services that hold data.
+    let classify = text(1, "A.5.12", false);
+    assert!(
+        classify.contains("aws.s3") && !classify.contains("aws.vpc"),
+        "{classify}"
+    );
+    // CC6.6: AWS's edge protection covers every service, not only Route 53.
+    let edge = text(0, "CC6.6", true);
+    assert!(
+        edge.contains("Shield Standard") && edge.contains("every service in scope"),
+        "{edge}"
+    );
 }

@@ -126,13 +126,43 @@ pub struct Control {
     /// What the customer does for this control, in onus's words; may hold placeholders
     /// (see [`Statement`]). Without one, the areas' customer texts stand in.
     pub customer_text: Option<Statement>,
-    /// What the provider does for it, and that the customer relies on its attestations.
+    /// What the provider does for it. Both texts here are provider-neutral: they name no
+    /// provider's products (a test pins it).
     pub provider_text: Option<Statement>,
+    /// Each provider's own statements (`<provider>/statements/<framework>.toml`), by
+    /// provider id: they name its products and take precedence, side by side.
+    pub by_provider: BTreeMap<String, Texts>,
     /// The services the control concerns (a CIS recommendation on RDS): it rolls up over
     /// those alone; every service when empty.
     pub services: Vec<String>,
     /// The customer's whatever its services' owners, and why.
     pub customer: Option<RawCustomer>,
+}
+
+/// One provider's statements for a control.
+#[derive(Debug, Clone, Default)]
+pub struct Texts {
+    pub customer_text: Option<Statement>,
+    pub provider_text: Option<Statement>,
+}
+
+impl Control {
+    /// The customer's statement for an inventory of `provider`'s services: the provider's
+    /// own where it has one, else the neutral one.
+    pub fn customer_statement(&self, provider: Option<&str>) -> Option<&Statement> {
+        provider
+            .and_then(|p| self.by_provider.get(p))
+            .and_then(|t| t.customer_text.as_ref())
+            .or(self.customer_text.as_ref())
+    }
+
+    /// The provider's statement, chosen like [`Control::customer_statement`].
+    pub fn provider_statement(&self, provider: Option<&str>) -> Option<&Statement> {
+        provider
+            .and_then(|p| self.by_provider.get(p))
+            .and_then(|t| t.provider_text.as_ref())
+            .or(self.provider_text.as_ref())
+    }
 }
 
 /// A control's statement: text with `{services}` or `{services:AREA}` placeholders,
@@ -282,6 +312,7 @@ pub fn load(
         .filter(|f| f.path.starts_with("controls/") && f.path.ends_with(".toml"))
         .map(|file| load_framework(file, areas))
         .collect::<Result<Vec<_>, _>>()?;
+    load_statements(files, &mut frameworks, areas)?;
     resolve_profiles(&mut frameworks, files)?;
     for file in files
         .iter()
@@ -395,19 +426,8 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
                 ));
             }
         }
-        let statement = |given: Option<Spanned<String>>| -> Result<Option<Statement>, DataError> {
-            let Some(given) = given else { return Ok(None) };
-            let start = given.span().start;
-            // The span covers the quotes: an error points inside the string.
-            let quote = file.text[start..].chars().take_while(|c| *c == '"').count();
-            Statement::parse(given.get_ref(), areas, &area_indexes)
-                .map(Some)
-                .map_err(|(offset, message)| {
-                    file.error_at(Some(start + quote + offset), format!("{cid}: {message}"))
-                })
-        };
-        let customer_text = statement(rc.customer_text)?;
-        let provider_text = statement(rc.provider_text)?;
+        let customer_text = statement(file, rc.customer_text, areas, &area_indexes, &cid)?;
+        let provider_text = statement(file, rc.provider_text, areas, &area_indexes, &cid)?;
         controls.push(Control {
             id: cid,
             group: rc.group,
@@ -420,6 +440,7 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
             why: rc.why.unwrap_or_default(),
             customer_text,
             provider_text,
+            by_provider: BTreeMap::new(),
             services: rc.services,
             customer: rc.customer,
         });
@@ -463,6 +484,101 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
     })
 }
 
+/// A statement as written in `file`, checked against the control's areas; an error
+/// points inside the string.
+fn statement(
+    file: &DataFile,
+    given: Option<Spanned<String>>,
+    areas: &[String],
+    own: &[usize],
+    cid: &str,
+) -> Result<Option<Statement>, DataError> {
+    let Some(given) = given else { return Ok(None) };
+    let start = given.span().start;
+    // The span covers the quotes.
+    let quote = file.text[start..].chars().take_while(|c| *c == '"').count();
+    Statement::parse(given.get_ref(), areas, own)
+        .map(Some)
+        .map_err(|(offset, message)| {
+            file.error_at(Some(start + quote + offset), format!("{cid}: {message}"))
+        })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatements {
+    #[serde(default)]
+    statement: Vec<RawStatement>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStatement {
+    control: Spanned<String>,
+    #[serde(default)]
+    customer_text: Option<Spanned<String>>,
+    #[serde(default)]
+    provider_text: Option<Spanned<String>>,
+}
+
+/// `<provider>/statements/<framework>.toml`: a provider's own statements, put on the
+/// controls of a framework that is not a profile (a profile takes its base's).
+fn load_statements(
+    files: &[DataFile],
+    frameworks: &mut [Framework],
+    areas: &[String],
+) -> Result<(), DataError> {
+    for file in files.iter().filter(|f| f.path.contains("/statements/")) {
+        let (provider, name) = file
+            .path
+            .split_once("/statements/")
+            .expect("filtered on the separator");
+        let fw_id = name.trim_end_matches(".toml");
+        let raw: RawStatements = file.parse()?;
+        let fw = frameworks
+            .iter_mut()
+            .find(|f| f.id == fw_id)
+            .ok_or_else(|| {
+                file.error_at(None, format!("\"{fw_id}\" is not a framework of the data (the file is named after one: controls/<framework>.toml)"))
+            })?;
+        if let Some(base) = &fw.based_on {
+            return Err(file.error_at(
+                None,
+                format!("{fw_id} is a profile of {base}: write its statements in {provider}/statements/{base}.toml"),
+            ));
+        }
+        for rs in raw.statement {
+            let at = rs.control.span().start;
+            let cid = rs.control.into_inner();
+            let control = fw
+                .controls
+                .iter_mut()
+                .find(|c| c.id == cid)
+                .ok_or_else(|| {
+                    file.error_at(Some(at), format!("\"{cid}\" is not a control of {fw_id}"))
+                })?;
+            if rs.customer_text.is_none() && rs.provider_text.is_none() {
+                return Err(file.error_at(
+                    Some(at),
+                    format!("{cid}: a statement needs customer_text, provider_text or both"),
+                ));
+            }
+            if control.by_provider.contains_key(provider) {
+                return Err(file.error_at(
+                    Some(at),
+                    format!("{cid}: a second statement for the same control; merge them"),
+                ));
+            }
+            let texts = Texts {
+                customer_text: statement(file, rs.customer_text, areas, &control.areas, &cid)?,
+                provider_text: statement(file, rs.provider_text, areas, &control.areas, &cid)?,
+            };
+            control.by_provider.insert(provider.to_string(), texts);
+        }
+    }
+    Ok(())
+}
+
 /// Fills a profile's controls from its base framework.
 fn resolve_profiles(frameworks: &mut [Framework], files: &[DataFile]) -> Result<(), DataError> {
     let bases: HashMap<String, Framework> = frameworks
@@ -498,6 +614,7 @@ fn resolve_profiles(frameworks: &mut [Framework], files: &[DataFile]) -> Result<
             c.why = b.why.clone();
             c.customer_text = b.customer_text.clone();
             c.provider_text = b.provider_text.clone();
+            c.by_provider = b.by_provider.clone();
             c.group = c.group.take().or_else(|| b.group.clone());
             c.withdrawn |= b.withdrawn;
         }

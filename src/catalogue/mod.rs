@@ -450,6 +450,17 @@ impl Catalogue {
         });
         providers?;
         (catalogue.frameworks, catalogue.crosswalks) = frameworks?;
+        // A provider's statements need the provider's catalogue.
+        if let Some(file) = files.iter().find(|f| {
+            f.path
+                .split_once("/statements/")
+                .is_some_and(|(p, _)| !catalogue.providers.iter().any(|x| x.id == p))
+        }) {
+            return Err(file.error_at(
+                None,
+                "a provider's statements need its catalogue: no <provider>/catalogue.toml names this folder's provider",
+            ));
+        }
         let service_ids: Vec<&str> = catalogue.services.iter().map(|s| s.id.as_str()).collect();
         catalogue.evidence = framework::load_evidence(files, &catalogue.frameworks, &service_ids)?;
         Ok(catalogue)

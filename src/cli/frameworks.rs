@@ -6,6 +6,7 @@ use crate::text::plural;
 use anyhow::{anyhow, bail, Result};
 use clap::Args;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::io::Write;
 
 #[derive(Args)]
@@ -51,9 +52,25 @@ struct ControlListing<'a> {
     withdrawn: bool,
     areas: Vec<&'a str>,
     why: &'a str,
-    /// The control's own statements as written (placeholders unfilled), if it has them.
+    /// The control's provider-neutral statements as written (placeholders unfilled), if
+    /// it has them.
     customer_text: Option<String>,
     provider_text: Option<String>,
+    /// Each provider's own statements, by provider id.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    providers: BTreeMap<&'a str, TextsListing>,
+}
+
+#[derive(Serialize)]
+struct TextsListing {
+    customer_text: Option<String>,
+    provider_text: Option<String>,
+}
+
+impl ControlListing<'_> {
+    fn has_statement(&self) -> bool {
+        self.customer_text.is_some() || !self.providers.is_empty()
+    }
 }
 
 pub fn frameworks_command(args: FrameworksArgs, out: &mut dyn Write) -> Result<Exit> {
@@ -137,6 +154,17 @@ pub fn frameworks_command(args: FrameworksArgs, out: &mut dyn Write) -> Result<E
             why: &c.why,
             customer_text: c.customer_text.as_ref().map(|t| t.source(&area_ids)),
             provider_text: c.provider_text.as_ref().map(|t| t.source(&area_ids)),
+            providers: c
+                .by_provider
+                .iter()
+                .map(|(p, t)| {
+                    let texts = TextsListing {
+                        customer_text: t.customer_text.as_ref().map(|t| t.source(&area_ids)),
+                        provider_text: t.provider_text.as_ref().map(|t| t.source(&area_ids)),
+                    };
+                    (p.as_str(), texts)
+                })
+                .collect(),
         })
         .collect();
     if args.json {
@@ -150,15 +178,12 @@ pub fn frameworks_command(args: FrameworksArgs, out: &mut dyn Write) -> Result<E
                 out,
                 "{:<width$} {} {}  [{}]",
                 c.id,
-                if c.customer_text.is_some() { '*' } else { ' ' },
+                if c.has_statement() { '*' } else { ' ' },
                 c.label,
                 c.areas.join(", ")
             )?;
         }
-        let with = controls
-            .iter()
-            .filter(|c| c.customer_text.is_some())
-            .count();
+        let with = controls.iter().filter(|c| c.has_statement()).count();
         eprintln!(
             "{}: {}, {with} with a statement (*)",
             selection.key(),

@@ -168,6 +168,7 @@ fn run(scenario: &str) {
         org: Some("Bench Corp".into()),
         date: Date::parse("2026-01-01").unwrap(),
         as_of: None,
+        soc2: Default::default(),
     };
     let classification = onus::classify::classify(&catalogue, &inv, &Default::default());
     let classify = t.elapsed();

@@ -57,6 +57,11 @@ pub struct Request {
     /// an owner or evidence (`check --register`); with no frameworks named, the
     /// frameworks are those the register names.
     pub register_gaps: bool,
+    /// `--soc2-type`: the SOC 2 report type, over the project file's.
+    pub soc2_type: Option<u8>,
+    /// `--period`: the SOC 2 examination's date (type 1) or period (type 2), over the
+    /// project file's.
+    pub period: Option<String>,
 }
 
 /// A report, with the catalogue it was assessed against.
@@ -133,7 +138,27 @@ pub fn run(request: &Request) -> Result<Assessed> {
             }
         }
     }
+    let project = request.project.as_ref();
+    let from_file = project.and_then(|p| p.examination).unwrap_or_default();
+    let examination = if request.soc2_type.is_none() && request.period.is_none() {
+        from_file
+    } else {
+        let when = request.period.clone().or_else(|| from_file.when_text());
+        crate::soc2::Examination::new(request.soc2_type.or(from_file.report_type), when.as_deref())
+            .map_err(|e| anyhow!("--soc2-type/--period: {e}"))?
+    };
+    let soc2 = crate::soc2::Settings {
+        examination,
+        attestations: project
+            .map(|p| p.attestations.iter().map(|(a, _)| a.clone()).collect())
+            .unwrap_or_default(),
+        cuecs: project
+            .map(|p| p.cuecs.iter().map(|(c, _)| c.clone()).collect())
+            .unwrap_or_default(),
+        file: project.map(|p| p.path.display().to_string()),
+    };
     let options = ReportOptions {
+        soc2,
         frameworks: Selection::parse_all(&catalogue, &frameworks).map_err(|e| anyhow!(e))?,
         title: request.title.clone(),
         org: request.org.clone(),

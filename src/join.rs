@@ -45,19 +45,36 @@ impl Selection {
                     ids.join(", ")
                 )
             })?;
-            if let Some(b) = &baseline {
-                if !fw.baselines.iter().any(|x| &x.id == b) {
-                    let known: Vec<&str> = fw.baselines.iter().map(|x| x.id.as_str()).collect();
-                    return Err(if known.is_empty() {
-                        format!("{id} has no baselines; name it without one")
-                    } else {
-                        format!(
-                            "{id} has no baseline \"{b}\"; its baselines are: {}",
-                            known.join(", ")
-                        )
-                    });
+            // Several baselines join with `+`; those in every selection are added, and
+            // the list is kept in the framework's order.
+            let baseline = match baseline {
+                None => None,
+                Some(given) => {
+                    let mut wanted: Vec<&str> = Vec::new();
+                    for b in given.split('+').map(str::trim) {
+                        if !fw.baselines.iter().any(|x| x.id == b) {
+                            let known: Vec<&str> =
+                                fw.baselines.iter().map(|x| x.id.as_str()).collect();
+                            return Err(if known.is_empty() {
+                                format!("{id} has no baselines; name it without one")
+                            } else {
+                                format!(
+                                    "{id} has no baseline \"{b}\"; its baselines are: {}",
+                                    known.join(", ")
+                                )
+                            });
+                        }
+                        wanted.push(b);
+                    }
+                    let ids: Vec<&str> = fw
+                        .baselines
+                        .iter()
+                        .filter(|x| x.always || wanted.contains(&x.id.as_str()))
+                        .map(|x| x.id.as_str())
+                        .collect();
+                    Some(ids.join("+"))
                 }
-            }
+            };
             out.push(Selection {
                 framework: id.to_string(),
                 baseline,
@@ -98,6 +115,8 @@ pub struct FrameworkOut {
     pub based_on: Option<String>,
     /// The user's file of licensed titles, if one was given.
     pub titles_from: Option<String>,
+    /// The framework's own words for what the provider does (a table's column head).
+    pub provider_term: String,
     /// How many controls each owner carries.
     pub counts: BTreeMap<Owner, usize>,
     pub controls: Vec<ControlOut>,
@@ -105,6 +124,10 @@ pub struct FrameworkOut {
     /// out as a subservice organisation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carve_out: Option<CarveOut>,
+    /// SOC 2 only: the scope, the subservice organisations and the CUECs (its fields
+    /// sit beside the framework's own in the JSON).
+    #[serde(flatten)]
+    pub soc2: Option<crate::soc2::Soc2Out>,
 }
 
 /// The SOC 2 carve-out tables, for the services in use.
@@ -259,7 +282,7 @@ pub struct ControlOut {
     pub services_text: String,
     /// What the customer must do, area by area, with the services concerned.
     pub customer: Vec<Part>,
-    /// What the provider performs (inherited), area by area.
+    /// What the provider performs, area by area.
     pub provider: Vec<Part>,
     /// The provider has a part: the customer monitors it through its attestations.
     pub monitor_provider: bool,
@@ -638,6 +661,7 @@ pub fn join(
         for c in &controls {
             *counts.entry(c.owner).or_insert(0) += 1;
         }
+        // A single baseline's published profile; a union of several has none.
         let baseline = sel
             .baseline
             .as_ref()
@@ -645,12 +669,13 @@ pub fn join(
         let carve_out = (fw.id == "soc2").then(|| carve_out(catalogue, assessed, &controls));
         FrameworkOut {
             carve_out,
+            soc2: None,
             id: fw.id.clone(),
             selection: sel.key(),
             name: fw.name.clone(),
             version: fw.version.clone(),
             baseline: sel.baseline.clone(),
-            baseline_name: baseline.map(|b| b.name.clone()),
+            baseline_name: sel.baseline.as_deref().map(|b| fw.baseline_names(b)),
             based_on: fw.based_on.clone(),
             publisher: fw.publisher.clone(),
             source: fw.source.clone(),
@@ -660,6 +685,7 @@ pub fn join(
             licence: fw.licence.clone(),
             text: fw.text,
             titles_from: fw.titles_from.clone(),
+            provider_term: fw.provider_term.clone(),
             counts,
             controls,
         }

@@ -24,5 +24,6 @@ pub mod project;
 pub mod register;
 pub mod render;
 pub mod report;
+pub mod soc2;
 pub mod text;
 pub mod vocab;

@@ -43,6 +43,46 @@ struct Raw {
     book: Option<Output>,
     pack: Option<Output>,
     implied: Option<bool>,
+    soc2: Option<Spanned<RawSoc2>>,
+    #[serde(default)]
+    attestation: Vec<Spanned<RawAttestation>>,
+    #[serde(default)]
+    cuec: Vec<RawCuec>,
+}
+
+/// `[soc2]`: the examination.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSoc2 {
+    #[serde(rename = "type")]
+    report_type: Option<u8>,
+    as_of: Option<Spanned<toml::Value>>,
+    period: Option<Spanned<String>>,
+}
+
+/// `[[attestation]]`: a provider's report relied on.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttestation {
+    provider: Spanned<String>,
+    report: String,
+    start: Spanned<toml::Value>,
+    end: Spanned<toml::Value>,
+    #[serde(default)]
+    auditor: String,
+    #[serde(default)]
+    opinion: String,
+    #[serde(default)]
+    exceptions: String,
+    letter: Option<Spanned<toml::Value>>,
+}
+
+/// `[[cuec]]`: a complementary user entity control of the organisation's own.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCuec {
+    text: String,
+    criteria: Vec<Spanned<String>>,
 }
 
 /// `register = "FILE"`, or `[register]` with `file` and `output`.
@@ -102,6 +142,12 @@ pub struct Project {
     pub register_output: Option<PathBuf>,
     /// `implied = false`: no services implied by the provider (IAM, STS, the account).
     pub implied: Option<bool>,
+    /// `[soc2]`: the report type and its date or period, checked.
+    pub examination: Option<crate::soc2::Examination>,
+    /// `[[attestation]]`, with the offsets of their providers.
+    pub attestations: Vec<(crate::soc2::Attestation, usize)>,
+    /// `[[cuec]]`, with the offsets of their criteria.
+    pub cuecs: Vec<(crate::soc2::Cuec, Vec<usize>)>,
     /// `[variants]`: service → variant, with the offsets of the two.
     variants: Vec<(String, String, (usize, usize))>,
     /// `[[override]]`, each with the offsets of its service, variant, area and owner.
@@ -193,6 +239,86 @@ impl Project {
             Some(RegisterSetting::Table(t)) => (rel(&t.file), rel(&t.output)),
             None => (None, None),
         };
+        // A date written as a TOML date or as a string.
+        let date = |v: &Spanned<toml::Value>, what: &str| -> Result<crate::text::Date, DataError> {
+            let text = match v.get_ref() {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Datetime(d) => d.to_string(),
+                _ => String::new(),
+            };
+            crate::text::Date::parse(&text).ok_or_else(|| {
+                at(
+                    v.span().start,
+                    format!("{what} is a calendar date, YYYY-MM-DD"),
+                )
+            })
+        };
+        let examination = match &raw.soc2 {
+            None => None,
+            Some(s) => {
+                let span = s.span();
+                let s = s.get_ref();
+                let (when, offset) = match (&s.as_of, &s.period) {
+                    (Some(_), Some(p)) => {
+                        return Err(at(
+                            p.span().start,
+                            "[soc2]: give as_of (type 1) or period (type 2), not both".into(),
+                        ))
+                    }
+                    (Some(a), None) => (Some(date(a, "[soc2] as_of")?.to_string()), a.span().start),
+                    (None, Some(p)) => (Some(p.get_ref().clone()), p.span().start),
+                    (None, None) => (None, span.start),
+                };
+                Some(
+                    crate::soc2::Examination::new(s.report_type, when.as_deref())
+                        .map_err(|e| at(offset, format!("[soc2]: {e}")))?,
+                )
+            }
+        };
+        let mut attestations = Vec::new();
+        for a in &raw.attestation {
+            let a = a.get_ref();
+            let (start, end) = (date(&a.start, "start")?, date(&a.end, "end")?);
+            if end < start {
+                return Err(at(
+                    a.end.span().start,
+                    "[[attestation]]: the report's period ends before it starts".into(),
+                ));
+            }
+            let letter = a.letter.as_ref().map(|l| date(l, "letter")).transpose()?;
+            if letter.is_some_and(|l| l < end) {
+                return Err(at(
+                    a.letter.as_ref().expect("given").span().start,
+                    "[[attestation]]: a continued-operations letter covers the days after its report's period, so it is dated after the period ends".into(),
+                ));
+            }
+            attestations.push((
+                crate::soc2::Attestation {
+                    provider: a.provider.get_ref().clone(),
+                    report: a.report.clone(),
+                    start,
+                    end,
+                    auditor: a.auditor.clone(),
+                    opinion: a.opinion.clone(),
+                    exceptions: a.exceptions.clone(),
+                    letter,
+                },
+                a.provider.span().start,
+            ));
+        }
+        let cuecs = raw
+            .cuec
+            .iter()
+            .map(|c| {
+                (
+                    crate::soc2::Cuec {
+                        text: c.text.clone(),
+                        criteria: c.criteria.iter().map(|x| x.get_ref().clone()).collect(),
+                    },
+                    c.criteria.iter().map(|x| x.span().start).collect(),
+                )
+            })
+            .collect();
         let mut overrides = Vec::new();
         for o in &raw.overrides {
             let span = o.span();
@@ -253,6 +379,9 @@ impl Project {
             pack_output: raw.pack.and_then(|p| p.output).map(|o| dir.join(o)),
             register_output,
             implied: raw.implied,
+            examination,
+            attestations,
+            cuecs,
             variants: raw
                 .variants
                 .into_iter()
@@ -283,6 +412,31 @@ impl Project {
         for (framework, &at) in self.frameworks.iter().flatten().zip(&self.framework_at) {
             crate::join::Selection::parse_all(catalogue, std::slice::from_ref(framework))
                 .map_err(|e| self.error_at(at, e.to_string()))?;
+        }
+        for (a, at) in &self.attestations {
+            if !catalogue.providers.iter().any(|p| p.id == a.provider) {
+                let ids: Vec<&str> = catalogue.providers.iter().map(|p| p.id.as_str()).collect();
+                return Err(self.error_at(
+                    *at,
+                    format!(
+                        "[[attestation]]: \"{}\" is not a provider; the providers are: {}",
+                        a.provider,
+                        ids.join(", ")
+                    ),
+                ));
+            }
+        }
+        for (c, offsets) in &self.cuecs {
+            for (id, &at) in c.criteria.iter().zip(offsets) {
+                if catalogue
+                    .framework("soc2")
+                    .is_none_or(|f| f.control(id).is_none())
+                {
+                    return Err(
+                        self.error_at(at, format!("[[cuec]]: \"{id}\" is not a SOC 2 criterion"))
+                    );
+                }
+            }
         }
         let mut variants = DefaultVariants::new();
         for (service, variant, at) in &self.variants {

@@ -264,7 +264,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// A calendar date, `YYYY-MM-DD`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {
     pub year: i64,
     pub month: u32,

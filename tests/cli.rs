@@ -376,7 +376,7 @@ fn the_markdown_report_covers_every_control_of_the_selected_frameworks() {
     }
     assert!(shared_rows > 0, "controls that say the same share a row");
     assert!(md.contains(
-        "| Controls | Owner | What you do | What the provider does (inherited) | Services |"
+        "| Controls | Owner | What you do | Expected of the provider (CSOC) | Services |"
     ));
 }
 

@@ -5,15 +5,21 @@ use onus::join::Selection;
 use onus::render::{Format, Renderer};
 
 fn report(name: &str, frameworks: &[&str]) -> onus::report::Report {
-    let mut report = common::report_of(&common::fixture(name));
     let c = common::catalogue();
-    let selections = Selection::parse_all(
-        c,
-        &frameworks.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
-    )
-    .unwrap();
-    report.frameworks = onus::join::join(c, &report.assessed(), &selections);
-    report
+    let inventory = common::parse(&std::fs::read(common::fixture(name)).unwrap()).unwrap();
+    let options = onus::report::ReportOptions {
+        frameworks: Selection::parse_all(
+            c,
+            &frameworks.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+        )
+        .unwrap(),
+        title: None,
+        org: Some("Example Corp".into()),
+        date: onus::text::Date::parse("2026-01-01").unwrap(),
+        as_of: None,
+        soc2: Default::default(),
+    };
+    onus::assess::assess(c, &inventory, &Default::default(), &options)
 }
 
 /// The files of a format, in memory.
@@ -121,7 +127,7 @@ print("values", [c.value for c in cells if isinstance(c.value, str) and c.value[
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "About|Summary|Services|Inventory|soc2|nist-800-53-low|SOC 2 carve-out"
+        "About|Summary|Services|Inventory|soc2|nist-800-53-low|SOC 2 description"
     );
     assert!(
         lines[1].starts_with(&format!("Services {} A2 A1:", r.services.len() + 1)),
@@ -139,10 +145,15 @@ print("values", [c.value for c in cells if isinstance(c.value, str) and c.value[
         "{}",
         lines[4]
     );
+    // The SOC 2 description: scope (2 rows), the provider's subsection (nature,
+    // carve-out, CSOCs, monitoring, scope check, coverage), the model's duties, the CUEC
+    // note, and the header.
     let carve = r.frameworks[0].carve_out.as_ref().unwrap();
-    let rows = carve.subservice.len() + carve.user_entity.len() + 1;
+    let soc2 = r.frameworks[0].soc2.as_ref().unwrap();
+    let aws = &soc2.subservice_organisations[0];
+    let rows = 2 + 4 + aws.csocs.len() + aws.monitoring.len() + carve.user_entity.len() + 1 + 1;
     assert!(
-        lines[5].starts_with(&format!("SOC 2 carve-out {rows} A2 A1:G{rows} Table")),
+        lines[5].starts_with(&format!("SOC 2 description {rows} A2 A1:E{rows} Part")),
         "{}",
         lines[5]
     );
@@ -388,6 +399,7 @@ fn framework_sheets_get_unique_names_whatever_the_ids() {
         org: Some(" Odd\norg\t".into()),
         date: onus::text::Date::parse("2026-01-01").unwrap(),
         as_of: None,
+        soc2: Default::default(),
     };
     let report = onus::assess::assess(&c, &inventory, &Default::default(), &options);
     let bytes =

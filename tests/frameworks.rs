@@ -223,7 +223,30 @@ fn selections_parse_baselines_all_and_reject_unknown_ones() {
     );
     assert_eq!(
         Selection::parse_all(c, &["soc2:x".into()]).unwrap_err(),
-        "soc2 has no baselines; name it without one"
+        "soc2 has no baseline \"x\"; its baselines are: security, availability, confidentiality, processing-integrity, privacy"
+    );
+    assert_eq!(
+        Selection::parse_all(c, &["iso27001:x".into()]).unwrap_err(),
+        "iso27001 has no baselines; name it without one"
+    );
+    // SOC 2's categories join with `+`, in the framework's order; Security is always in.
+    let sel = Selection::parse_all(c, &["soc2:confidentiality+availability".into()]).unwrap();
+    assert_eq!(sel[0].key(), "soc2:security+availability+confidentiality");
+    let soc2 = c.framework("soc2").unwrap();
+    let ids: Vec<&str> = soc2
+        .selected(sel[0].baseline.as_deref())
+        .map(|x| x.id.as_str())
+        .collect();
+    assert!(ids.contains(&"CC6.1") && ids.contains(&"A1.2") && ids.contains(&"C1.1"));
+    assert!(!ids.iter().any(|i| i.starts_with('P')), "{ids:?}");
+    assert_eq!(
+        soc2.selected(None).count(),
+        61,
+        "all five categories by default"
+    );
+    assert_eq!(
+        soc2.baseline_names("security+availability"),
+        "Security, Availability"
     );
 }
 

@@ -161,6 +161,7 @@ fn report_for(path: &Path, frameworks: &[&str], org: &str) -> Report {
         org: Some(org.into()),
         date: onus::text::Date::parse("2026-01-01").unwrap(),
         as_of: None,
+        soc2: Default::default(),
     };
     onus::assess::assess(catalogue, &inventory, &Default::default(), &options)
 }

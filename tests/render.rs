@@ -563,6 +563,7 @@ fn every_framework_stays_within_the_page_goals_in_legible_type() {
             org: None,
             date: onus::text::Date::parse("2026-01-01").unwrap(),
             as_of: None,
+            soc2: Default::default(),
         };
         let report = onus::assess::assess(
             common::catalogue(),

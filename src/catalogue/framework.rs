@@ -50,6 +50,9 @@ struct RawHead {
     text: TextPolicy,
     #[serde(default)]
     based_on: Option<Spanned<String>>,
+    /// The framework's own words for what the provider does (`provider_term`).
+    #[serde(default)]
+    provider_term: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -102,6 +105,10 @@ pub struct Baseline {
     /// The published OSCAL profile of the baseline, if there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oscal: Option<String>,
+    /// In every selection of the framework's baselines (SOC 2's Security: the common
+    /// criteria apply whatever other categories are chosen).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub always: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -278,6 +285,11 @@ pub struct Framework {
     pub origin: String,
     /// Where the user's licensed titles came from, if any.
     pub titles_from: Option<String>,
+    /// The framework's own words for what the provider does, as its tables head the
+    /// column: "Expected of the provider (CSOC)" (SOC 2), "Inherited from the provider"
+    /// (NIST SP 800-53, FedRAMP), "Provided by the provider" (ISO/IEC 27001); else
+    /// "Performed by the provider".
+    pub provider_term: String,
 }
 
 impl Framework {
@@ -286,10 +298,23 @@ impl Framework {
     }
 
     /// The controls a selection covers: not withdrawn, and in the baseline if one is named.
+    /// The controls of a selection: every control not withdrawn, or those of the
+    /// baselines named (`moderate`, or several joined by `+`: `security+availability`).
     pub fn selected<'a>(&'a self, baseline: Option<&'a str>) -> impl Iterator<Item = &'a Control> {
         self.controls.iter().filter(move |c| {
-            !c.withdrawn && baseline.is_none_or(|b| c.baselines.iter().any(|x| x == b))
+            !c.withdrawn
+                && baseline.is_none_or(|b| b.split('+').any(|b| c.baselines.iter().any(|x| x == b)))
         })
+    }
+
+    /// The names of the baselines of a selection, joined: "Security, Availability".
+    pub fn baseline_names(&self, baseline: &str) -> String {
+        let names: Vec<&str> = baseline
+            .split('+')
+            .filter_map(|b| self.baselines.iter().find(|x| x.id == b))
+            .map(|b| b.name.as_str())
+            .collect();
+        names.join(", ")
     }
 }
 
@@ -481,6 +506,10 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
         controls,
         origin: file.origin.clone(),
         titles_from: None,
+        provider_term: raw
+            .framework
+            .provider_term
+            .unwrap_or_else(|| "Performed by the provider".to_string()),
     })
 }
 

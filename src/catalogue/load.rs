@@ -846,6 +846,7 @@ pub(super) fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         frameworks: Vec::new(),
         crosswalks: Vec::new(),
         evidence: Vec::new(),
+        subservices: Vec::new(),
         index: Index::default(),
     })
 }

@@ -7,6 +7,7 @@
 //! A bad data file is an error naming the file, line and column; nothing is guessed.
 
 mod arn;
+pub mod csoc;
 pub mod data;
 pub mod framework;
 mod load;
@@ -412,6 +413,9 @@ pub struct Catalogue {
     pub crosswalks: Vec<framework::Crosswalk>,
     /// Automated checks that can evidence controls (`evidence/<source>.csv`).
     pub evidence: Vec<framework::Hint>,
+    /// The providers as subservice organisations of a SOC 2 description
+    /// (`<provider>/csoc.toml`), in provider order.
+    pub subservices: Vec<csoc::Subservice>,
     index: Index,
 }
 
@@ -450,6 +454,21 @@ impl Catalogue {
         });
         providers?;
         (catalogue.frameworks, catalogue.crosswalks) = frameworks?;
+        let tier_ids: Vec<String> = catalogue.tiers.iter().map(|t| t.id.clone()).collect();
+        for file in files.iter().filter(|f| f.path.ends_with("/csoc.toml")) {
+            let subservice = csoc::load(file, &area_ids, &tier_ids, catalogue.framework("soc2"))?;
+            if !catalogue
+                .providers
+                .iter()
+                .any(|p| p.id == subservice.provider)
+            {
+                return Err(file.error_at(
+                    None,
+                    "a provider's CSOCs need its catalogue: no <provider>/catalogue.toml names this folder's provider",
+                ));
+            }
+            catalogue.subservices.push(subservice);
+        }
         // A provider's statements need the provider's catalogue.
         if let Some(file) = files.iter().find(|f| {
             f.path

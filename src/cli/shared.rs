@@ -99,6 +99,13 @@ pub struct AssessArgs {
     /// shows its owner, frequency, evidence and status.
     #[arg(long, value_name = "FILE")]
     pub register: Option<PathBuf>,
+    /// The SOC 2 report type, 1 or 2 (`[soc2] type` in onus.toml).
+    #[arg(long, value_name = "1|2", value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub soc2_type: Option<u8>,
+    /// The SOC 2 examination: a period START..END (type 2) or one date (type 1),
+    /// YYYY-MM-DD (`[soc2]` in onus.toml).
+    #[arg(long, value_name = "START..END")]
+    pub period: Option<String>,
 }
 
 pub fn parse_delimiter(text: &str) -> std::result::Result<u8, String> {
@@ -191,6 +198,8 @@ impl AssessArgs {
                 .or_else(|| project.and_then(|p| p.org.clone())),
             date: self.date,
             as_of: self.as_of,
+            soc2_type: self.soc2_type,
+            period: self.period.clone(),
             register: self
                 .register
                 .clone()

@@ -491,8 +491,8 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
         framework_sheet(&mut book, &styles, f, &mut used)?;
     }
     for f in &report.frameworks {
-        if let Some(carve) = &f.carve_out {
-            carve_out_sheet(&mut book, &styles, carve, &mut used)?;
+        if let (Some(carve), Some(soc2)) = (&f.carve_out, &f.soc2) {
+            soc2_sheet(&mut book, &styles, carve, soc2, &mut used)?;
         }
     }
     // Every column as wide as its content, up to about 70 characters; longer texts wrap.
@@ -510,7 +510,7 @@ const FRAMEWORK_COLUMNS: &[(&str, &str)] = &[
     ("Label", "Its short label (onus's own words where the framework's text is licensed), and its text where the framework is public domain."),
     ("Owner", "Who carries it, seen as AWS's customer: Provider (AWS), Customer (us), or Shared."),
     ("Owner across the services", "The same, service by service, where the services differ."),
-    ("What the provider does (inherited)", "What AWS does for the control, which we rely on through its attestations."),
+    ("What the provider does", "What AWS does for the control, which we rely on through its attestations; each framework's sheet heads it in that framework's words (SOC 2: expected of the provider, a CSOC; NIST SP 800-53 and FedRAMP: inherited; ISO/IEC 27001: provided)."),
     ("What the customer does", "What we do for it, as AWS's customer."),
     ("Services involved", "The services in scope, grouped by who carries the control on each."),
     ("Related controls", "Controls of the other selected frameworks that ask for the same."),
@@ -559,14 +559,31 @@ fn about_sheet(book: &mut Workbook, styles: &Styles, report: &Report) -> Result<
             ),
         ));
     }
-    if report.frameworks.iter().any(|f| f.carve_out.is_some()) {
-        rows.push(("Sheet: SOC 2 carve-out".into(), "For a SOC 2 report that carves AWS out: what AWS is expected to do per criterion, and what we do toward it per duty area.".into()));
+    if report.frameworks.iter().any(|f| f.soc2.is_some()) {
+        rows.push(("Sheet: SOC 2 description".into(), "For the SOC 2 system description: the scope and report, each provider as a carved-out subservice organisation (the nature of the services used, the complementary subservice organisation controls expected of it, our monitoring of it, the reports relied on and the days they leave uncovered), what the shared responsibility model leaves to us (our own controls), and our own CUECs.".into()));
     }
     rows.extend(
         FRAMEWORK_COLUMNS
             .iter()
             .map(|(column, text)| (format!("Column: {column}"), text.to_string())),
     );
+    // The provider's column as each framework's sheet heads it.
+    let mut terms: Vec<(&str, Vec<&str>)> = Vec::new();
+    for f in &report.frameworks {
+        match terms.iter_mut().find(|(t, _)| *t == f.provider_term) {
+            Some((_, names)) => names.push(&f.name),
+            None => terms.push((&f.provider_term, vec![&f.name])),
+        }
+    }
+    rows.extend(terms.into_iter().map(|(term, names)| {
+        (
+            format!("Column: {term}"),
+            format!(
+                "The column \"What the provider does\", in the words of {}.",
+                names.join(", ")
+            ),
+        )
+    }));
     put(sheet, 0, 0, "Item", &styles.header)?;
     put(sheet, 0, 1, "What it means", &styles.header)?;
     for (i, (item, text)) in rows.iter().enumerate() {
@@ -598,7 +615,14 @@ fn framework_sheet(
     }
     let sheet = book.add_worksheet();
     sheet.set_name(&name)?;
-    let header: Vec<(&str, f64)> = FRAMEWORK_COLUMNS.iter().map(|(c, _)| (*c, 12.0)).collect();
+    // The provider's column in the framework's own words.
+    let header: Vec<(&str, f64)> = FRAMEWORK_COLUMNS
+        .iter()
+        .map(|(c, _)| match *c {
+            "What the provider does" => (f.provider_term.as_str(), 12.0),
+            c => (c, 12.0),
+        })
+        .collect();
     table(sheet, styles, &header, f.controls.len())?;
     for (i, c) in f.controls.iter().enumerate() {
         let row = i as u32 + 1;
@@ -634,56 +658,122 @@ fn framework_sheet(
     Ok(())
 }
 
-/// "SOC 2 carve-out": the complementary subservice organisation controls (what the
-/// provider is expected to do, per criterion) and the customer's complementary user
-/// entity duties toward it (per area), one table with a column saying which is which.
-fn carve_out_sheet(
+/// "SOC 2 description": the SOC 2 section of the documents, row by row: the scope, each
+/// subservice organisation (nature, carve-out, dependency, CSOCs, monitoring, reports
+/// relied on, coverage), the duties the model leaves to the organisation, and its CUECs.
+fn soc2_sheet(
     book: &mut Workbook,
     styles: &Styles,
     carve: &crate::join::CarveOut,
+    soc2: &crate::soc2::Soc2Out,
     used: &mut std::collections::HashSet<String>,
 ) -> Result<(), XlsxError> {
-    let name = "SOC 2 carve-out";
+    let name = "SOC 2 description";
     if !used.insert(name.to_lowercase()) {
         return Ok(());
     }
     let sheet = book.add_worksheet();
     sheet.set_name(name)?;
     let header = [
-        ("Table", 30.0),
-        ("Criterion or area", 18.0),
-        ("Label", 34.0),
-        ("What is expected", 60.0),
-        ("Split", 30.0),
+        ("Part", 30.0),
+        ("Text", 70.0),
+        ("Criteria", 24.0),
         ("Services", 40.0),
-        ("Criteria", 30.0),
+        ("Source", 40.0),
     ];
-    let rows: Vec<[String; 7]> = carve
-        .subservice
-        .iter()
-        .map(|r| {
-            [
-                "Subservice organisation (AWS)".to_string(),
-                r.criterion.clone(),
-                r.label.clone(),
-                r.text.clone(),
-                r.areas.join(", "),
-                r.services.join(", "),
-                r.criterion.clone(),
-            ]
-        })
-        .chain(carve.user_entity.iter().map(|r| {
-            [
-                "User entity (you, toward AWS)".to_string(),
-                r.area.clone(),
-                r.name.clone(),
-                r.text.clone(),
-                r.split.clone(),
-                r.services.join(", "),
-                r.criteria.join(", "),
-            ]
-        }))
-        .collect();
+    let row = |part: &str, text: &str, criteria: &[String], services: &str, source: &str| {
+        [part, text, &criteria.join(", "), services, source].map(String::from)
+    };
+    let scope = &soc2.scope;
+    let mut rows: Vec<[String; 5]> = vec![
+        row(
+            "Trust services categories",
+            &scope.categories_text,
+            &[],
+            "",
+            "",
+        ),
+        row("Report", &scope.examination_text, &[], "", ""),
+    ];
+    for s in &soc2.subservice_organisations {
+        let part = |what: &str| format!("{}: {what}", s.name);
+        rows.push(row(
+            &part("nature of the services used"),
+            &s.nature,
+            &[],
+            &s.services.join(", "),
+            "",
+        ));
+        rows.push(row(
+            &part("carve-out"),
+            &format!("{} {}", s.carve_out, s.dependency),
+            &[],
+            "",
+            "",
+        ));
+        for c in &s.csocs {
+            rows.push(row(
+                &part("complementary subservice organisation control"),
+                &c.text,
+                &c.criteria,
+                &c.services_text,
+                &c.source,
+            ));
+        }
+        for m in &s.monitoring {
+            rows.push(row(
+                &part("monitoring control"),
+                &m.text,
+                &m.criteria,
+                "",
+                "",
+            ));
+        }
+        rows.push(row(
+            &part("services to confirm in scope"),
+            &s.scope_check,
+            &[],
+            "",
+            "",
+        ));
+        for a in &s.attestations {
+            let letter = a.letter.as_deref().map_or(String::new(), |l| {
+                format!("; continued-operations letter dated {l}")
+            });
+            let text = format!(
+                "{}, {} to {}; service auditor {}; opinion: {}; exceptions noted: {}{letter}",
+                a.report, a.start, a.end, a.auditor, a.opinion, a.exceptions
+            );
+            rows.push(row(&part("report relied on"), &text, &[], "", ""));
+        }
+        rows.push(row(
+            &part("coverage of the examination"),
+            &s.coverage,
+            &[],
+            "",
+            "",
+        ));
+    }
+    for r in &carve.user_entity {
+        let part = format!("Left to the organisation by the model: {}", r.name);
+        rows.push(row(&part, &r.text, &r.criteria, &r.services_text, ""));
+    }
+    rows.push(row(
+        "Complementary user entity controls",
+        &soc2.cuecs_note,
+        &[],
+        "",
+        "",
+    ));
+    for c in &soc2.cuecs {
+        rows.push(row(
+            "Complementary user entity control",
+            &c.text,
+            &c.criteria,
+            "",
+            "",
+        ));
+    }
     table(sheet, styles, &header, rows.len())?;
     for (i, cells) in rows.iter().enumerate() {
         for (col, text) in cells.iter().enumerate() {

@@ -33,6 +33,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/responsibility-matrix.html"),
     ),
     ("brief.md", include_str!("../../templates/brief.md")),
+    ("soc2.md", include_str!("../../templates/soc2.md")),
     (
         "book/book.toml",
         include_str!("../../templates/book/book.toml"),

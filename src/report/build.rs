@@ -282,6 +282,11 @@ pub fn build_with(
         .cloned()
         .collect();
     let mut frameworks = crate::join::join(catalogue, &assessed(&services), &options.frameworks);
+    for f in frameworks.iter_mut().filter(|f| f.carve_out.is_some()) {
+        let (section, warnings) = crate::soc2::section(catalogue, &services, f, &options.soc2);
+        f.soc2 = Some(section);
+        diagnostics.extend(warnings);
+    }
     if let Some(RegisterUse { register, gaps }) = register {
         diagnostics.extend(crate::register::apply(register, catalogue, &mut frameworks));
         if gaps {

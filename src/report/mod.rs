@@ -43,6 +43,8 @@ pub struct ReportOptions {
     pub org: Option<String>,
     pub date: Date,
     pub as_of: Option<Date>,
+    /// The SOC 2 examination, the attestations relied on and the organisation's CUECs.
+    pub soc2: crate::soc2::Settings,
 }
 
 #[derive(Debug, Serialize)]

@@ -199,13 +199,13 @@ pub struct ControlCounts {
     provider: usize,
 }
 
-/// How many services carry each owner: "yours on 12 services, shared on 2, inherited
-/// on 28".
+/// How many services carry each owner: "yours on 12 services, shared on 2, performed by
+/// the provider on 28".
 fn owner_counts(s: &SummaryOut) -> String {
     let parts: Vec<String> = [
         ("yours", s.customer),
         ("shared", s.shared),
-        ("inherited", s.provider),
+        ("performed by the provider", s.provider),
         ("not applicable", s.not_applicable),
     ]
     .into_iter()
@@ -241,7 +241,7 @@ impl Report {
             String::new()
         } else {
             let mut text = format!(
-                "Of the {total} duties of the {} assessed service{} ({} areas each), {} yours, {} shared with the provider and {} inherited from it",
+                "Of the {total} duties of the {} assessed service{} ({} areas each), {} yours, {} shared with the provider and {} performed by it",
                 assessed.len(),
                 if assessed.len() == 1 { "" } else { "s" },
                 self.areas.len(),

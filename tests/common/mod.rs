@@ -62,6 +62,7 @@ pub fn assess(inventory: &Inventory) -> Report {
         org: Some("Example Corp".into()),
         date: Date::parse("2026-01-01").unwrap(),
         as_of: None,
+        soc2: Default::default(),
     };
     onus::assess::assess(catalogue(), inventory, &Default::default(), &options)
 }

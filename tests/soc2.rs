@@ -284,6 +284,13 @@ for row in ws.iter_rows(min_row=2, values_only=True):
         assert!(!sheet.to_lowercase().contains("inherit"));
     }
 
+    // `check` warns of the uncovered days too; the title block states the examination.
+    let out = onus(dir.path(), &["check"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(
+        "onus.toml: warning: SOC 2: 184 days of the examination are covered by no AWS report"
+    ));
+    assert!(md.contains("| SOC 2 examination | Security, Availability and Confidentiality. Type 2, for the period 2026-01-01 to 2026-12-31. |"));
+
     // The book's SOC 2 page.
     let out = onus(dir.path(), &["book", "-o", "site"]);
     assert!(

@@ -29,12 +29,27 @@ pub fn check_command(
     out: &mut dyn Write,
 ) -> Result<Exit> {
     crate::progress::enable(false);
+    let register = args
+        .register
+        .clone()
+        .or_else(|| project.and_then(|p| p.register.clone()));
+    // A project file that sets a SOC 2 examination or the reports relied on: its SOC 2
+    // selection is joined, so that the days no report covers are warned of.
+    let soc2 = project
+        .filter(|p| register.is_none() && (p.examination.is_some() || !p.attestations.is_empty()))
+        .map(|p| {
+            let chosen = p
+                .frameworks
+                .iter()
+                .flatten()
+                .find(|f| f.split(':').next() == Some("soc2"));
+            vec![chosen.cloned().unwrap_or_else(|| "soc2".to_string())]
+        })
+        .unwrap_or_default();
     let request = crate::assess::Request {
-        register: args
-            .register
-            .clone()
-            .or_else(|| project.and_then(|p| p.register.clone())),
+        register,
         register_gaps: true,
+        frameworks: soc2,
         ..args.input.request(&args.data, project)?
     };
     let assessed = crate::assess::run(&request)?;

@@ -289,6 +289,13 @@ impl Report {
             services.push_str(&format!(", {} unassessed", m.counts.unassessed));
         }
         fact("Services", services);
+        // A SOC 2 examination's categories, type and period.
+        for s in self.frameworks.iter().filter_map(|f| f.soc2.as_ref()) {
+            fact(
+                "SOC 2 examination",
+                format!("{}. {}", s.scope.categories_text, s.scope.examination_text),
+            );
+        }
         fact("Catalogue", m.versions.catalogue.clone());
         fact(
             "Frameworks",

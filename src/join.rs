@@ -594,7 +594,10 @@ pub fn join(
                 });
                 let organisational =
                     owner == Owner::Customer && c.areas.iter().all(|&a| !catalogue.areas[a].cloud);
-                let mut evidence: Vec<framework::Hint> = if customer.is_empty() {
+                // A control of the organisation alone (board, policies, suppliers) is
+                // evidenced by its records, never by a cloud setting.
+                let cloudless = c.areas.iter().all(|&a| !catalogue.areas[a].cloud);
+                let mut evidence: Vec<framework::Hint> = if customer.is_empty() || cloudless {
                     Vec::new()
                 } else {
                     hints
@@ -602,10 +605,20 @@ pub fn join(
                         .map(|l| l.iter().map(|h| (*h).clone()).collect())
                         .unwrap_or_default()
                 };
+                // One hint per check, the control's own mapping before one borrowed
+                // through another framework; then the control's own first.
                 evidence.sort_by(|a, b| {
-                    (&a.service, &a.id, &a.source).cmp(&(&b.service, &b.id, &b.source))
+                    (&a.id, &a.source, a.via.is_some()).cmp(&(&b.id, &b.source, b.via.is_some()))
                 });
                 evidence.dedup_by(|a, b| a.id == b.id && a.source == b.source);
+                evidence.sort_by(|a, b| {
+                    (a.via.is_some(), &a.service, &a.id, &a.source).cmp(&(
+                        b.via.is_some(),
+                        &b.service,
+                        &b.id,
+                        &b.source,
+                    ))
+                });
                 ControlOut {
                     evidence,
                     register: None,

@@ -598,8 +598,10 @@ fn soc2_carve_out_lists_the_providers_part_for_the_services_in_use() {
 }
 
 /// CC6.1 (logical access) is evidenced by checks of IAM and of encryption for the
-/// inventory's services: Prowler's own SOC 2 mapping gives it none for IAM, so they come
-/// through NIST SP 800-53 area by area, and say so; services not in use give none.
+/// inventory's services: Prowler's own SOC 2 mapping gives it none for IAM, so the
+/// reviewed overrides add the core ones (MFA, the root user's keys, administrative
+/// policies), listed first, and more come through NIST SP 800-53 area by area, saying
+/// so; services not in use give none.
 #[test]
 fn cc6_1_is_evidenced_by_iam_and_encryption_checks_of_the_services_in_use() {
     let c = catalogue();
@@ -619,8 +621,12 @@ fn cc6_1_is_evidenced_by_iam_and_encryption_checks_of_the_services_in_use() {
             .collect::<Vec<_>>()
     };
     let iam = ids("iam_");
-    assert!(!iam.is_empty(), "IAM checks");
-    assert!(iam.iter().all(|h| h.via.as_deref() == Some("nist-800-53")));
+    assert!(iam.iter().any(|h| h.via.is_none()), "IAM checks of its own");
+    assert!(iam.iter().any(|h| h.via.as_deref() == Some("nist-800-53")));
+    // The control's own checks come first, and among them the IAM checks lead.
+    let own = cc61.evidence.iter().take_while(|h| h.via.is_none()).count();
+    assert!(own >= 6 && cc61.evidence[own..].iter().all(|h| h.via.is_some()));
+    assert!(cc61.evidence[..5].iter().all(|h| h.id.starts_with("iam_")), "{:?}", &cc61.evidence[..5]);
     assert!(!ids("kms_").is_empty(), "encryption checks");
     assert!(!ids("ec2_securitygroup").is_empty(), "network checks");
     // A board's oversight is evidenced by no cloud check.

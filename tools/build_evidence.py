@@ -56,6 +56,10 @@ SERVICE = {
     "waf": "wafv2",
     "apigatewayv2": "apigateway",
 }
+# Checks that concern another service than the one they read, by a word of their id:
+# `cloudtrail_bedrock_logging_enabled` reads a trail, but only matters where Bedrock is
+# used, so it is that service's hint (and shown only when the inventory has it).
+CONCERNS = [("bedrock", "bedrock"), ("llm_jacking", "bedrock")]
 # Checks of the AWS account itself, in scope whatever the inventory lists.
 ACCOUNT_WIDE = {"account"}
 
@@ -156,6 +160,9 @@ def main():
             check = r["prowler_check_id"].strip()
             if not re.fullmatch(r"[a-z0-9_]+", check):
                 continue
+            for word, key in CONCERNS:
+                if word in check and key in keys:
+                    service_id = f"aws.{key}"
             hub = " ".join(sorted(securityhub.get(check, ())))
             out.add((fw, cid, check, service_id, hub, ""))
     out |= indirect(out, rows)
@@ -170,6 +177,14 @@ def main():
     print(f"{dest.relative_to(ROOT)}: {len(out)} rows", file=sys.stderr)
     for k, n in sorted(unmapped.items()):
         print(f"  left out: {k}: {n}", file=sys.stderr)
+
+
+# An area whose NIST SP 800-53 controls also map checks of other subjects (CP-9, backup,
+# takes the encryption checks of its cryptographic-protection enhancement) borrows only
+# the checks that name its subject.
+BORROW_ONLY = {
+    "backup-recovery": ("backup", "snapshot", "pitr", "versioning", "multi_az", "replica", "recovery", "deletion_protection"),
+}
 
 
 def indirect(direct, rows):
@@ -194,6 +209,9 @@ def indirect(direct, rows):
             if area in own:
                 continue
             for check, service, hub in by_area.get(area, ()):
+                words = BORROW_ONLY.get(area)
+                if words and not any(w in check for w in words):
+                    continue
                 out.add(("soc2", cid, check, service, hub, "nist-800-53"))
     have = {(r[0], r[1], r[2]) for r in direct}
     return {r for r in out if (r[0], r[1], r[2]) not in have}

@@ -611,13 +611,29 @@ pub fn join(
                     (&a.id, &a.source, a.via.is_some()).cmp(&(&b.id, &b.source, b.via.is_some()))
                 });
                 evidence.dedup_by(|a, b| a.id == b.id && a.source == b.source);
-                evidence.sort_by(|a, b| {
-                    (a.via.is_some(), &a.service, &a.id, &a.source).cmp(&(
-                        b.via.is_some(),
-                        &b.service,
-                        &b.id,
-                        &b.source,
-                    ))
+                // Within each group, the checks about more of the control's areas (by
+                // their check words) first.
+                let closeness = |h: &framework::Hint| -> std::cmp::Reverse<usize> {
+                    std::cmp::Reverse(
+                        c.areas
+                            .iter()
+                            .filter(|&&a| {
+                                catalogue.areas[a]
+                                    .check_words
+                                    .iter()
+                                    .any(|w| h.id.contains(w.as_str()))
+                            })
+                            .count(),
+                    )
+                };
+                evidence.sort_by_cached_key(|h| {
+                    (
+                        h.via.is_some(),
+                        closeness(h),
+                        h.service.clone(),
+                        h.id.clone(),
+                        h.source.clone(),
+                    )
                 });
                 ControlOut {
                     evidence,

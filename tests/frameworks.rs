@@ -626,7 +626,11 @@ fn cc6_1_is_evidenced_by_iam_and_encryption_checks_of_the_services_in_use() {
     // The control's own checks come first, and among them the IAM checks lead.
     let own = cc61.evidence.iter().take_while(|h| h.via.is_none()).count();
     assert!(own >= 6 && cc61.evidence[own..].iter().all(|h| h.via.is_some()));
-    assert!(cc61.evidence[..5].iter().all(|h| h.id.starts_with("iam_")), "{:?}", &cc61.evidence[..5]);
+    assert!(
+        cc61.evidence[..5].iter().all(|h| h.id.starts_with("iam_")),
+        "{:?}",
+        &cc61.evidence[..5]
+    );
     assert!(!ids("kms_").is_empty(), "encryption checks");
     assert!(!ids("ec2_securitygroup").is_empty(), "network checks");
     // A board's oversight is evidenced by no cloud check.

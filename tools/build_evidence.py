@@ -201,9 +201,10 @@ def indirect(direct, rows):
     out = set()
     for cid, areas in areas_of("soc2").items():
         # Only technical criteria borrow checks: never the organisation's own (CC1-CC5),
-        # physical access (CC6.4), privacy (P) or processing integrity (PI), whose
-        # evidence is the organisation's records, not a cloud setting.
-        if re.match(r"CC[1-5]\.|CC6\.4$|P\d|PI\d", cid):
+        # physical access and disposal (CC6.4, CC6.5, C1.2), change management (CC8),
+        # privacy (P) or processing integrity (PI), whose evidence is the organisation's
+        # records and its own mapped checks, not a cloud setting borrowed by area.
+        if re.match(r"CC[1-5]\.|CC6\.[45]$|CC8\.|C1\.2$|P\d|PI\d", cid):
             continue
         for area in areas:
             if area in own:

@@ -923,9 +923,26 @@ fn apply_overrides(
     frameworks: &[Framework],
 ) -> Result<(), DataError> {
     let raw: RawOverrides = file.parse()?;
-    let matches = |pattern: &str, value: &str| match pattern.strip_suffix('*') {
-        Some(prefix) => value.starts_with(prefix),
-        None => pattern == value,
+    // `*` stands for any run of characters, anywhere in the pattern.
+    let matches = |pattern: &str, value: &str| {
+        let mut parts = pattern.split('*');
+        let first = parts.next().unwrap_or_default();
+        let Some(mut rest) = value.strip_prefix(first) else {
+            return false;
+        };
+        let parts: Vec<&str> = parts.collect();
+        match parts.split_last() {
+            None => rest.is_empty(),
+            Some((last, middle)) => {
+                for part in middle {
+                    match rest.find(part) {
+                        Some(i) => rest = &rest[i + part.len()..],
+                        None => return false,
+                    }
+                }
+                rest.len() >= last.len() && rest.ends_with(last)
+            }
+        }
     };
     for o in raw.overrides {
         let at = Some(o.span().start);

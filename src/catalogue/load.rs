@@ -43,6 +43,9 @@ struct RawArea {
     customer: String,
     #[serde(default = "yes")]
     cloud: bool,
+    /// Parts of automated checks' ids that concern the area (`mfa`, `snapshot`).
+    #[serde(default)]
+    check_words: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -720,6 +723,7 @@ pub(super) fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
             provider: a.provider,
             customer: a.customer,
             cloud: a.cloud,
+            check_words: a.check_words,
         });
     }
     let mut patterns: Vec<Pattern> = Vec::new();

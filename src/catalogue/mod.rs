@@ -81,6 +81,9 @@ pub struct Area {
     /// False for the organisation's own areas (governance, its offices): a control
     /// that touches only those has no part in the cloud.
     pub cloud: bool,
+    /// Parts of automated checks' ids that concern the area: a control lists the hints
+    /// about its areas first.
+    pub check_words: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

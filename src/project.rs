@@ -203,7 +203,7 @@ impl Project {
                         <crate::render::Format as clap::ValueEnum>::from_str(f.get_ref(), false)
                             .map_err(|_| {
                                 at(f.span().start, format!(
-                                    "\"{}\" is not a format; expected one of: md, html, pdf, json, csv, xlsx, oscal",
+                                    "\"{}\" is not a format; expected one of: md, html, pdf, docx, json, csv, xlsx, oscal",
                                     f.get_ref()
                                 ))
                             })

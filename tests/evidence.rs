@@ -154,7 +154,7 @@ fn a_signed_pack_verifies_with_the_standard_tools_and_with_onus() {
         let (code, text) = verify(&target, &["--key", s(&public), "--expect", &digest]);
         assert_eq!(code, Some(0), "{text}");
         assert!(
-            text.contains("intact: 10 files match the manifest"),
+            text.contains("intact: 11 files match the manifest"),
             "{text}"
         );
         assert!(text.contains("signature: good, by key "), "{text}");
@@ -230,7 +230,7 @@ fn the_zip_is_byte_identical_across_runs() {
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted);
-    assert_eq!(names.len(), 12, "{names:?}");
+    assert_eq!(names.len(), 13, "{names:?}");
     assert!(
         names.iter().all(|n| n.starts_with("evidence/")),
         "{names:?}"

@@ -159,7 +159,7 @@ fn a_pack_verifies_intact_and_names_tampered_missing_and_extra_files() {
     let v = onus(&["verify", s(&pack)]);
     assert_eq!(v.status.code(), Some(0));
     assert!(
-        stdout(&v).contains("intact: 10 files match the manifest"),
+        stdout(&v).contains("intact: 11 files match the manifest"),
         "{}",
         stdout(&v)
     );
@@ -178,7 +178,7 @@ fn a_pack_verifies_intact_and_names_tampered_missing_and_extra_files() {
         "changed: responsibility-matrix.md",
         "missing: inputs/inventory.csv",
         "unexpected: inputs/extra.csv",
-        "NOT intact: 1 changed, 1 missing, 1 unexpected of 10 files",
+        "NOT intact: 1 changed, 1 missing, 1 unexpected of 11 files",
     ] {
         assert!(text.contains(line), "{line} in {text}");
     }

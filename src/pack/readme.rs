@@ -35,6 +35,7 @@ fn describe(path: &str, inventory: &str) -> &'static str {
         "responsibility-matrix.md" => "the report in Markdown",
         "responsibility-matrix.html" => "the report as one self-contained HTML page",
         "responsibility-matrix.pdf" => "the report as a PDF",
+        "responsibility-matrix.docx" => "the report as a Word document",
         "responsibility-matrix.json" => {
             "the whole report model, for scripts (schema onus/report/v1)"
         }

@@ -8,7 +8,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// How a run of text is shown.
 #[derive(Clone, Copy, PartialEq, Eq, Default, Debug)]
-pub(super) struct Style {
+pub(crate) struct Style {
     pub bold: bool,
     pub italic: bool,
     pub code: bool,
@@ -18,20 +18,20 @@ pub(super) struct Style {
 
 /// A run of text in one style; `\n` is a line break.
 #[derive(Clone, Debug)]
-pub(super) struct Span {
+pub(crate) struct Span {
     pub text: String,
     pub style: Style,
 }
 
-pub(super) type Rich = Vec<Span>;
+pub(crate) type Rich = Vec<Span>;
 
 /// The plain text of a run list.
-pub(super) fn plain(rich: &[Span]) -> String {
+pub(crate) fn plain(rich: &[Span]) -> String {
     rich.iter().map(|s| s.text.as_str()).collect()
 }
 
 #[derive(Debug)]
-pub(super) enum Block {
+pub(crate) enum Block {
     Heading(u8, Rich),
     /// A paragraph, list item or code block line group: its text, how deep it sits in
     /// lists, its list marker, and how deep in block quotes.
@@ -49,14 +49,14 @@ pub(super) enum Block {
     PageBreak,
 }
 
-pub(super) struct Blocks {
+pub(crate) struct Blocks {
     pub blocks: Vec<Block>,
     /// Link targets, by [`Style::link`].
     pub links: Vec<String>,
 }
 
 /// Walks the Markdown's events into blocks.
-pub(super) fn blocks(markdown: &str) -> Blocks {
+pub(crate) fn blocks(markdown: &str) -> Blocks {
     let mut w = Walker::default();
     for event in parser(markdown) {
         w.event(event);

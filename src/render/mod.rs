@@ -9,7 +9,9 @@
 //! characters of the input made visible), and nothing in Markdown, so the `md` filter
 //! escapes every cell of user text.
 
+pub(crate) mod blocks;
 pub mod book;
+pub mod docx;
 pub mod exports;
 pub mod markdown;
 pub mod oscal;
@@ -78,6 +80,8 @@ pub enum Format {
     Md,
     Html,
     Pdf,
+    /// `responsibility-matrix.docx`: the document for Word.
+    Docx,
     Json,
     /// `responsibility-matrix.csv` and `questionnaire.csv`.
     Csv,
@@ -94,6 +98,7 @@ impl Format {
             Format::Md => &["responsibility-matrix.md"],
             Format::Html => &["responsibility-matrix.html"],
             Format::Pdf => &["responsibility-matrix.pdf"],
+            Format::Docx => &["responsibility-matrix.docx"],
             Format::Json => &["responsibility-matrix.json"],
             Format::Csv => &["responsibility-matrix.csv", "questionnaire.csv"],
             Format::Xlsx => &["questionnaire.xlsx"],
@@ -101,10 +106,10 @@ impl Format {
         }
     }
 
-    /// Whether the format is made from the Markdown template: the Markdown, the HTML
-    /// and the PDF.
+    /// Whether the format is made from the Markdown template: the Markdown, the HTML,
+    /// the PDF and the DOCX.
     pub fn uses_templates(self) -> bool {
-        matches!(self, Format::Md | Format::Html | Format::Pdf)
+        matches!(self, Format::Md | Format::Html | Format::Pdf | Format::Docx)
     }
 
     /// The first (for most formats, the only) file a format writes.
@@ -309,6 +314,9 @@ impl Renderer {
                     ));
                 }
                 vec![pdf.bytes]
+            }
+            Format::Docx => {
+                vec![docx::render(markdown()?, &self.page_setup(report))]
             }
             Format::Csv => vec![
                 crate::render::exports::matrix_csv(report, self.csv_bom),

@@ -1,11 +1,11 @@
 //! The layout engine: styled text measured with the embedded fonts, wrapped into lines,
 //! and placed on pages: paragraphs, list items, block quotes, headings, and tables whose
 //! column widths follow their content and whose header row repeats on every page they
-//! run over. Knows nothing of the report: it lays out what [`super::blocks`] hands it.
+//! run over. Knows nothing of the report: it lays out what [`crate::render::blocks`] hands it.
 
-use super::blocks::{plain, Rich, Style};
 use super::font::Face;
 use super::writer::{num, Color, Link, Page, Target, INK};
+use crate::render::blocks::{plain, Rich, Style};
 use crate::render::markdown::owner_word;
 use crate::vocab::Owner;
 use std::collections::BTreeSet;
@@ -563,7 +563,7 @@ fn append(line: &mut Line, word: Line) {
 
 pub(super) fn bolded(rich: &Rich) -> Rich {
     rich.iter()
-        .map(|s| super::blocks::Span {
+        .map(|s| crate::render::blocks::Span {
             text: s.text.clone(),
             style: Style {
                 bold: true,
@@ -590,7 +590,7 @@ mod tests {
     fn wrapping_breaks_at_spaces_and_hyphens_and_cuts_long_words() {
         let mut l = Layout::new(Paper::A4, Vec::new());
         let rich = |t: &str| {
-            vec![super::super::blocks::Span {
+            vec![crate::render::blocks::Span {
                 text: t.into(),
                 style: Style::default(),
             }]

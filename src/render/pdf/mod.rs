@@ -12,7 +12,6 @@
 //! table is too wide for a portrait page goes on landscape pages. Every page but the
 //! cover carries the running header, and every page its number, "n / N".
 
-mod blocks;
 mod font;
 mod layout;
 
@@ -20,7 +19,7 @@ mod writer;
 
 pub use layout::Paper;
 
-use blocks::{plain, Block, Rich, Style};
+use crate::render::blocks::{self, plain, Block, Rich, Style};
 use layout::{heading_size, Layout, Measure, BODY, LEADING, MARGIN, MUTED, SMALL, TABLE};
 use std::collections::BTreeSet;
 use writer::{Bookmark, Info, Link, Target, INK};

@@ -1089,8 +1089,8 @@ fn retired_services_are_marked_and_check_warns_on_them() {
     );
 }
 
-/// Every page a service entry cites is the provider's own documentation; the entries
-/// that cite none yet may only become fewer.
+/// Every service entry and every cell that differs from its tier's default cites a page
+/// of the provider's own documentation.
 #[test]
 fn service_entries_cite_the_providers_pages() {
     let c = catalogue();
@@ -1103,12 +1103,22 @@ fn service_entries_cite_the_providers_pages() {
                 "{}: {src}",
                 s.id
             ),
-            // The 2016 whitepaper that documents a tier, or nothing yet.
             _ => without += 1,
+        }
+        let variants = s.variants.iter().map(|v| &v.duties);
+        for (area, duty) in std::iter::once(&s.duties).chain(variants).flatten() {
+            let src = duty.source.as_deref().unwrap_or_default();
+            assert!(
+                src.starts_with("https://docs.aws.amazon.com/")
+                    || src.starts_with("https://aws.amazon.com/"),
+                "{} {}: the cell cites no page of AWS's ({src})",
+                s.id,
+                c.areas[*area].id
+            );
         }
     }
     assert!(
-        without <= 15,
+        without == 0,
         "{without} AWS entries cite no page of the provider's documentation"
     );
 }

@@ -7,8 +7,8 @@
 //! The Markdown is walked into the same blocks the PDF lays out ([`super::blocks`]).
 //! Headings take Word's heading styles (the navigation pane and a contents field work),
 //! tables are Word tables whose header row repeats on every page, with the owner cells
-//! shaded as in the PDF and the HTML; a table too wide for a portrait page sits in a
-//! landscape section of its own. The header carries the document's title and
+//! shaded as in the PDF and the HTML; a part (a heading and what follows it up to the
+//! next heading) whose table is too wide for a portrait page is a landscape section. The header carries the document's title and
 //! organisation, the footer the page number. The zip's entries, their order and their
 //! dates are fixed, and the document's dates are the report's: the same inputs give the
 //! same bytes.
@@ -160,46 +160,65 @@ impl Body {
         let _ = write!(self.xml, "<w:p><w:pPr>{style}{props}</w:pPr>{runs}</w:p>");
     }
 
-    fn table(&mut self, header: &[Rich], rows: &[Vec<Rich>]) {
+    /// Ends the section so far (portrait or landscape) here.
+    fn end_section(&mut self, landscape: bool) {
+        let props = section(&self.page, landscape);
+        let _ = write!(self.xml, "<w:p><w:pPr>{props}</w:pPr></w:p>");
+    }
+
+    fn table(&mut self, header: &[Rich], rows: &[Vec<Rich>], landscape: bool) {
         let columns = header
             .len()
             .max(rows.iter().map(Vec::len).max().unwrap_or(0))
             .max(1);
-        let wide = columns > WIDE;
-        if wide {
-            // The section so far ends here; the table's own is landscape.
-            let portrait = section(&self.page, false);
-            let _ = write!(self.xml, "<w:p><w:pPr>{portrait}</w:pPr></w:p>");
-        }
-        let landscape_width = if wide {
+        let page_width = if landscape {
             self.page.height
         } else {
             self.page.width
         };
-        let usable = landscape_width - 2 * MARGIN;
-        let cell_width = usable / columns as u32;
+        let usable = page_width - 2 * MARGIN;
+        // Each column as wide as its longest word or half its longest cell, within
+        // bounds.
+        let mut want = vec![4usize; columns];
+        for row in std::iter::once(header).chain(rows.iter().map(Vec::as_slice)) {
+            for (i, cell) in row.iter().enumerate().take(columns) {
+                let text = plain(cell);
+                let word = text
+                    .split_whitespace()
+                    .map(|w| w.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                want[i] = want[i]
+                    .max(word.min(24))
+                    .max(text.chars().count().min(40) / 2);
+            }
+        }
+        let total: usize = want.iter().sum();
         let _ = write!(
             self.xml,
-            r#"<w:tbl><w:tblPr><w:tblStyle w:val="OnusTable"/><w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="autofit"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>"#
+            r#"<w:tbl><w:tblPr><w:tblStyle w:val="OnusTable"/><w:tblW w:w="{usable}" w:type="dxa"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>"#
         );
-        for _ in 0..columns {
-            let _ = write!(self.xml, r#"<w:gridCol w:w="{cell_width}"/>"#);
+        for w in &want {
+            let _ = write!(
+                self.xml,
+                r#"<w:gridCol w:w="{}"/>"#,
+                usable as usize * w / total
+            );
         }
         self.xml.push_str("</w:tblGrid>");
-        let size = if wide { 14 } else { 16 };
+        let size = match columns {
+            c if c > 16 => 12,
+            c if c > WIDE => 14,
+            _ => 16,
+        };
         self.row(header, columns, true, size);
         for row in rows {
             self.row(row, columns, false, size);
         }
         self.xml.push_str("</w:tbl>");
-        if wide {
-            let landscape = section(&self.page, true);
-            let _ = write!(self.xml, "<w:p><w:pPr>{landscape}</w:pPr></w:p>");
-        } else {
-            // Word needs a paragraph between two tables, or it joins them.
-            self.xml
-                .push_str(r#"<w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p>"#);
-        }
+        // Word needs a paragraph between two tables, or it joins them.
+        self.xml
+            .push_str(r#"<w:p><w:pPr><w:spacing w:after="0"/></w:pPr></w:p>"#);
     }
 
     /// A table row: the header row repeats on every page and is never split.
@@ -245,9 +264,27 @@ pub fn render(markdown: &str, setup: &PageSetup) -> Vec<u8> {
         targets: links,
         page: Page::of(setup.paper),
     };
+    // A heading whose part (up to the next heading) holds a table too wide for a
+    // portrait page starts a landscape section; the next heading whose part holds none
+    // goes back to portrait.
+    let wide_part: Vec<bool> = (0..blocks.len())
+        .map(|i| {
+            blocks[i + 1..]
+                .iter()
+                .take_while(|b| !matches!(b, Block::Heading(..)))
+                .any(|b| matches!(b, Block::Table { header, .. } if header.len() > WIDE))
+        })
+        .collect();
+    let mut landscape = false;
     let mut title = String::new();
     let mut contents = false;
-    for block in &blocks {
+    for (i, block) in blocks.iter().enumerate() {
+        if let Block::Heading(..) = block {
+            if wide_part[i] != landscape {
+                body.end_section(landscape);
+                landscape = wide_part[i];
+            }
+        }
         match block {
             Block::Heading(1, text) if title.is_empty() => {
                 title = plain(text);
@@ -286,7 +323,7 @@ pub fn render(markdown: &str, setup: &PageSetup) -> Vec<u8> {
                 };
                 body.paragraph(None, &props, &text);
             }
-            Block::Table { header, rows } => body.table(header, rows),
+            Block::Table { header, rows } => body.table(header, rows, landscape),
             Block::Rule => body.xml.push_str(
                 r#"<w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="D1D5DB"/></w:pBdr></w:pPr></w:p>"#,
             ),
@@ -294,6 +331,9 @@ pub fn render(markdown: &str, setup: &PageSetup) -> Vec<u8> {
                 .xml
                 .push_str(r#"<w:p><w:r><w:br w:type="page"/></w:r></w:p>"#),
         }
+    }
+    if landscape {
+        body.end_section(true);
     }
     let document = format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -391,4 +431,4 @@ const FONTS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 /// and the contents), the contents heading, table text, header, footer, the hyperlink
 /// character style and the report's table style.
 const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/><w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="1440" w:after="360"/></w:pPr><w:rPr><w:b/><w:sz w:val="48"/><w:szCs w:val="48"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="360" w:after="120"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:sz w:val="36"/><w:szCs w:val="36"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="320" w:after="120"/><w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:b/><w:sz w:val="30"/><w:szCs w:val="30"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading3"><w:name w:val="heading 3"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="80"/><w:outlineLvl w:val="2"/></w:pPr><w:rPr><w:b/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading4"><w:name w:val="heading 4"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="200" w:after="80"/><w:outlineLvl w:val="3"/></w:pPr><w:rPr><w:b/><w:sz w:val="22"/><w:szCs w:val="22"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TOCHeading"><w:name w:val="TOC Heading"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:rPr><w:b/><w:sz w:val="30"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="6B7280"/><w:sz w:val="16"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="6B7280"/><w:sz w:val="16"/></w:rPr></w:style><w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:rPr><w:color w:val="1D4ED8"/><w:u w:val="single"/></w:rPr></w:style><w:style w:type="table" w:styleId="OnusTable"><w:name w:val="Onus Table"/><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/><w:left w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/><w:right w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/></w:tblBorders><w:tblCellMar><w:left w:w="60" w:type="dxa"/><w:right w:w="60" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#;
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/><w:sz w:val="20"/><w:szCs w:val="20"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:before="1440" w:after="360"/></w:pPr><w:rPr><w:b/><w:sz w:val="48"/><w:szCs w:val="48"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="360" w:after="120"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:sz w:val="36"/><w:szCs w:val="36"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="320" w:after="120"/><w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:b/><w:sz w:val="30"/><w:szCs w:val="30"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading3"><w:name w:val="heading 3"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="240" w:after="80"/><w:outlineLvl w:val="2"/></w:pPr><w:rPr><w:b/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading4"><w:name w:val="heading 4"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="200" w:after="80"/><w:outlineLvl w:val="3"/></w:pPr><w:rPr><w:b/><w:sz w:val="22"/><w:szCs w:val="22"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TOCHeading"><w:name w:val="TOC Heading"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:rPr><w:b/><w:sz w:val="30"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Header"><w:name w:val="header"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="6B7280"/><w:sz w:val="16"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Footer"><w:name w:val="footer"/><w:basedOn w:val="Normal"/><w:rPr><w:color w:val="6B7280"/><w:sz w:val="16"/></w:rPr></w:style><w:style w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/><w:rPr><w:color w:val="1D4ED8"/><w:u w:val="single"/></w:rPr></w:style><w:style w:type="table" w:styleId="OnusTable"><w:name w:val="Onus Table"/><w:tblPr><w:tblBorders><w:top w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/><w:left w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/><w:bottom w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/><w:right w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/><w:insideH w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/><w:insideV w:val="single" w:sz="4" w:space="0" w:color="D1D5DB"/></w:tblBorders><w:tblCellMar><w:left w:w="40" w:type="dxa"/><w:right w:w="40" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style></w:styles>"#;

@@ -173,6 +173,7 @@ fn run(scenario: &str) {
         date: Date::parse("2026-01-01").unwrap(),
         as_of: None,
         soc2: Default::default(),
+        iso: Default::default(),
     };
     let classification = onus::classify::classify(&catalogue, &inv, &Default::default());
     let classify = t.elapsed();

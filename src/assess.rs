@@ -157,8 +157,10 @@ pub fn run(request: &Request) -> Result<Assessed> {
             .unwrap_or_default(),
         file: project.map(|p| p.path.display().to_string()),
     };
+    let iso = project.map(|p| p.iso.clone()).unwrap_or_default();
     let options = ReportOptions {
         soc2,
+        iso,
         frameworks: Selection::parse_all(&catalogue, &frameworks).map_err(|e| anyhow!(e))?,
         title: request.title.clone(),
         org: request.org.clone(),

@@ -128,6 +128,9 @@ pub struct FrameworkOut {
     /// sit beside the framework's own in the JSON).
     #[serde(flatten)]
     pub soc2: Option<crate::soc2::Soc2Out>,
+    /// ISO/IEC 27001 only: the Statement of Applicability.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub statement_of_applicability: Option<crate::soa::SoaOut>,
 }
 
 /// The SOC 2 carve-out tables, for the services in use.
@@ -305,6 +308,10 @@ pub struct ControlOut {
     pub evidence: Vec<framework::Hint>,
     /// What the customer's controls register says for this control (`--register`).
     pub register: Option<RegisterEntry>,
+    /// ISO/IEC 27001: excluded from the Statement of Applicability, with the
+    /// organisation's justification (`[iso27001] exclude`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -638,6 +645,7 @@ pub fn join(
                 ControlOut {
                     evidence,
                     register: None,
+                    excluded: None,
                     id: c.id.clone(),
                     label: c.label.clone(),
                     text: c.text.clone(),
@@ -699,6 +707,7 @@ pub fn join(
         FrameworkOut {
             carve_out,
             soc2: None,
+            statement_of_applicability: None,
             id: fw.id.clone(),
             selection: sel.key(),
             name: fw.name.clone(),

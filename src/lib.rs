@@ -24,6 +24,7 @@ pub mod project;
 pub mod register;
 pub mod render;
 pub mod report;
+pub mod soa;
 pub mod soc2;
 pub mod text;
 pub mod vocab;

@@ -48,6 +48,26 @@ struct Raw {
     attestation: Vec<Spanned<RawAttestation>>,
     #[serde(default)]
     cuec: Vec<RawCuec>,
+    iso27001: Option<RawIso>,
+}
+
+/// `[iso27001]`: the Statement of Applicability's settings.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIso {
+    #[serde(default)]
+    exclude: Vec<RawJustified>,
+    #[serde(default)]
+    include: Vec<RawJustified>,
+    document: Option<crate::soa::DocumentControl>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJustified {
+    control: Spanned<String>,
+    #[serde(default)]
+    justification: Option<String>,
 }
 
 /// `[soc2]`: the examination.
@@ -148,6 +168,10 @@ pub struct Project {
     pub attestations: Vec<(crate::soc2::Attestation, usize)>,
     /// `[[cuec]]`, with the offsets of their criteria.
     pub cuecs: Vec<(crate::soc2::Cuec, Vec<usize>)>,
+    /// `[iso27001]`: the SoA's exclusions, inclusions and document control.
+    pub iso: crate::soa::Settings,
+    /// The offsets of the controls `[iso27001]` names.
+    iso_at: Vec<(String, usize)>,
     /// `[variants]`: service → variant, with the offsets of the two.
     variants: Vec<(String, String, (usize, usize))>,
     /// `[[override]]`, each with the offsets of its service, variant, area and owner.
@@ -319,6 +343,35 @@ impl Project {
                 )
             })
             .collect();
+        let mut iso = crate::soa::Settings::default();
+        let mut iso_at = Vec::new();
+        if let Some(raw_iso) = &raw.iso27001 {
+            for (list, out, excluded) in [
+                (&raw_iso.exclude, &mut iso.exclude, true),
+                (&raw_iso.include, &mut iso.include, false),
+            ] {
+                for x in list {
+                    let justification = x.justification.as_deref().unwrap_or_default().trim();
+                    if justification.is_empty() {
+                        return Err(at(
+                            x.control.span().start,
+                            format!(
+                                "[iso27001] {}: {} needs its justification: {{ control = \"{}\", justification = \"...\" }}",
+                                if excluded { "exclude" } else { "include" },
+                                x.control.get_ref(),
+                                x.control.get_ref()
+                            ),
+                        ));
+                    }
+                    iso_at.push((x.control.get_ref().clone(), x.control.span().start));
+                    out.push(crate::soa::Justified {
+                        control: x.control.get_ref().clone(),
+                        justification: justification.to_string(),
+                    });
+                }
+            }
+            iso.document = raw_iso.document.clone();
+        }
         let mut overrides = Vec::new();
         for o in &raw.overrides {
             let span = o.span();
@@ -382,6 +435,8 @@ impl Project {
             examination,
             attestations,
             cuecs,
+            iso,
+            iso_at,
             variants: raw
                 .variants
                 .into_iter()
@@ -436,6 +491,17 @@ impl Project {
                         self.error_at(at, format!("[[cuec]]: \"{id}\" is not a SOC 2 criterion"))
                     );
                 }
+            }
+        }
+        for (id, at) in &self.iso_at {
+            if catalogue
+                .framework("iso27001")
+                .is_none_or(|f| f.control(id).is_none())
+            {
+                return Err(self.error_at(
+                    *at,
+                    format!("[iso27001]: \"{id}\" is not an ISO/IEC 27001 Annex A control"),
+                ));
             }
         }
         let mut variants = DefaultVariants::new();

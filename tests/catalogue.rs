@@ -271,7 +271,7 @@ fn data_overlay_from_a_folder_replaces_and_adds_files() {
     assert!(files.iter().any(|f| f.path == "aws/catalogue.toml"));
     std::fs::write(dir.path().join("stray.toml"), "").unwrap();
     let e = data_files(Some(dir.path())).unwrap_err().to_string();
-    assert!(e.ends_with("stray.toml: error: not a data file onus knows; expected model.toml, <provider>/catalogue.toml, <provider>/csoc.toml, <provider>/statements/<framework>.toml, controls/<framework>.toml, controls/<framework>.csv, crosswalks/<from>--<to>.csv, evidence/<source>.csv or evidence/overrides.toml"), "{e}");
+    assert!(e.ends_with("stray.toml: error: not a data file onus knows; expected model.toml, <provider>/catalogue.toml, <provider>/csoc.toml, <provider>/certificates.toml, <provider>/statements/<framework>.toml, controls/<framework>.toml, controls/<framework>.csv, crosswalks/<from>--<to>.csv, evidence/<source>.csv or evidence/overrides.toml"), "{e}");
 }
 
 #[test]

@@ -18,6 +18,7 @@ fn report(name: &str, frameworks: &[&str]) -> onus::report::Report {
         date: onus::text::Date::parse("2026-01-01").unwrap(),
         as_of: None,
         soc2: Default::default(),
+        iso: Default::default(),
     };
     onus::assess::assess(c, &inventory, &Default::default(), &options)
 }
@@ -400,6 +401,7 @@ fn framework_sheets_get_unique_names_whatever_the_ids() {
         date: onus::text::Date::parse("2026-01-01").unwrap(),
         as_of: None,
         soc2: Default::default(),
+        iso: Default::default(),
     };
     let report = onus::assess::assess(&c, &inventory, &Default::default(), &options);
     let bytes =

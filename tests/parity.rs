@@ -162,6 +162,7 @@ fn report_for(path: &Path, frameworks: &[&str], org: &str) -> Report {
         date: onus::text::Date::parse("2026-01-01").unwrap(),
         as_of: None,
         soc2: Default::default(),
+        iso: Default::default(),
     };
     onus::assess::assess(catalogue, &inventory, &Default::default(), &options)
 }

@@ -97,6 +97,7 @@ proptest! {
             date: onus::text::Date::parse("2026-01-01").unwrap(),
             as_of: None,
             soc2: Default::default(),
+            iso: Default::default(),
         });
         let renderer = Renderer::new(None, Default::default()).unwrap();
         let json: serde_json::Value = serde_json::from_slice(&renderer.render(&report, Format::Json).unwrap().bytes()).unwrap();

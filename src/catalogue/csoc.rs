@@ -253,3 +253,73 @@ pub fn load(
         monitoring,
     })
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCertificates {
+    certificate: Vec<RawCertificate>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCertificate {
+    standard: String,
+    covers: String,
+    controls: Vec<Spanned<String>>,
+    source: Spanned<String>,
+}
+
+/// A provider's certificate that an ISO/IEC 27001 Statement of Applicability relies on
+/// (`<provider>/certificates.toml`).
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub provider: String,
+    /// "ISO/IEC 27017:2015".
+    pub standard: String,
+    /// The kind of control it covers, in a phrase.
+    pub covers: String,
+    /// ISO/IEC 27001 Annex A ids; empty for every control where the provider has a part.
+    pub controls: Vec<String>,
+    pub source: String,
+}
+
+/// Loads `file` (`PROVIDER/certificates.toml`), its controls checked against ISO/IEC
+/// 27001 (when the data has it).
+pub fn load_certificates(
+    file: &DataFile,
+    iso: Option<&Framework>,
+) -> Result<Vec<Certificate>, DataError> {
+    let provider = file.path.trim_end_matches("/certificates.toml").to_string();
+    let raw: RawCertificates = file.parse()?;
+    raw.certificate
+        .into_iter()
+        .map(|c| {
+            let mut controls = Vec::new();
+            for id in &c.controls {
+                if id.get_ref() == "*" {
+                    continue;
+                }
+                if iso.is_some_and(|f| f.control(id.get_ref()).is_none()) {
+                    return Err(file.error_at(
+                        Some(id.span().start),
+                        format!("\"{}\" is not a control of iso27001", id.get_ref()),
+                    ));
+                }
+                controls.push(id.get_ref().clone());
+            }
+            if !c.source.get_ref().starts_with("https://") {
+                return Err(file.error_at(
+                    Some(c.source.span().start),
+                    "source is the provider's page for the certificate (https://...)",
+                ));
+            }
+            Ok(Certificate {
+                provider: provider.clone(),
+                standard: c.standard,
+                covers: c.covers,
+                controls,
+                source: c.source.into_inner(),
+            })
+        })
+        .collect()
+}

@@ -136,7 +136,9 @@ fn is_known_data_path(rel: &str) -> bool {
         ["evidence", "overrides.toml"] => true,
         ["evidence", name] => stem(name, ".csv"),
         [p, "catalogue.toml"] => is_id(p) && !["controls", "crosswalks", "evidence"].contains(p),
-        [p, "csoc.toml"] => is_id(p) && !["controls", "crosswalks", "evidence"].contains(p),
+        [p, "csoc.toml" | "certificates.toml"] => {
+            is_id(p) && !["controls", "crosswalks", "evidence"].contains(p)
+        }
         [p, "statements", name] => {
             is_id(p) && !["controls", "crosswalks", "evidence"].contains(p) && stem(name, ".toml")
         }
@@ -146,7 +148,7 @@ fn is_known_data_path(rel: &str) -> bool {
 
 /// What a data file at an unknown path should have been called.
 pub const KNOWN_PATHS: &str =
-    "model.toml, <provider>/catalogue.toml, <provider>/csoc.toml, <provider>/statements/<framework>.toml, controls/<framework>.toml, controls/<framework>.csv, crosswalks/<from>--<to>.csv, evidence/<source>.csv or evidence/overrides.toml";
+    "model.toml, <provider>/catalogue.toml, <provider>/csoc.toml, <provider>/certificates.toml, <provider>/statements/<framework>.toml, controls/<framework>.toml, controls/<framework>.csv, crosswalks/<from>--<to>.csv, evidence/<source>.csv or evidence/overrides.toml";
 
 fn collect_data_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), DataError> {
     let read_err = |e: std::io::Error| DataError {

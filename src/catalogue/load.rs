@@ -851,6 +851,7 @@ pub(super) fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         crosswalks: Vec::new(),
         evidence: Vec::new(),
         subservices: Vec::new(),
+        certificates: Vec::new(),
         index: Index::default(),
     })
 }

@@ -419,6 +419,9 @@ pub struct Catalogue {
     /// The providers as subservice organisations of a SOC 2 description
     /// (`<provider>/csoc.toml`), in provider order.
     pub subservices: Vec<csoc::Subservice>,
+    /// The providers' certificates an ISO/IEC 27001 SoA relies on
+    /// (`<provider>/certificates.toml`).
+    pub certificates: Vec<csoc::Certificate>,
     index: Index,
 }
 
@@ -471,6 +474,23 @@ impl Catalogue {
                 ));
             }
             catalogue.subservices.push(subservice);
+        }
+        for file in files
+            .iter()
+            .filter(|f| f.path.ends_with("/certificates.toml"))
+        {
+            let list = csoc::load_certificates(file, catalogue.framework("iso27001"))?;
+            if !catalogue
+                .providers
+                .iter()
+                .any(|p| list.iter().all(|c| c.provider == p.id))
+            {
+                return Err(file.error_at(
+                    None,
+                    "a provider's certificates need its catalogue: no <provider>/catalogue.toml names this folder's provider",
+                ));
+            }
+            catalogue.certificates.extend(list);
         }
         // A provider's statements need the provider's catalogue.
         if let Some(file) = files.iter().find(|f| {

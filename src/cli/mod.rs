@@ -13,6 +13,7 @@ mod register;
 mod report;
 mod services;
 mod shared;
+mod soa;
 mod templates;
 mod who;
 
@@ -113,6 +114,12 @@ pub enum Command {
         after_help = "Example:\n  onus register samples/inventory.csv -f soc2 -o register\n  onus report samples/inventory.csv -f soc2 --register register/controls-register.xlsx"
     )]
     Register(register::RegisterArgs),
+    /// Write the ISO/IEC 27001 Statement of Applicability: every Annex A control, whether
+    /// it applies and why, its status, what each side does and the certificates relied on.
+    #[command(
+        after_help = "Example:\n  onus soa samples/inventory.csv --register register/controls-register.xlsx -o soa"
+    )]
+    Soa(soa::SoaArgs),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
@@ -135,5 +142,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
         Command::Man(args) => completions::man_command(args, Cli::command(), out),
         Command::Init(args) => init::init_command(args, config.as_deref(), out),
         Command::Register(args) => register::register_command(args, project()?.as_ref(), out),
+        Command::Soa(args) => soa::soa_command(args, project()?.as_ref(), out),
     }
 }

@@ -36,6 +36,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("brief.md", include_str!("../../templates/brief.md")),
     ("soc2.md", include_str!("../../templates/soc2.md")),
+    ("soa.md", include_str!("../../templates/soa.md")),
     (
         "book/book.toml",
         include_str!("../../templates/book/book.toml"),

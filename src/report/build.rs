@@ -293,6 +293,11 @@ pub fn build_with(
             diagnostics.extend(crate::register::gaps(register, &frameworks));
         }
     }
+    // The Statement of Applicability takes the register's status and owner.
+    for f in frameworks.iter_mut().filter(|f| f.id == "iso27001") {
+        let soa = crate::soa::apply(catalogue, f, &options.iso);
+        f.statement_of_applicability = Some(soa);
+    }
     diagnostic::sort(&mut diagnostics);
     let [accounts, regions, environments] = distinct.texts(
         0..inventory.len(),

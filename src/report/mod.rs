@@ -45,6 +45,9 @@ pub struct ReportOptions {
     pub as_of: Option<Date>,
     /// The SOC 2 examination, the attestations relied on and the organisation's CUECs.
     pub soc2: crate::soc2::Settings,
+    /// `[iso27001]`: the Statement of Applicability's exclusions, inclusions and
+    /// document-control block.
+    pub iso: crate::soa::Settings,
 }
 
 #[derive(Debug, Serialize)]

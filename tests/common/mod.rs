@@ -63,6 +63,7 @@ pub fn assess(inventory: &Inventory) -> Report {
         date: Date::parse("2026-01-01").unwrap(),
         as_of: None,
         soc2: Default::default(),
+        iso: Default::default(),
     };
     onus::assess::assess(catalogue(), inventory, &Default::default(), &options)
 }

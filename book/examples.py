@@ -94,6 +94,14 @@ else:
     generated[pathlib.Path('SUMMARY.md')] = summary
     for rel, text in generated.items():
         emit(rel, text)
+    # The Word document the site's introduction links, byte for byte.
+    docx = (site / 'src' / 'responsibility-matrix.docx').read_bytes()
+    dst = DST / 'sample' / 'responsibility-matrix.docx'
+    if '--check' in sys.argv:
+        if not dst.exists() or dst.read_bytes() != docx:
+            stale.append('sample/responsibility-matrix.docx')
+    else:
+        dst.write_bytes(docx)
 shutil.rmtree(scratch)
 for p in problems:
     print(p, file=sys.stderr)

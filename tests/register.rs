@@ -445,6 +445,7 @@ fn every_register_field_of_an_organisational_control_reaches_every_format() {
             "book",
             walk(&book.join("src"))
                 .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "md"))
                 .map(|p| std::fs::read_to_string(p).unwrap())
                 .find(|t| t.contains("**CC1.2**"))
                 .unwrap(),

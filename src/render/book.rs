@@ -172,11 +172,20 @@ pub fn render(
             &context,
         )?;
     }
+    // The report as a Word document, for whoever edits it; the introduction links it.
+    let docx = super::docx::render(&renderer.markdown(report)?, &renderer.page_setup(report));
+    files.push((format!("src/{DOCX}"), crate::output::Body::Bytes(docx)));
     Ok(files)
 }
+
+/// The Word document a book carries beside its chapters.
+pub const DOCX: &str = "responsibility-matrix.docx";
 
 /// A file of a book folder that `onus book` writes (and `--force` replaces): its
 /// `book.toml`, its style sheet and its chapters.
 pub fn is_own(name: &str) -> bool {
-    name == "book.toml" || name == "onus.css" || (name.starts_with("src/") && name.ends_with(".md"))
+    name == "book.toml"
+        || name == "onus.css"
+        || name == format!("src/{DOCX}")
+        || (name.starts_with("src/") && name.ends_with(".md"))
 }

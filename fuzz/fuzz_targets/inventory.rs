@@ -64,6 +64,8 @@ fuzz_target!(|input: &[u8]| {
             org: None,
             date: onus::text::Date::from_unix(0),
             as_of: None,
+            soc2: Default::default(),
+            iso: Default::default(),
         },
     );
 });

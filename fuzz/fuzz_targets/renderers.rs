@@ -39,6 +39,8 @@ fuzz_target!(|cells: Vec<String>| {
         org: None,
         date: onus::text::Date::from_unix(0),
         as_of: None,
+        soc2: Default::default(),
+        iso: Default::default(),
     };
     let report = onus::assess::assess(c, &inventory, &Default::default(), &options);
     for &format in Format::all() {

@@ -131,19 +131,10 @@ pub fn to_csv(frameworks: &[FrameworkOut], bom: bool) -> Vec<u8> {
 pub fn to_xlsx(report: &crate::report::Report) -> Result<Vec<u8>, XlsxError> {
     let frameworks = &report.frameworks;
     let mut book = Workbook::new();
-    // Dated by the report, not the clock: same inputs, same bytes.
-    let mut properties = rust_xlsxwriter::DocProperties::new()
-        .set_title("Controls register")
-        .set_comment(format!("onus {}", report.meta.versions.onus));
-    if let Some(date) = crate::text::Date::parse(&report.meta.date) {
-        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(
-            date.year as u16,
-            date.month as u8,
-            date.day as u8,
-        )?;
-        properties = properties.set_creation_datetime(&date);
-    }
-    book.set_properties(&properties);
+    book.set_properties(&crate::render::exports::properties(
+        report,
+        "Controls register",
+    )?);
     let header = Format::new().set_bold().set_text_wrap();
     let wrap = Format::new()
         .set_text_wrap()

@@ -213,18 +213,10 @@ pub fn to_xlsx(
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
-    let mut properties = rust_xlsxwriter::DocProperties::new()
-        .set_title("Statement of Applicability")
-        .set_comment(format!("onus {}", report.meta.versions.onus));
-    if let Some(date) = crate::text::Date::parse(&report.meta.date) {
-        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(
-            date.year as u16,
-            date.month as u8,
-            date.day as u8,
-        )?;
-        properties = properties.set_creation_datetime(&date);
-    }
-    book.set_properties(&properties);
+    book.set_properties(&crate::render::exports::properties(
+        report,
+        "Statement of Applicability",
+    )?);
     let bold = Format::new().set_bold().set_text_wrap();
     let wrap = Format::new()
         .set_text_wrap()

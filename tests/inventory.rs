@@ -1111,3 +1111,65 @@ fn an_inferred_variant_comes_before_an_assumed_one() {
         ]
     );
 }
+
+/// Past the kept rows, memory follows what rows say, not how many there are: later rows
+/// join the record with the same kept cells, which counts them and keeps their first
+/// lines; every count (the inventory's rows, a service's rows, the unknown and skipped
+/// rows) still counts every row, and the JSON lists the groups with their counts.
+#[test]
+fn rows_past_the_kept_ones_are_grouped_by_what_they_say() {
+    let mut text = String::from("service,account,line_item_id\n");
+    for i in 0..10 {
+        text.push_str(&format!("AmazonEC2,111,id-{i}\n"));
+    }
+    for i in 0..30 {
+        let service = ["AmazonEC2", "AmazonS3", "NoSuchService"][i % 3];
+        text.push_str(&format!("{service},222,id-x{i}\n"));
+    }
+    let options = onus::inventory::ReadOptions {
+        kept_rows: 10,
+        block_size: 64,
+        ..Default::default()
+    };
+    let catalogue = common::catalogue();
+    let inv =
+        onus::inventory::Inventory::parse(text.as_bytes(), "big.csv", &options, catalogue).unwrap();
+    assert_eq!(inv.rows(), 40);
+    assert_eq!(inv.len(), 13, "10 rows, then 3 groups");
+    assert_eq!(inv.weight(10), 10);
+    assert_eq!(inv.lines_of(10).collect::<Vec<_>>(), [12, 15, 18, 21, 24]);
+    assert!(inv.diagnostics.iter().any(|d| d
+        .to_string()
+        .contains("40 rows: the first 10 are kept one by one; the 30 after them are grouped")));
+    let report = common::assess(&inv);
+    assert_eq!(report.meta.inventory.rows, 40);
+    let rows_of = |id: &str| {
+        report
+            .services
+            .iter()
+            .filter(|s| s.id.as_deref() == Some(id))
+            .map(|s| s.row_count)
+            .sum::<u64>()
+    };
+    assert_eq!(rows_of("aws.ec2"), 20);
+    assert_eq!(rows_of("aws.s3"), 10);
+    assert_eq!(report.meta.unassessed_rows, 10);
+    let unknown = report
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .find(|d| d.contains("NoSuchService"))
+        .unwrap();
+    assert!(
+        unknown.contains("10 rows: lines 14, 17, 20, 23, 26 and 5 more"),
+        "{unknown}"
+    );
+    let mut json = Vec::new();
+    report.write_json(&mut json).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let rows = json["inventory"].as_array().unwrap();
+    assert_eq!(rows.len(), 13);
+    assert_eq!(rows[10]["count"], 10);
+    assert_eq!(rows[10]["lines"], serde_json::json!([12, 15, 18, 21, 24]));
+    assert!(rows[0].get("count").is_none());
+}

@@ -4,7 +4,7 @@
 //! headed by its document-control block.
 
 mod common;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const PROJECT: &str = r#"inventory = "billing.csv"
 org = "Example Corp"
@@ -17,23 +17,11 @@ document = { version = "1.2", owner = "CISO", approved = "2026-11-30" }
 "#;
 
 fn onus(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onus"))
-        .current_dir(dir)
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .output()
-        .unwrap()
+    common::onus_in(dir, args)
 }
 
 fn project(text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        common::fixture("billing-42-services.csv"),
-        dir.path().join("billing.csv"),
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("onus.toml"), text).unwrap();
-    dir
+    common::billing_project(text)
 }
 
 #[test]

@@ -5,7 +5,6 @@
 //! titled as CUECs, no "inherited", and every element in every format.
 
 mod common;
-use std::path::Path;
 use std::process::{Command, Output};
 
 const PROJECT: &str = r#"inventory = "billing.csv"
@@ -31,24 +30,12 @@ text = "Customers restrict who in their organisation may sign in to the product.
 criteria = ["CC6.1"]
 "#;
 
-fn onus(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onus"))
-        .current_dir(dir)
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .output()
-        .unwrap()
+fn onus(dir: &std::path::Path, args: &[&str]) -> Output {
+    common::onus_in(dir, args)
 }
 
 fn project(text: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        common::fixture("billing-42-services.csv"),
-        dir.path().join("billing.csv"),
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("onus.toml"), text).unwrap();
-    dir
+    common::billing_project(text)
 }
 
 /// The SOC 2 section of a Markdown document: from its scope heading to the next

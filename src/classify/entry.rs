@@ -24,11 +24,13 @@ pub(super) fn build_entry(
     let variant = variant_index.map(|v| &service.variants[v]);
     let mut duties = catalogue.duties(service, variant);
     let first_line = inventory.lines[rows[0]];
-    // The rows' first lines, as grouped messages name them.
+    // How many rows (a record past the kept rows stands for several), and their first
+    // lines, as grouped messages name them.
+    let count = rows.iter().map(|&r| inventory.weight(r)).sum::<u64>() as usize;
     let shown: Vec<u64> = rows
         .iter()
+        .flat_map(|&r| inventory.lines_of(r))
         .take(SHOWN_LINES)
-        .map(|&r| inventory.lines[r])
         .collect();
 
     let assumed: Vec<String> = duties
@@ -43,7 +45,7 @@ pub(super) fn build_entry(
                 Level::Warning,
                 file,
                 Some(first_line),
-                with_lines(&service.variant_question(&assumed), &shown, rows.len()),
+                with_lines(&service.variant_question(&assumed), &shown, count),
             )
             .with_hint(Some(format!("or pass --variant {}=VARIANT", service.id))),
         );
@@ -79,7 +81,7 @@ pub(super) fn build_entry(
                     life.text.trim_end_matches('.')
                 ),
                 &shown,
-                rows.len(),
+                count,
             ),
         ));
     }
@@ -317,6 +319,7 @@ pub(super) fn build_entry(
         variant_source: None,
         written,
         rows,
+        row_count: count as u64,
         duties,
     }
 }

@@ -62,8 +62,10 @@ pub struct Entry {
     pub variant_source: Option<String>,
     /// The name as first written in the inventory (for unknown services).
     pub written: String,
-    /// Indexes into the inventory's rows.
+    /// Indexes into the inventory's records.
     pub rows: Vec<usize>,
+    /// How many rows those records stand for.
+    pub row_count: u64,
     /// One per area, in area order.
     pub duties: Vec<Duty>,
 }
@@ -241,6 +243,8 @@ pub fn classify_with(
 
     for i in 0..inventory.len() {
         let line = inventory.lines[i];
+        // Past the kept rows, a record stands for a group of rows.
+        let weight = inventory.weight(i);
         let mut written_id = inventory.service_id(i);
         // A row with a service name and an ARN: the ARN decides where it names a more
         // specific service (an EBS volume's ARN under a service `ec2` is aws.ebs).
@@ -263,7 +267,11 @@ pub fn classify_with(
                 Level::Error,
                 file,
                 Some(line),
-                "the service cell is empty; name the service or delete the row (the row counts as unassessed)",
+                with_lines(
+                    "the service cell is empty; name the service or delete the row (the row counts as unassessed)",
+                    &inventory.lines_of(i).collect::<Vec<_>>(),
+                    weight as usize,
+                ),
             ));
             row_slots.push((RowStatus::Unassessed, None));
             continue;
@@ -352,16 +360,20 @@ pub fn classify_with(
             } else {
                 &mut groups[g]
             };
-            group.count += 1;
-            if group.lines.len() < SHOWN_LINES {
-                group.lines.push(line);
+            group.count += weight as usize;
+            for line in inventory.lines_of(i) {
+                if group.lines.len() < SHOWN_LINES {
+                    group.lines.push(line);
+                }
             }
         }
         if let Some(kind) = *kind {
             let skip = skips.entry(kind).or_default();
-            skip.count += 1;
-            if skip.lines.len() < SHOWN_LINES {
-                skip.lines.push(line);
+            skip.count += weight as usize;
+            for line in inventory.lines_of(i) {
+                if skip.lines.len() < SHOWN_LINES {
+                    skip.lines.push(line);
+                }
             }
         }
         if let Some(slot) = *slot {
@@ -485,6 +497,7 @@ pub fn classify_with(
                             })
                             .collect(),
                         written,
+                        row_count: rows.iter().map(|&r| inventory.weight(r)).sum(),
                         rows,
                     }
                 }
@@ -539,6 +552,7 @@ fn add_implied(
                 variant_source: None,
                 written: s.name.clone(),
                 rows: Vec::new(),
+                row_count: 0,
                 duties: catalogue.duties(s, None),
             });
             added

@@ -39,6 +39,26 @@ pub struct DiffArgs {
     pub fail_on_change: bool,
 }
 
+/// A pack's report without the inventory's rows, which onus writes last and a diff never
+/// compares: the file is read up to them, so that memory follows the services, not the
+/// rows (a report written otherwise is read whole).
+fn without_rows(report: &std::path::Path) -> Result<serde_json::Value> {
+    use std::io::BufRead;
+    let file =
+        std::fs::File::open(report).with_context(|| format!("cannot read {}", report.display()))?;
+    let mut text = String::new();
+    for line in std::io::BufReader::new(file).lines() {
+        let line = line.with_context(|| format!("cannot read {}", report.display()))?;
+        if line == "  \"inventory\": [" {
+            text.push_str("  \"inventory\": []\n}\n");
+            break;
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    serde_json::from_str(&text).with_context(|| format!("{}: not JSON", report.display()))
+}
+
 /// One side of a diff as a report JSON value: a pack's report, or an inventory assessed now.
 fn diff_side(
     path: &std::path::Path,
@@ -62,10 +82,7 @@ fn diff_side(
                 path.display()
             );
         }
-        let bytes =
-            std::fs::read(&report).with_context(|| format!("cannot read {}", report.display()))?;
-        return serde_json::from_slice(&bytes)
-            .with_context(|| format!("{}: not JSON", report.display()));
+        return without_rows(&report);
     }
     // A diff compares services and duties, never the appendix.
     let request = crate::assess::Request {
@@ -85,8 +102,7 @@ pub fn diff_command(args: DiffArgs, out: &mut dyn Write) -> Result<Exit> {
         .iter()
         .find(|p| p.is_dir())
         .and_then(|p| {
-            let bytes = std::fs::read(p.join(Format::Json.file_name())).ok()?;
-            let report: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+            let report = without_rows(&p.join(Format::Json.file_name())).ok()?;
             Some(
                 report["meta"]["versions"]["frameworks"]
                     .as_object()?

@@ -41,6 +41,9 @@ pub struct ReadOptions {
     /// How many bytes are read and checked at a time ([`BLOCK_SIZE`]; tests use tiny
     /// blocks to prove that where the blocks end changes nothing).
     pub block_size: usize,
+    /// How many rows are kept one by one before later ones are grouped ([`KEPT_ROWS`];
+    /// tests use a few).
+    pub kept_rows: usize,
 }
 
 /// The input is read in blocks of about this many bytes (whole lines).
@@ -56,6 +59,7 @@ impl Default for ReadOptions {
             delimiter: None,
             full_rows: APPENDIX_ROWS,
             block_size: BLOCK_SIZE,
+            kept_rows: KEPT_ROWS,
         }
     }
 }
@@ -169,9 +173,19 @@ impl Strings {
     }
 }
 
-/// The inventory, stored compactly: for every row its line and the (trimmed) cells of
-/// the columns that play a role, as ids into [`Strings`]; every cell only for the first
-/// [`ReadOptions::full_rows`] rows. Memory grows with the distinct texts, not the rows.
+/// How many rows are kept one by one; the rows read after them are grouped by their kept
+/// cells (DESIGN.md): memory follows what the rows say, not how many there are.
+pub const KEPT_ROWS: usize = 1_000_000;
+
+/// How many lines of a group of rows are kept, besides its count.
+pub const GROUP_LINES: usize = 5;
+
+/// The inventory, stored compactly: for every record its first line and the (trimmed)
+/// cells of the columns that play a role, as ids into [`Strings`]; every cell only for
+/// the first [`ReadOptions::full_rows`] rows. The first [`KEPT_ROWS`] rows are a record
+/// each; a later row joins the later record with the same kept cells, which counts it
+/// ([`Inventory::weight`]) and keeps its first lines. Memory grows with the distinct
+/// texts and combinations, not the rows.
 #[derive(Debug, Clone)]
 pub struct Inventory {
     /// The path as the user gave it.
@@ -180,8 +194,19 @@ pub struct Inventory {
     pub delimiter: u8,
     pub headers: Vec<String>,
     pub columns: Columns,
-    /// Line of the file where each row starts (the header is line 1), in file order.
+    /// Line of the file where each record starts (the header is line 1), in file order.
     pub lines: Vec<u64>,
+    /// How many rows each record of the grouped part stands for, by record (records
+    /// before [`KEPT_ROWS`] stand for one row each and are not listed).
+    weights: Vec<u64>,
+    /// The lines after the first of a grouped record, up to [`GROUP_LINES`].
+    more_lines: rustc_hash::FxHashMap<u32, Vec<u64>>,
+    /// The grouped records by their kept cells.
+    groups: rustc_hash::FxHashMap<Box<[u32]>, u32>,
+    /// Every row read.
+    rows: u64,
+    /// How many rows are records of their own ([`ReadOptions::kept_rows`]).
+    kept_rows: usize,
     /// Per header column, its place among the kept cells of a row.
     slots: Vec<Option<usize>>,
     /// Row-major: `kept` ids per row.
@@ -194,8 +219,37 @@ pub struct Inventory {
 }
 
 impl Inventory {
+    /// How many records: rows, and groups of the rows read after [`KEPT_ROWS`].
     pub fn len(&self) -> usize {
         self.lines.len()
+    }
+
+    /// How many rows were read.
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// How many rows a record stands for.
+    pub fn weight(&self, record: usize) -> u64 {
+        record
+            .checked_sub(self.kept_rows)
+            .map_or(1, |i| self.weights[i])
+    }
+
+    /// The lines of a record: its first, and those of the rows grouped with it.
+    pub fn lines_of(&self, record: usize) -> impl Iterator<Item = u64> + '_ {
+        std::iter::once(self.lines[record]).chain(
+            self.more_lines
+                .get(&(record as u32))
+                .into_iter()
+                .flatten()
+                .copied(),
+        )
+    }
+
+    /// Whether rows were grouped (more than [`KEPT_ROWS`] were read).
+    pub fn grouped(&self) -> bool {
+        self.rows > self.kept_rows as u64
     }
 
     pub fn is_empty(&self) -> bool {
@@ -389,6 +443,11 @@ impl Inventory {
             delimiter,
             columns,
             lines: Vec::new(),
+            weights: Vec::new(),
+            more_lines: Default::default(),
+            groups: Default::default(),
+            rows: 0,
+            kept_rows: options.kept_rows,
             slots,
             cells: Vec::new(),
             kept: kept_columns.len(),
@@ -458,6 +517,21 @@ impl Inventory {
         )?;
         inventory.sha256 = sha256;
         inventory.report_repeats(hashes, &mut diagnostics);
+        if inventory.grouped() {
+            diagnostics.push(Diagnostic::new(
+                Level::Note,
+                file,
+                None,
+                format!(
+                    "{} rows: the first {} are kept one by one; the {} after them are grouped by the values that decide their service, account and region ({} groups), each with its count and first lines, and repeated rows are looked for among the first {} only",
+                    inventory.rows,
+                    inventory.kept_rows,
+                    inventory.rows - inventory.kept_rows as u64,
+                    inventory.weights.len(),
+                    inventory.kept_rows
+                ),
+            ));
+        }
         if inventory.is_empty() {
             diagnostics.push(Diagnostic::new(
                 Level::Warning,
@@ -483,13 +557,47 @@ impl Inventory {
             .iter()
             .map(|s| self.strings.intern(s))
             .collect();
+        // The rows up to KEPT_ROWS are records of their own; repeats are looked for
+        // among them.
+        let room = self
+            .kept_rows
+            .saturating_sub(self.lines.len())
+            .min(parsed.lines.len());
         let first = self.lines.len() as u32;
-        for (row, hash) in (first..).zip(parsed.hashes) {
-            hashes[(hash >> (64 - HASH_BUCKET_BITS)) as usize].push((hash, row));
+        for (row, hash) in (first..).zip(parsed.hashes.iter().take(room)) {
+            hashes[(hash >> (64 - HASH_BUCKET_BITS)) as usize].push((*hash, row));
         }
-        self.cells
-            .extend(parsed.cells.iter().map(|&id| ids[id as usize]));
-        self.lines.extend(parsed.lines);
+        let kept = self.kept;
+        self.cells.extend(
+            parsed.cells[..room * kept]
+                .iter()
+                .map(|&id| ids[id as usize]),
+        );
+        self.lines.extend(&parsed.lines[..room]);
+        // Later rows join the record with the same kept cells.
+        for (r, &line) in parsed.lines.iter().enumerate().skip(room) {
+            let key: Box<[u32]> = parsed.cells[r * kept..(r + 1) * kept]
+                .iter()
+                .map(|&id| ids[id as usize])
+                .collect();
+            match self.groups.get(&key) {
+                Some(&record) => {
+                    self.weights[record as usize - self.kept_rows] += 1;
+                    let more = self.more_lines.entry(record).or_default();
+                    if more.len() < GROUP_LINES - 1 {
+                        more.push(line);
+                    }
+                }
+                None => {
+                    let record = self.lines.len() as u32;
+                    self.cells.extend_from_slice(&key);
+                    self.lines.push(line);
+                    self.weights.push(1);
+                    self.groups.insert(key, record);
+                }
+            }
+        }
+        self.rows += parsed.lines.len() as u64;
         diagnostics.extend(parsed.diagnostics);
         let wanted = shape.full_rows.saturating_sub(self.head.len());
         self.head

@@ -324,13 +324,11 @@ fn put(
     Ok(())
 }
 
-/// `questionnaire.xlsx`: Summary, Services, Inventory and one sheet per framework.
-pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
-    let styles = Styles::new();
-    let mut book = Workbook::new();
+/// A workbook's properties: its title, the organisation, onus's version, and the
+/// report's date, never the clock's (same inputs, same bytes).
+pub fn properties(report: &Report, title: &str) -> Result<DocProperties, XlsxError> {
     let mut properties = DocProperties::new()
-        .set_title(&report.meta.title)
-        .set_subject("Shared responsibility questionnaire")
+        .set_title(title)
         .set_comment(format!("onus {}", report.meta.versions.onus));
     if let Some(org) = &report.meta.org {
         properties = properties.set_company(org);
@@ -339,7 +337,16 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
         let date = ExcelDateTime::from_ymd(date.year as u16, date.month as u8, date.day as u8)?;
         properties = properties.set_creation_datetime(&date);
     }
-    book.set_properties(&properties);
+    Ok(properties)
+}
+
+/// `questionnaire.xlsx`: Summary, Services, Inventory and one sheet per framework.
+pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    let styles = Styles::new();
+    let mut book = Workbook::new();
+    book.set_properties(
+        &properties(report, &report.meta.title)?.set_subject("Shared responsibility questionnaire"),
+    );
 
     about_sheet(&mut book, &styles, report)?;
 

@@ -180,7 +180,7 @@ pub fn render(report: &Report) -> Vec<u8> {
                 "uuid": uuid(&format!("component/{key}")),
                 "type": "service",
                 "title": one_line(&match &s.variant_name { Some(v) => format!("{} ({v})", s.name), None => s.name.clone() }),
-                "description": format!("{} ({key}), tier {}, inventory lines {}.", s.name, s.tier.as_deref().unwrap_or(""), crate::text::lines_text(&s.rows, s.rows.len())),
+                "description": format!("{} ({key}), tier {}, inventory lines {}.", s.name, s.tier.as_deref().unwrap_or(""), crate::text::lines_text(&s.rows, s.row_count as usize)),
                 "purpose": "A cloud service the organisation uses; who carries each security duty for it.",
                 "props": [{"name": "responsibility-profile", "ns": NS, "value": format!("profile-{}", profile + 1)}],
                 "responsible-roles": [{"role-id": "provider"}, {"role-id": "customer"}],

@@ -17,6 +17,12 @@ pub struct RowOut<'a> {
     /// the rows the documents list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub columns: Option<&'a BTreeMap<String, String>>,
+    /// Past the first million rows, a record is a group of rows with the same values:
+    /// how many, and the lines of the first few.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines: Option<&'a [u64]>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -28,6 +34,10 @@ pub(super) struct RowRecord {
     pub(super) region: u32,
     pub(super) status: RowStatus,
     pub(super) entry: Option<u32>,
+    /// How many rows the record stands for (1 but for groups past the kept rows).
+    pub(super) count: u64,
+    /// The record's place, for its group's lines.
+    pub(super) index: u32,
 }
 
 /// Every inventory row, kept compactly: the JSON lists all of them; the documents (MD,
@@ -42,6 +52,10 @@ pub struct Appendix {
     pub(super) entries: Vec<(Option<String>, Option<String>)>,
     /// Every cell by its header key, for the first rows.
     pub(super) head: Vec<BTreeMap<String, String>>,
+    /// The lines of each group's first rows, by record.
+    pub(super) group_lines: rustc_hash::FxHashMap<u32, Vec<u64>>,
+    /// Every row read.
+    pub(super) total: u64,
 }
 
 impl Appendix {
@@ -58,9 +72,14 @@ impl Appendix {
         self.head.len().min(self.rows.len())
     }
 
-    /// How many rows only the JSON lists.
+    /// How many rows only the JSON lists (those past the kept rows grouped).
     pub fn omitted(&self) -> usize {
-        self.rows.len() - self.listed()
+        (self.total as usize).saturating_sub(self.listed())
+    }
+
+    /// Whether the JSON lists groups of rows past the kept rows.
+    pub fn grouped(&self) -> bool {
+        self.rows.iter().any(|r| r.count > 1)
     }
 
     fn row(&self, i: usize) -> RowOut<'_> {
@@ -79,6 +98,8 @@ impl Appendix {
             environment: self.strings.get(r.environment),
             region: self.strings.get(r.region),
             columns: self.head.get(i),
+            count: (r.count > 1).then_some(r.count),
+            lines: self.group_lines.get(&(i as u32)).map(Vec::as_slice),
         }
     }
 
@@ -141,6 +162,22 @@ impl Appendix {
                 ] {
                     buffer.extend_from_slice(key);
                     buffer.extend_from_slice(&texts[id as usize]);
+                }
+                if r.count > 1 {
+                    buffer.extend_from_slice(b",\"count\":");
+                    crate::text::push_decimal(buffer, r.count);
+                    buffer.extend_from_slice(b",\"lines\":[");
+                    let lines = self
+                        .group_lines
+                        .get(&r.index)
+                        .map_or(&[][..], Vec::as_slice);
+                    for (k, line) in lines.iter().enumerate() {
+                        if k > 0 {
+                            buffer.push(b',');
+                        }
+                        crate::text::push_decimal(buffer, *line);
+                    }
+                    buffer.push(b']');
                 }
                 buffer.extend_from_slice(b"},");
             }

@@ -134,6 +134,7 @@ pub fn build_with(
                 assessed: service.is_some(),
                 written: entry.written.clone(),
                 rows: entry.rows.iter().map(|&r| inventory.lines[r]).collect(),
+                row_count: entry.row_count,
                 accounts,
                 environments,
                 regions,
@@ -245,6 +246,8 @@ pub fn build_with(
             .iter()
             .enumerate()
             .map(|(i, outcome)| RowRecord {
+                count: inventory.weight(i),
+                index: i as u32,
                 line: inventory.lines[i],
                 written: inventory.service_id(i),
                 account: inventory.id(i, cols.account),
@@ -273,6 +276,11 @@ pub fn build_with(
             .iter()
             .map(|cells| keys.iter().cloned().zip(cells.iter().cloned()).collect())
             .collect(),
+        group_lines: (0..inventory.len())
+            .filter(|&i| inventory.weight(i) > 1)
+            .map(|i| (i as u32, inventory.lines_of(i).collect()))
+            .collect(),
+        total: inventory.rows(),
     };
 
     let mut diagnostics: Vec<Diagnostic> = inventory
@@ -313,8 +321,10 @@ pub fn build_with(
         classification
             .rows
             .iter()
-            .filter(|r| r.status == status)
-            .count()
+            .enumerate()
+            .filter(|(_, r)| r.status == status)
+            .map(|(i, _)| inventory.weight(i) as usize)
+            .sum::<usize>()
     };
     let level_count = |level| diagnostics.iter().filter(|d| d.level == level).count();
     let assessed = services.iter().filter(|s| s.assessed).count();
@@ -333,7 +343,7 @@ pub fn build_with(
                 // Documents name the file, never the folder it was read from.
                 path: crate::text::file_name(&inventory.file).to_string(),
                 sha256: inventory.sha256.clone(),
-                rows: inventory.len(),
+                rows: inventory.rows() as usize,
                 columns: inventory.headers.clone(),
             },
             project: None,

@@ -167,8 +167,12 @@ pub struct ServiceOut {
     pub assessed: bool,
     /// How the inventory wrote it (first row).
     pub written: String,
-    /// Line numbers of the inventory rows.
+    /// Line numbers of the inventory rows (past the first million, of each group's
+    /// first row).
     pub rows: Vec<u64>,
+    /// How many inventory rows name the service (more than `rows` lists where rows were
+    /// grouped).
+    pub row_count: u64,
     pub accounts: Vec<String>,
     pub environments: Vec<String>,
     pub regions: Vec<String>,

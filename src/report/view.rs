@@ -84,7 +84,7 @@ impl ServiceOut {
             assessed: self.assessed,
             written: &self.written,
             first_lines: &self.rows[..self.rows.len().min(crate::text::LINES_SHOWN)],
-            row_count: self.rows.len(),
+            row_count: self.row_count as usize,
             accounts: &self.accounts,
             environments: &self.environments,
             regions: &self.regions,

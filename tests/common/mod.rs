@@ -164,3 +164,26 @@ pub fn stdout_of(command: &mut std::process::Command) -> String {
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// onus run in `dir` with `args`, dated 2026-01-01.
+pub fn onus_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_onus"))
+        .current_dir(dir)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .unwrap()
+}
+
+/// A folder with the 42-service billing export as `billing.csv` and `text` as its
+/// onus.toml.
+pub fn billing_project(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("billing-42-services.csv"),
+        dir.path().join("billing.csv"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("onus.toml"), text).unwrap();
+    dir
+}

@@ -1122,3 +1122,60 @@ fn service_entries_cite_the_providers_pages() {
         "{without} AWS entries cite no page of the provider's documentation"
     );
 }
+
+/// The Azure catalogue's first step: the provider's folder beside AWS's, with the same
+/// areas; a VM's guest OS is the customer's, SQL Database's Microsoft's; every entry
+/// and cell cites Microsoft's own pages.
+#[test]
+fn azure_services_split_as_microsofts_pages_say() {
+    assert_eq!(common::owner("azure.vm", None, "guest-os"), Owner::Customer);
+    assert_eq!(
+        common::owner("azure.sql-database", None, "guest-os"),
+        Owner::Provider
+    );
+    assert_eq!(common::owner("azure.aks", None, "guest-os"), Owner::Shared);
+    assert_eq!(
+        common::owner("azure.app-service", None, "runtime"),
+        Owner::Shared
+    );
+    let c = catalogue();
+    let azure: Vec<_> = c
+        .services
+        .iter()
+        .filter(|s| s.provider == "azure")
+        .collect();
+    assert_eq!(azure.len(), 5);
+    for s in azure {
+        let src = s.source.as_deref().unwrap_or_default();
+        assert!(
+            src.starts_with("https://learn.microsoft.com/"),
+            "{}: {src}",
+            s.id
+        );
+        for duty in s.duties.values() {
+            let src = duty.source.as_deref().unwrap_or_default();
+            assert!(
+                src.starts_with("https://learn.microsoft.com/"),
+                "{}: {src}",
+                s.id
+            );
+        }
+    }
+    // An export's names resolve to Azure by the row's provider.
+    let inv = common::parse(
+        b"ServiceName,ProviderName\nVirtual Machines,Microsoft\nmicrosoft.storage/storageaccounts,Microsoft\nSQL Database,Microsoft\n",
+    )
+    .unwrap();
+    let report = common::assess(&inv);
+    let ids: Vec<&str> = report
+        .services
+        .iter()
+        .filter_map(|s| s.id.as_deref())
+        .collect();
+    assert!(
+        ids.contains(&"azure.vm")
+            && ids.contains(&"azure.storage")
+            && ids.contains(&"azure.sql-database"),
+        "{ids:?}"
+    );
+}

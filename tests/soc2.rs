@@ -386,8 +386,8 @@ fn bad_soc2_settings_are_errors_naming_the_line() {
             "onus.toml:6:10: error: [[attestation]]: a continued-operations letter covers the days after its report's period",
         ),
         (
-            "[[attestation]]\nprovider = \"azure\"\nreport = \"SOC 2 Type 2\"\nstart = 2025-10-01\nend = 2026-03-31\n",
-            "onus.toml:2:12: error: [[attestation]]: \"azure\" is not a provider",
+            "[[attestation]]\nprovider = \"gcp\"\nreport = \"SOC 2 Type 2\"\nstart = 2025-10-01\nend = 2026-03-31\n",
+            "onus.toml:2:12: error: [[attestation]]: \"gcp\" is not a provider",
         ),
         (
             "[[cuec]]\ntext = \"Customers do it.\"\ncriteria = [\"CC99.1\"]\n",

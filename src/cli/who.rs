@@ -66,7 +66,13 @@ pub fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<Exit> {
             owner: duties[i].owner,
             basis: duties[i].basis,
             reason: &duties[i].reason,
-            source: duties[i].source.as_deref(),
+            // A tier default's page is the one the service's tier is read from.
+            source: duties[i].source.as_deref().or(match duties[i].basis {
+                crate::vocab::Basis::TierDefault => {
+                    service.source.as_deref().filter(|s| s.starts_with("https://"))
+                }
+                _ => None,
+            }),
         })
         .collect();
     if args.json {

@@ -68,9 +68,10 @@ pub fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<Exit> {
             reason: &duties[i].reason,
             // A tier default's page is the one the service's tier is read from.
             source: duties[i].source.as_deref().or(match duties[i].basis {
-                crate::vocab::Basis::TierDefault => {
-                    service.source.as_deref().filter(|s| s.starts_with("https://"))
-                }
+                crate::vocab::Basis::TierDefault => service
+                    .source
+                    .as_deref()
+                    .filter(|s| s.starts_with("https://")),
                 _ => None,
             }),
         })

@@ -106,25 +106,7 @@ pub fn rows(frameworks: &[FrameworkOut]) -> Vec<[String; 11]> {
 
 /// `controls-register.csv`.
 pub fn to_csv(frameworks: &[FrameworkOut], bom: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    if bom {
-        out.extend_from_slice("\u{feff}".as_bytes());
-    }
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
-    let write = |w: &mut csv::Writer<Vec<u8>>, row: &[String]| {
-        w.write_record(row).expect("writing to memory cannot fail");
-    };
-    write(&mut writer, &HEADER.map(String::from));
-    for row in rows(frameworks) {
-        // A cell that a spreadsheet would run as a formula is written as text.
-        write(
-            &mut writer,
-            &row.map(|c| crate::render::exports::csv_safe(&c)),
-        );
-    }
-    writer.into_inner().expect("writing to memory cannot fail")
+    crate::render::exports::spreadsheet_csv(&HEADER, rows(frameworks), bom)
 }
 
 /// `controls-register.xlsx`: one sheet, "Register", the same columns as the CSV.

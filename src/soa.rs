@@ -190,19 +190,7 @@ fn cells(r: &SoaRow) -> [String; 10] {
 
 /// `statement-of-applicability.csv`.
 pub fn to_csv(soa: &SoaOut, bom: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    if bom {
-        out.extend_from_slice("\u{feff}".as_bytes());
-    }
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
-    writer.write_record(HEADER).expect("writing to memory");
-    for r in &soa.rows {
-        let row = cells(r).map(|c| crate::render::exports::csv_safe(&c));
-        writer.write_record(&row).expect("writing to memory");
-    }
-    writer.into_inner().expect("writing to memory")
+    crate::render::exports::spreadsheet_csv(&HEADER, soa.rows.iter().map(cells), bom)
 }
 
 /// `statement-of-applicability.xlsx`: an About sheet, then the SoA headed by its
@@ -233,12 +221,10 @@ pub fn to_xlsx(
         ("Provider certificates relied on".into(), soa.note.clone()),
         ("Evidence".into(), "The register's evidence, then automated checks (Prowler ids) that can evidence the organisation's part.".into()),
     ];
-    lines.extend(HEADER.iter().take(2).map(|h| {
-        (
-            h.to_string(),
-            "The control's id and onus's own short label.".to_string(),
-        )
-    }));
+    lines.push((
+        "Control, Label".into(),
+        "The control's id and onus's own short label.".into(),
+    ));
     for (i, (item, text)) in lines.iter().enumerate() {
         about.write_string_with_format(i as u32, 0, item, &bold)?;
         about.write_string_with_format(i as u32, 1, text, &wrap)?;

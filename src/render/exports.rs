@@ -14,6 +14,32 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
+/// A CSV for spreadsheet programs: CRLF line ends, an optional UTF-8 byte-order mark,
+/// the header, then every row with its cells neutralised ([`csv_safe`]).
+pub fn spreadsheet_csv<R: AsRef<[String]>>(
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+    bom: bool,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    if bom {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    writer
+        .write_record(header)
+        .expect("writing to memory cannot fail");
+    for row in rows {
+        let cells: Vec<String> = row.as_ref().iter().map(|c| csv_safe(c)).collect();
+        writer
+            .write_record(&cells)
+            .expect("writing to memory cannot fail");
+    }
+    writer.into_inner().expect("writing to memory cannot fail")
+}
+
 /// Neutralises a CSV cell a spreadsheet program would run as a formula.
 pub fn csv_safe(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {

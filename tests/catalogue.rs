@@ -728,7 +728,32 @@ fn every_variant_on_the_customers_premises_is_marked() {
             "aws.deadline/customer-managed-fleet-on-premises",
             "aws.ecs/anywhere",
             "aws.eks/hybrid-nodes",
-            "aws.storagegateway/on-premises"
+            "aws.storagegateway/on-premises",
+            "azure.ai-services/containers",
+            "azure.api-management/self-hosted-gateway",
+            "azure.automation/hybrid-worker-on-premises",
+            "azure.backup/mars-mabs",
+            "azure.container-apps/arc",
+            "azure.data-factory/self-hosted-ir",
+            "azure.database-migration/self-hosted-integration-runtime",
+            "azure.defender-for-iot/ot-sensors",
+            "azure.devops/self-hosted-agents",
+            "azure.entra-id/hybrid-agents",
+            "azure.fabric/on-premises-data-gateway",
+            "azure.file-sync/on-premises-servers",
+            "azure.github-enterprise-cloud/self-hosted-runners",
+            "azure.iot-hub/devices",
+            "azure.logic-apps/hybrid",
+            "azure.migrate/appliance",
+            "azure.purview/self-hosted-ir",
+            "azure.site-recovery/vmware-physical",
+            "azure.site-recovery/hyper-v",
+            "azure.storsimple/physical-array",
+            "azure.storsimple/virtual-array",
+            "azure.stream-analytics/edge",
+            "azure.synapse-analytics/self-hosted-ir",
+            "azure.video-indexer/arc",
+            "azure.virtual-desktop/azure-local",
         ]
     );
 }
@@ -1054,13 +1079,19 @@ fn retired_services_are_marked_and_check_warns_on_them() {
         .filter(|s| s.lifecycle.as_ref().is_some_and(|l| l.retired.is_some()))
         .map(|s| s.id.as_str())
         .collect();
-    assert_eq!(retired.len(), 25, "{retired:?}");
+    assert_eq!(retired.len(), 56, "{retired:?}");
     for id in [
         "aws.chime",
         "aws.workdocs",
         "aws.codeguru-security",
         "aws.qldb",
         "aws.opsworks",
+        "aws.appmesh",
+        "aws.finspace",
+        "aws.inspector-classic",
+        "azure.cloud-services-classic",
+        "azure.media-services",
+        "azure.time-series-insights",
     ] {
         assert!(retired.contains(&id), "{id}");
     }
@@ -1075,9 +1106,12 @@ fn retired_services_are_marked_and_check_warns_on_them() {
             );
         }
         if let Some(source) = &l.source {
+            let pages: &[&str] = match s.provider.as_str() {
+                "azure" => &MICROSOFT_PAGES,
+                _ => &["https://docs.aws.amazon.com/", "https://aws.amazon.com/"],
+            };
             assert!(
-                source.starts_with("https://docs.aws.amazon.com/")
-                    || source.starts_with("https://aws.amazon.com/"),
+                pages.iter().any(|p| source.starts_with(p)),
                 "{}: {source}",
                 s.id
             );
@@ -1147,6 +1181,15 @@ fn service_entries_cite_the_providers_pages() {
     );
 }
 
+/// Microsoft's own documentation: Learn, Azure's site, and GitHub's (Microsoft's) for
+/// GitHub Enterprise Cloud's runners.
+const MICROSOFT_PAGES: [&str; 4] = [
+    "https://learn.microsoft.com/",
+    "https://azure.microsoft.com/",
+    "https://www.microsoft.com/",
+    "https://docs.github.com/",
+];
+
 /// The Azure catalogue's first step: the provider's folder beside AWS's, with the same
 /// areas; a VM's guest OS is the customer's, SQL Database's Microsoft's; every entry
 /// and cell cites Microsoft's own pages.
@@ -1168,18 +1211,18 @@ fn azure_services_split_as_microsofts_pages_say() {
         .iter()
         .filter(|s| s.provider == "azure")
         .collect();
-    assert_eq!(azure.len(), 5);
+    assert_eq!(azure.len(), 166);
     for s in azure {
         let src = s.source.as_deref().unwrap_or_default();
         assert!(
-            src.starts_with("https://learn.microsoft.com/"),
+            MICROSOFT_PAGES.iter().any(|d| src.starts_with(d)),
             "{}: {src}",
             s.id
         );
         for duty in s.duties.values() {
             let src = duty.source.as_deref().unwrap_or_default();
             assert!(
-                src.starts_with("https://learn.microsoft.com/"),
+                MICROSOFT_PAGES.iter().any(|d| src.starts_with(d)),
                 "{}: {src}",
                 s.id
             );

@@ -71,6 +71,20 @@ struct RawCatalogue {
     not_service: Vec<RawNotService>,
     #[serde(default)]
     service: Vec<RawService>,
+    #[serde(default)]
+    area: Vec<RawAreaText>,
+}
+
+/// A provider's own wording of a model area, where the model's names another
+/// provider's products (Key Vault for secrets, network security groups).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAreaText {
+    id: Spanned<String>,
+    #[serde(default)]
+    provider: Option<String>,
+    #[serde(default)]
+    customer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +95,9 @@ struct RawProvider {
     version: String,
     #[serde(default)]
     aliases: Vec<String>,
+    /// How the provider's pages name where its services run ("AWS Regions").
+    #[serde(default)]
+    regions: Option<String>,
     source: String,
     licence: String,
 }
@@ -96,6 +113,8 @@ struct RawNotService {
     patterns: Vec<String>,
     #[serde(default)]
     line_item_types: Vec<String>,
+    #[serde(default)]
+    marketplace: bool,
     reason: Spanned<String>,
 }
 
@@ -209,10 +228,28 @@ impl Catalogue {
             name: raw.catalogue.name,
             version: raw.catalogue.version,
             aliases: raw.catalogue.aliases,
+            regions: raw
+                .catalogue
+                .regions
+                .unwrap_or_else(|| "the provider's regions".into()),
             source: raw.catalogue.source,
             licence: raw.catalogue.licence,
             origin: file.origin.clone(),
         });
+        for text in raw.area {
+            let Some(area) = self.areas.iter().position(|a| a.id == *text.id.get_ref()) else {
+                return Err(file.error_at(
+                    Some(text.id.span().start),
+                    format!(
+                        "unknown area \"{}\"; the areas are: {}",
+                        text.id.get_ref(),
+                        self.area_ids()
+                    ),
+                ));
+            };
+            self.area_texts
+                .insert((provider_id.clone(), area), (text.provider, text.customer));
+        }
         for ns in raw.not_service {
             let aliases: Vec<String> = ns.alias.into_iter().chain(ns.aliases).collect();
             let at = Some(ns.reason.span().start);
@@ -236,6 +273,7 @@ impl Catalogue {
                 aliases,
                 patterns: ns.patterns,
                 line_item_types: ns.line_item_types,
+                marketplace: ns.marketplace,
                 reason: ns.reason.into_inner(),
             });
         }
@@ -598,41 +636,23 @@ impl Catalogue {
                 }
             }
             for rt in &s.resource_types {
-                if let Some(prefix) = rt.strip_suffix('*') {
-                    let lower = prefix.to_lowercase();
-                    let parts: Vec<&str> = lower.split("::").collect();
-                    if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
-                        return Err(file.error_near(rt, format!("{}: resource type prefix \"{rt}\" must look like AWS::EC2::TransitGateway*", s.id)));
-                    }
-                    if let Some(&(_, other)) = index.prefixes.iter().find(|(p, _)| *p == lower) {
-                        return Err(file.error_near(
-                            rt,
-                            format!(
-                                "resource type \"{rt}\" is claimed by {} and {}",
-                                self.services[other].id, s.id
-                            ),
-                        ));
-                    }
-                    index.prefixes.push((lower, i));
-                    continue;
-                }
-                let lower = rt.to_lowercase();
-                let parts: Vec<&str> = lower.split("::").collect();
-                let (map, well_formed) = if lower.ends_with("::") {
-                    (
-                        &mut index.namespaces,
-                        parts.len() == 3 && parts[..2].iter().all(|p| !p.is_empty()),
-                    )
-                } else {
-                    (
-                        &mut index.types,
-                        parts.len() == 3 && parts.iter().all(|p| !p.is_empty()),
-                    )
+                let Some(shape) = ResourceTypeShape::of(rt) else {
+                    return Err(file.error_near(rt, format!("{}: resource type \"{rt}\" must look like AWS::EC2:: (a namespace), AWS::EC2::Volume or AWS::EC2::TransitGateway*, or for Azure microsoft.sql/ (a namespace), microsoft.sql/servers or microsoft.network/vpn*", s.id)));
                 };
-                if !well_formed {
-                    return Err(file.error_near(rt, format!("{}: resource type \"{rt}\" must look like AWS::EC2:: (a namespace) or AWS::EC2::Volume", s.id)));
-                }
-                if let Some(other) = map.insert(lower, i) {
+                let claimed = match shape {
+                    ResourceTypeShape::Prefix(lower) => {
+                        match index.prefixes.iter().find(|(p, _)| *p == lower) {
+                            Some(&(_, other)) => Some(other),
+                            None => {
+                                index.prefixes.push((lower, i));
+                                None
+                            }
+                        }
+                    }
+                    ResourceTypeShape::Namespace(lower) => index.namespaces.insert(lower, i),
+                    ResourceTypeShape::Exact(lower) => index.types.insert(lower, i),
+                };
+                if let Some(other) = claimed {
                     return Err(file.error_near(
                         rt,
                         format!(
@@ -849,9 +869,49 @@ pub(super) fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         not_services: Vec::new(),
         frameworks: Vec::new(),
         crosswalks: Vec::new(),
+        area_texts: Default::default(),
         evidence: Vec::new(),
         subservices: Vec::new(),
         certificates: Vec::new(),
         index: Index::default(),
     })
+}
+
+/// How a catalogue's resource type is written, lower-cased: an AWS CloudFormation type
+/// (`AWS::EC2::Volume`, namespace `AWS::EC2::`, prefix `AWS::EC2::TransitGateway*`) or an
+/// Azure Resource Manager type (`microsoft.sql/servers`, namespace `microsoft.sql/`,
+/// prefix `microsoft.network/vpn*`).
+enum ResourceTypeShape {
+    Exact(String),
+    Namespace(String),
+    Prefix(String),
+}
+
+impl ResourceTypeShape {
+    fn of(rt: &str) -> Option<ResourceTypeShape> {
+        let lower = rt.to_lowercase();
+        if lower.contains("::") {
+            let body = lower.strip_suffix('*').unwrap_or(&lower);
+            let parts: Vec<&str> = body.split("::").collect();
+            if parts.len() != 3 || parts[..2].iter().any(|p| p.is_empty()) {
+                return None;
+            }
+            return Some(match (lower.ends_with('*'), parts[2].is_empty()) {
+                (true, false) => ResourceTypeShape::Prefix(body.to_string()),
+                (false, true) => ResourceTypeShape::Namespace(lower),
+                (false, false) => ResourceTypeShape::Exact(lower),
+                (true, true) => return None,
+            });
+        }
+        let body = lower.strip_suffix('*').unwrap_or(&lower);
+        if !super::armid::is_resource_type(body) {
+            return None;
+        }
+        Some(match (lower.ends_with('*'), body.ends_with('/')) {
+            (true, false) => ResourceTypeShape::Prefix(body.to_string()),
+            (false, true) if body.matches('/').count() == 1 => ResourceTypeShape::Namespace(lower),
+            (false, false) => ResourceTypeShape::Exact(lower),
+            _ => return None,
+        })
+    }
 }

@@ -6,12 +6,14 @@
 //! export writes for it, and say who owns each duty area of that service.
 //! A bad data file is an error naming the file, line and column; nothing is guessed.
 
+mod armid;
 mod arn;
 pub mod csoc;
 pub mod data;
 pub mod framework;
 mod load;
 
+pub use armid::{is_resource_type, resource_type_of_id};
 pub use arn::{pattern_matches, Arn};
 
 use crate::text::{normalise, strip_vendor_prefix};
@@ -303,9 +305,9 @@ impl Service {
     /// The question that replaces an assumption with a fact, without its full stop:
     /// `assumed` are the cells assumed meanwhile ("OS patching and hardening (customer)").
     /// The terminal and the documents ask it in these words.
-    pub fn variant_question(&self, assumed: &[String]) -> String {
+    pub fn variant_question(&self, assumed: &[String], regions: &str) -> String {
         format!(
-            "How does {} run here: {}? Until the inventory says so (in a variant column), you are assumed to carry what the most customer-heavy of the ways it runs in AWS Regions leaves to you: {}",
+            "How does {} run here: {}? Until the inventory says so (in a variant column), you are assumed to carry what the most customer-heavy of the ways it runs in {regions} leaves to you: {}",
             self.id,
             self.variant_choices(),
             // Area names hold commas: a semicolon between them.
@@ -343,6 +345,8 @@ pub struct Provider {
     pub name: String,
     pub version: String,
     pub aliases: Vec<String>,
+    /// Where its services run, in its own words ("AWS Regions", "Azure regions").
+    pub regions: String,
     pub source: String,
     pub licence: String,
     pub origin: String,
@@ -363,6 +367,9 @@ pub struct NotService {
     /// Values of a line item type column (`Tax`, `Credit`) that make a row this kind,
     /// whatever service it names.
     pub line_item_types: Vec<String>,
+    /// The kind for software the provider's marketplace sells on behalf of others: a
+    /// FOCUS row whose service provider is not its host is this kind of its host.
+    pub marketplace: bool,
     pub reason: String,
 }
 
@@ -414,6 +421,9 @@ pub struct Catalogue {
     pub not_services: Vec<NotService>,
     pub frameworks: Vec<framework::Framework>,
     pub crosswalks: Vec<framework::Crosswalk>,
+    /// A provider's own wording of an area (what the provider does, what the customer
+    /// must do), by (provider, area): the model's otherwise.
+    pub area_texts: HashMap<(String, usize), (Option<String>, Option<String>)>,
     /// Automated checks that can evidence controls (`evidence/<source>.csv`).
     pub evidence: Vec<framework::Hint>,
     /// The providers as subservice organisations of a SOC 2 description
@@ -557,6 +567,12 @@ impl Catalogue {
         })
     }
 
+    /// How the service's provider names where its services run ("AWS Regions").
+    pub fn regions_of(&self, service: &Service) -> &str {
+        self.provider(&service.provider)
+            .map_or("the provider's regions", |p| p.regions.as_str())
+    }
+
     /// Version string for reports: the model's and each provider catalogue's.
     pub fn version(&self) -> String {
         let mut parts = vec![format!("model {}", self.model_version)];
@@ -602,19 +618,26 @@ impl Catalogue {
                 },
             };
         }
-        if trimmed.contains("::") {
-            let lower = trimmed.to_lowercase();
-            let namespace = lower.splitn(3, "::").take(2).collect::<Vec<_>>().join("::") + "::";
-            for hit in [
-                self.resource_type(&lower),
-                self.index.namespaces.get(&namespace).copied(),
-            ]
-            .into_iter()
-            .flatten()
+        // An Azure resource id, by its resource type (and only by it: the rest of an id
+        // is names the customer chose).
+        if let Some(kind) = armid::resource_type_of_id(trimmed) {
+            return match self
+                .resource_type_or_namespace(&kind)
+                .filter(|i| in_scope(i))
             {
-                if in_scope(&hit) {
-                    return Lookup::Service(&self.services[hit]);
-                }
+                Some(hit) => Lookup::Service(&self.services[hit]),
+                None => Lookup::Unknown {
+                    suggestions: Vec::new(),
+                },
+            };
+        }
+        if trimmed.contains("::") || armid::is_resource_type(trimmed) {
+            let lower = trimmed.to_lowercase();
+            if let Some(hit) = self
+                .resource_type_or_namespace(&lower)
+                .filter(|i| in_scope(i))
+            {
+                return Lookup::Service(&self.services[hit]);
             }
         }
         if let Some(found) = self.lookup_name(trimmed, provider) {
@@ -641,15 +664,33 @@ impl Catalogue {
         }
     }
 
-    /// The service of a lower-cased resource type: its exact type, else the longest
-    /// prefix it starts with.
+    /// The service of a lower-cased resource type: its exact type (for an Azure type,
+    /// then its parent types: `microsoft.sql/servers/databases` is under
+    /// `microsoft.sql/servers`), else the longest prefix it starts with.
     fn resource_type(&self, lower: &str) -> Option<usize> {
-        self.index.types.get(lower).copied().or_else(|| {
+        let exact = if lower.contains("::") {
+            self.index.types.get(lower).copied()
+        } else {
+            armid::with_parents(lower).find_map(|t| self.index.types.get(t).copied())
+        };
+        exact.or_else(|| {
             self.index
                 .prefixes
                 .iter()
                 .find(|(prefix, _)| lower.starts_with(prefix.as_str()))
                 .map(|&(_, i)| i)
+        })
+    }
+
+    /// [`Catalogue::resource_type`], else the service that claims the type's whole
+    /// namespace (`aws::ec2::`, `microsoft.sql/`).
+    fn resource_type_or_namespace(&self, lower: &str) -> Option<usize> {
+        self.resource_type(lower).or_else(|| {
+            let namespace = match lower.split_once("::") {
+                Some(_) => lower.splitn(3, "::").take(2).collect::<Vec<_>>().join("::") + "::",
+                None => lower.split('/').next().unwrap_or_default().to_string() + "/",
+            };
+            self.index.namespaces.get(&namespace).copied()
         })
     }
 
@@ -681,14 +722,18 @@ impl Catalogue {
             .then_some(Lookup::NotService(ns))
     }
 
-    /// The not-service kind a line item type names (`Tax`, `Credit`), within a provider.
-    pub fn not_service_line(
-        &self,
-        line_item_type: &str,
-        provider: Option<&str>,
-    ) -> Option<&NotService> {
-        let ns = &self.not_services[*self.index.line_item_types.get(&normalise(line_item_type))?];
-        provider.is_none_or(|p| ns.provider == p).then_some(ns)
+    /// The not-service kind a line item type names (`Tax`, `Credit`): billing line types
+    /// (FOCUS's `Tax`, `Credit`, `Purchase`) mean the same whichever provider's catalogue
+    /// lists them.
+    pub fn not_service_line(&self, line_item_type: &str) -> Option<&NotService> {
+        Some(&self.not_services[*self.index.line_item_types.get(&normalise(line_item_type))?])
+    }
+
+    /// The provider's marketplace kind of billing line, if its catalogue names one.
+    pub fn marketplace(&self, provider: &str) -> Option<&NotService> {
+        self.not_services
+            .iter()
+            .find(|ns| ns.marketplace && ns.provider == provider)
     }
 
     /// The position of a not-service kind of this catalogue.
@@ -741,7 +786,7 @@ impl Catalogue {
         Duty {
             owner,
             basis: Basis::TierDefault,
-            reason: self.owner_text(area, owner, tier),
+            reason: self.owner_text(area, owner, tier, &service.provider),
             source: None,
             pattern: None,
         }
@@ -757,12 +802,12 @@ impl Catalogue {
                 .get(&area)
                 .map_or_else(|| self.base_duty(service, area).owner, |d| d.owner)
         };
-        let assumable: Vec<&Variant> = service.variants.iter().filter(|v| v.assumable()).collect();
-        let pool = if assumable.is_empty() {
-            service.variants.iter().collect()
-        } else {
-            assumable
-        };
+        let pool: Vec<&Variant> = service.variants.iter().filter(|v| v.assumable()).collect();
+        // Only ways that are never assumed (on the customer's premises, opt-in): the
+        // service as it runs in the provider's regions, its own cells, decides.
+        if pool.is_empty() {
+            return self.base_duty(service, area);
+        }
         let per_variant: Vec<(&Variant, Owner)> = pool.iter().map(|v| (*v, owner_in(v))).collect();
         let first = per_variant[0].1;
         if per_variant.iter().all(|(_, o)| *o == first) {
@@ -801,20 +846,31 @@ impl Catalogue {
             reason: format!(
                 "Depends on how {} runs ({split}{never}); no variant is given, so the most customer-heavy of these is assumed. {}",
                 service.name,
-                self.owner_text(area, owner, &self.tiers[service.tier])
+                self.owner_text(area, owner, &self.tiers[service.tier], &service.provider)
             ),
             source: None,
             pattern: None,
         }
     }
 
-    /// The sentence that explains an owner of an area.
-    pub fn owner_text(&self, area: usize, owner: Owner, tier: &Tier) -> String {
+    /// What the provider does and what the customer must do in an area, in the
+    /// provider's own wording where its catalogue gives one (`[[area]]`).
+    pub fn area_text(&self, provider: &str, area: usize) -> (&str, &str) {
         let a = &self.areas[area];
+        let own = self.area_texts.get(&(provider.to_string(), area));
+        (
+            own.and_then(|t| t.0.as_deref()).unwrap_or(&a.provider),
+            own.and_then(|t| t.1.as_deref()).unwrap_or(&a.customer),
+        )
+    }
+
+    /// The sentence that explains an owner of an area.
+    pub fn owner_text(&self, area: usize, owner: Owner, tier: &Tier, provider: &str) -> String {
+        let (theirs, yours) = self.area_text(provider, area);
         match owner {
-            Owner::Provider => a.provider.clone(),
-            Owner::Customer => a.customer.clone(),
-            Owner::Shared => format!("Provider: {} Customer: {}", a.provider, a.customer),
+            Owner::Provider => theirs.to_string(),
+            Owner::Customer => yours.to_string(),
+            Owner::Shared => format!("Provider: {theirs} Customer: {yours}"),
             Owner::NotApplicable => {
                 format!("No such layer in a service of the {} tier.", tier.name)
             }

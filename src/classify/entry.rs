@@ -45,7 +45,11 @@ pub(super) fn build_entry(
                 Level::Warning,
                 file,
                 Some(first_line),
-                with_lines(&service.variant_question(&assumed), &shown, count),
+                with_lines(
+                    &service.variant_question(&assumed, catalogue.regions_of(service)),
+                    &shown,
+                    count,
+                ),
             )
             .with_hint(Some(format!("or pass --variant {}=VARIANT", service.id))),
         );

@@ -10,7 +10,7 @@ use crate::diagnostic::{Diagnostic, Level};
 use crate::inventory::Inventory;
 use crate::text::normalise;
 use crate::vocab::{Basis, Owner};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 mod entry;
 mod resolve;
@@ -125,7 +125,22 @@ pub struct FileOverride {
 /// Whether `arn` names a service more specific than `name` does: a service of its own
 /// for a resource type (`arn:aws:ec2:...:volume/...` is aws.ebs) under the service that
 /// its namespace and `name` both name (aws.ec2).
+///
+/// An Azure resource id decides only where the name does not (empty, unknown or
+/// ambiguous): a cost export's meter category is often finer than the id it was billed
+/// to ("Load Balancer" or "SQL Managed Instance" billed to the workspace or server that
+/// uses it), and a billing line of its own ("Bandwidth") stays one.
 fn arn_is_finer(catalogue: &Catalogue, name: &str, arn: &str) -> bool {
+    if let Some(kind) = crate::catalogue::resource_type_of_id(arn) {
+        return matches!(
+            catalogue.lookup_with(&kind, None, false),
+            Lookup::Service(_)
+        ) && (name.is_empty()
+            || !matches!(
+                catalogue.lookup_with(name, None, false),
+                Lookup::Service(_) | Lookup::NotService(_)
+            ));
+    }
     let Some(parsed) = crate::catalogue::Arn::parse(arn.trim()) else {
         return false;
     };
@@ -139,6 +154,42 @@ fn arn_is_finer(catalogue: &Catalogue, name: &str, arn: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// The one provider every row of the inventory belongs to, by its provider cell or by a
+/// service name only one provider uses, if there is one: it decides the names both
+/// providers use ("Backup", "Batch") on rows that name no provider.
+fn sole_provider<'c>(catalogue: &'c Catalogue, inventory: &Inventory) -> Option<&'c str> {
+    if catalogue.providers.len() < 2 {
+        return None;
+    }
+    let cols = &inventory.columns;
+    let mut seen = rustc_hash::FxHashSet::default();
+    let mut providers = BTreeSet::new();
+    for i in 0..inventory.len() {
+        for (id, is_provider) in [
+            (inventory.id(i, cols.provider), true),
+            (inventory.service_id(i), false),
+        ] {
+            if id == 0 || !seen.insert((id, is_provider)) {
+                continue;
+            }
+            let text = inventory.strings.get(id);
+            let provider = if is_provider {
+                catalogue.provider(text).map(|p| p.id.as_str())
+            } else {
+                match catalogue.lookup_with(text, None, false) {
+                    Lookup::Service(s) => Some(s.provider.as_str()),
+                    _ => None,
+                }
+            };
+            providers.extend(provider);
+            if providers.len() > 1 {
+                return None;
+            }
+        }
+    }
+    providers.into_iter().next()
 }
 
 /// The variant to assume for rows of a service whose `variant` cell is empty, by
@@ -235,8 +286,9 @@ pub fn classify_with(
     // its not-service kind; worked out once per distinct combination.
     type Resolved = (RowStatus, Option<usize>, Option<usize>, Option<usize>);
     const UNLISTED: usize = usize::MAX;
-    let mut cache: rustc_hash::FxHashMap<(u32, u32, u32, u32, u32, u32), Resolved> =
+    let mut cache: rustc_hash::FxHashMap<(u32, u32, u32, u32, u32, u32, u32), Resolved> =
         Default::default();
+    let sole = sole_provider(catalogue, inventory);
     let mut row_slots: Vec<(RowStatus, Option<usize>)> = Vec::with_capacity(inventory.len());
     // (service cell, ARN cell) → whether the ARN names a more specific service.
     let mut finer: rustc_hash::FxHashMap<(u32, u32), bool> = Default::default();
@@ -249,7 +301,7 @@ pub fn classify_with(
         // A row with a service name and an ARN: the ARN decides where it names a more
         // specific service (an EBS volume's ARN under a service `ec2` is aws.ebs).
         if let Some(arn_id) = cols.arn.map(|c| inventory.id(i, Some(c))) {
-            if arn_id != 0 && written_id != 0 && arn_id != written_id {
+            if arn_id != 0 && arn_id != written_id {
                 let more_specific = *finer.entry((written_id, arn_id)).or_insert_with(|| {
                     arn_is_finer(
                         catalogue,
@@ -283,28 +335,45 @@ pub fn classify_with(
             inventory.id(i, cols.line_item_type),
             inventory.id(i, cols.operation),
             inventory.id(i, cols.usage_type),
+            inventory.id(i, cols.host_provider),
         );
         let (status, slot, group, kind) = cache.entry(triple).or_insert_with(|| {
+            // An Azure resource id stands for its resource type: the rest of it is names
+            // the customer chose.
             let written = inventory.strings.get(triple.0);
+            let of_id = crate::catalogue::resource_type_of_id(written);
+            let written = of_id.as_deref().unwrap_or(written);
             let header =
                 |column: Option<usize>| column.map_or("", |c| inventory.headers[c].as_str());
+            // The column the written name came from: the resource id's, where it decided.
             let service_header = cols
-                .service
-                .iter()
-                .find(|&&c| inventory.id(i, Some(c)) != 0)
-                .map_or("", |&c| inventory.headers[c].as_str());
+                .arn
+                .filter(|&c| inventory.id(i, Some(c)) == triple.0)
+                .or_else(|| {
+                    cols.service
+                        .iter()
+                        .copied()
+                        .find(|&c| inventory.id(i, Some(c)) != 0)
+                })
+                .map_or("", |c| inventory.headers[c].as_str());
             let export = Export {
                 operation: (header(cols.operation), inventory.strings.get(triple.4)),
                 usage_type: (header(cols.usage_type), inventory.strings.get(triple.5)),
                 resource_type: (
                     service_header,
-                    if written.contains("::") { written } else { "" },
+                    if written.contains("::") || crate::catalogue::is_resource_type(written) {
+                        written
+                    } else {
+                        ""
+                    },
                 ),
             };
             let resolution = resolve(
                 catalogue,
                 written,
                 inventory.strings.get(triple.1),
+                inventory.strings.get(triple.6),
+                sole,
                 inventory.strings.get(triple.2),
                 inventory.strings.get(triple.3),
                 &export,
@@ -536,8 +605,7 @@ fn add_implied(
     entries: &mut Vec<Entry>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let present: std::collections::BTreeSet<usize> =
-        entries.iter().filter_map(|e| e.service).collect();
+    let present: BTreeSet<usize> = entries.iter().filter_map(|e| e.service).collect();
     let providers: std::collections::BTreeSet<&str> = present
         .iter()
         .map(|&i| catalogue.services[i].provider.as_str())

@@ -26,6 +26,8 @@ pub(super) fn resolve(
     catalogue: &Catalogue,
     written: &str,
     provider_cell: &str,
+    host_cell: &str,
+    sole_provider: Option<&str>,
     variant_cell: &str,
     line_item_type: &str,
     export: &Export,
@@ -52,39 +54,57 @@ pub(super) fn resolve(
         skipped: Some((kind, shown)),
         unknown: false,
     };
-    let provider = if provider_cell.is_empty() {
-        None
-    } else {
-        match catalogue.provider(provider_cell) {
-            Some(p) => Some(p.id.as_str()),
-            None => {
-                // One diagnostic for all the rows of the provider; its services stay apart
-                // from any of a known provider's of the same name.
-                let known: Vec<&str> = catalogue.providers.iter().map(|p| p.id.as_str()).collect();
-                return Resolution {
-                    key: Some(EntryKey::Unknown(format!(
-                        "{}:{}",
-                        normalise(provider_cell),
-                        normalise(written)
-                    ))),
-                    hint: Some("add a catalogue for it with --data DIR".into()),
-                    ..unassessed(format!(
-                        "no catalogue for provider \"{provider_cell}\" (onus knows: {}); its services are shown as unassessed",
-                        known.join(", ")
-                    ))
-                };
-            }
+    let named = catalogue.provider(provider_cell).map(|p| p.id.as_str());
+    let mut provider = named;
+    // FOCUS 1.3: a service sold by one provider on another's platform is a marketplace
+    // row of the host, unless the host's own catalogue holds the service (Oracle
+    // Database@AWS is AWS's to run).
+    let host = catalogue.provider(host_cell).map(|p| p.id.as_str());
+    if let Some(h) = host.filter(|&h| !provider_cell.is_empty() && named != Some(h)) {
+        if matches!(
+            catalogue.lookup_with(written, Some(h), false),
+            Lookup::Service(_)
+        ) {
+            provider = Some(h);
+        } else if let Some(ns) = catalogue.marketplace(h) {
+            return skipped(
+                catalogue.not_service_index(ns),
+                format!("\"{written}\" (sold by {provider_cell} on {host_cell})"),
+            );
         }
-    };
+    }
+    if provider.is_none() && !provider_cell.is_empty() {
+        // One diagnostic for all the rows of the provider; its services stay apart from
+        // any of a known provider's of the same name.
+        let known: Vec<&str> = catalogue.providers.iter().map(|p| p.id.as_str()).collect();
+        return Resolution {
+            key: Some(EntryKey::Unknown(format!(
+                "{}:{}",
+                normalise(provider_cell),
+                normalise(written)
+            ))),
+            hint: Some("add a catalogue for it with --data DIR".into()),
+            ..unassessed(format!(
+                "no catalogue for provider \"{provider_cell}\" (onus knows: {}); its services are shown as unassessed",
+                known.join(", ")
+            ))
+        };
+    }
     if !line_item_type.is_empty() {
-        if let Some(ns) = catalogue.not_service_line(line_item_type, provider) {
+        if let Some(ns) = catalogue.not_service_line(line_item_type) {
             return skipped(
                 catalogue.not_service_index(ns),
                 format!("\"{line_item_type}\" (line item type)"),
             );
         }
     }
-    match catalogue.lookup_with(written, provider, suggest) {
+    let mut found = catalogue.lookup_with(written, provider, suggest);
+    // A name both providers use, on a row that names no provider: the file's other rows
+    // decide when they all belong to one provider.
+    if let (Lookup::Ambiguous(_), None, Some(sole)) = (&found, provider, sole_provider) {
+        found = catalogue.lookup_with(written, Some(sole), suggest);
+    }
+    match found {
         Lookup::Service(service) => {
             let service_index = catalogue.service_index(service);
             // The export's own evidence comes before an assumption made with --variant.
@@ -159,10 +179,13 @@ pub(super) fn resolve(
         }
         Lookup::Ambiguous(services) => {
             let ids: Vec<&str> = services.iter().map(|s| s.id.as_str()).collect();
-            unassessed(format!(
-                "\"{written}\" could be {}; add a provider column to say which. Shown as unassessed",
-                ids.join(" or ")
-            ))
+            Resolution {
+                hint: Some("add a provider column (aws, azure) to the inventory".into()),
+                ..unassessed(format!(
+                    "which provider's \"{written}\" is it: {}? The row names no provider and the file holds services of several; shown as unassessed until a provider column says which",
+                    ids.join(" or ")
+                ))
+            }
         }
         Lookup::Unknown { suggestions } => {
             let hint = if suggestions.is_empty() {

@@ -119,9 +119,10 @@ pub fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<Exit> {
             .any(|a| a.basis == crate::vocab::Basis::Assumed)
     {
         eprintln!(
-            "note: how does {} run: {}? Without --variant, the most customer-heavy of the variants that run in AWS Regions is assumed where they differ",
+            "note: how does {} run: {}? Without --variant, the most customer-heavy of the variants that run in {} is assumed where they differ",
             service.id,
-            service.variant_choices()
+            service.variant_choices(),
+            catalogue.regions_of(service)
         );
     }
     Ok(Exit::Success)

@@ -6,19 +6,33 @@ use super::*;
 pub(super) const SERVICE_HEADERS: &[&str] = &[
     "service",
     "servicename",
+    // Azure cost details: the meter category names the service; `Product` there is a
+    // meter's full name ("Virtual Machines BS Series - B1s - UK South").
+    "metercategory",
     "product",
     "productname",
     "productproductname",
     "lineitemproductcode",
     "resourcetype",
+    // Azure Resource Graph (`microsoft.compute/virtualmachines`) and the portal's "All
+    // resources" export ("Virtual machine").
+    "type",
     // A list of resources: each ARN names its service. Used when no header above names
     // the service (AWS Config's resourceType wins over its resourceARN).
     "resourcearn",
     "arn",
 ];
 
-pub(super) const PROVIDER_HEADERS: &[&str] =
-    &["provider", "cloud", "cloudprovider", "providername"];
+/// FOCUS 1.3 names the provider of the service (`ServiceProviderName`) apart from the
+/// provider whose platform hosts it (`HostProviderName`); 1.0–1.2 have `ProviderName`.
+pub(super) const PROVIDER_HEADERS: &[&str] = &[
+    "provider",
+    "cloud",
+    "cloudprovider",
+    "serviceprovidername",
+    "providername",
+];
+pub(super) const HOST_PROVIDER_HEADERS: &[&str] = &["hostprovidername"];
 pub(super) const VARIANT_HEADERS: &[&str] = &["variant", "launchtype"];
 pub(super) const ACCOUNT_HEADERS: &[&str] = &[
     "account",
@@ -30,6 +44,7 @@ pub(super) const ACCOUNT_HEADERS: &[&str] = &[
     "accountuid",
     "subscription",
     "subscriptionid",
+    "subscriptionguid",
     "project",
     "projectid",
 ];
@@ -42,13 +57,16 @@ pub(super) const REGION_HEADERS: &[&str] = &[
     // FOCUS.
     "regionid",
     "location",
+    // Azure cost details.
+    "resourcelocation",
 ];
 pub(super) const OWNER_HEADERS: &[&str] = &["owner", "serviceowner", "team", "ownerteam"];
 pub(super) const CLASSIFICATION_HEADERS: &[&str] = &["dataclassification", "classification"];
 /// Columns that say what kind of billing line a row is: a `Tax` or `Credit` line is not
 /// a service, whatever service it names (CUR `lineItem/LineItemType`, CUR 2.0
 /// `line_item_line_item_type`, FOCUS `ChargeCategory`).
-pub(super) const LINE_ITEM_TYPE_HEADERS: &[&str] = &["lineitemlineitemtype", "chargecategory"];
+pub(super) const LINE_ITEM_TYPE_HEADERS: &[&str] =
+    &["lineitemlineitemtype", "chargecategory", "chargetype"];
 pub(super) const RATIONALE_HEADERS: &[&str] = &["rationale", "justification", "overriderationale"];
 /// Billing columns that can show how a service runs (see the catalogue's `infer` rules).
 pub(super) const OPERATION_HEADERS: &[&str] = &["lineitemoperation", "operation"];
@@ -89,6 +107,7 @@ pub(super) fn find_columns(
     let first = |names: &[&str]| names.iter().find_map(|n| norm.iter().position(|h| h == n));
     let mut columns = Columns {
         provider: first(PROVIDER_HEADERS),
+        host_provider: first(HOST_PROVIDER_HEADERS),
         variant: first(VARIANT_HEADERS),
         account: first(ACCOUNT_HEADERS),
         environment: first(ENVIRONMENT_HEADERS),
@@ -193,7 +212,11 @@ pub(super) fn arn_column(rows: &[u8], delimiter: u8, columns: usize) -> Option<u
         for (c, cell) in record.iter().enumerate().take(columns) {
             match cell.trim() {
                 "" => {}
-                cell if crate::catalogue::Arn::parse(cell).is_some() => arns[c] += 1,
+                cell if crate::catalogue::Arn::parse(cell).is_some()
+                    || crate::catalogue::resource_type_of_id(cell).is_some() =>
+                {
+                    arns[c] += 1
+                }
                 _ => other[c] = true,
             }
         }

@@ -75,6 +75,9 @@ pub struct Columns {
     /// its service name, the ARN decides (`classify`).
     pub arn: Option<usize>,
     pub provider: Option<usize>,
+    /// FOCUS 1.3's `HostProviderName`: a row whose service provider is not its host is
+    /// a marketplace row (see `classify`).
+    pub host_provider: Option<usize>,
     pub variant: Option<usize>,
     pub account: Option<usize>,
     pub environment: Option<usize>,
@@ -97,6 +100,7 @@ impl Columns {
     fn roles(&self) -> impl Iterator<Item = usize> + '_ {
         let single = [
             self.provider,
+            self.host_provider,
             self.variant,
             self.account,
             self.environment,

@@ -215,7 +215,10 @@ pub fn build_with(
                 .collect();
             (!assumed.is_empty()).then(|| Question {
                 service: service.id.clone(),
-                text: format!("{}.", service.variant_question(&assumed)),
+                text: format!(
+                    "{}.",
+                    service.variant_question(&assumed, catalogue.regions_of(service))
+                ),
                 name: service.name.clone(),
                 ways: service.variants.iter().map(|v| v.label()).collect(),
                 assumed,

@@ -286,8 +286,10 @@ pub fn classify_with(
     // its not-service kind; worked out once per distinct combination.
     type Resolved = (RowStatus, Option<usize>, Option<usize>, Option<usize>);
     const UNLISTED: usize = usize::MAX;
-    let mut cache: rustc_hash::FxHashMap<(u32, u32, u32, u32, u32, u32, u32), Resolved> =
-        Default::default();
+    // The cell ids of: service, provider, variant, line item type, operation, usage
+    // type, host provider.
+    type Cells = (u32, u32, u32, u32, u32, u32, u32);
+    let mut cache: rustc_hash::FxHashMap<Cells, Resolved> = Default::default();
     let sole = sole_provider(catalogue, inventory);
     let mut row_slots: Vec<(RowStatus, Option<usize>)> = Vec::with_capacity(inventory.len());
     // (service cell, ARN cell) → whether the ARN names a more specific service.

@@ -747,6 +747,7 @@ fn every_variant_on_the_customers_premises_is_marked() {
             "azure.github-enterprise-cloud/self-hosted-runners",
             "azure.iot-hub/devices",
             "azure.logic-apps/hybrid",
+            "azure.machine-learning/arc-kubernetes",
             "azure.migrate/appliance",
             "azure.purview/self-hosted-ir",
             "azure.site-recovery/vmware-physical",
@@ -1248,4 +1249,116 @@ fn azure_services_split_as_microsofts_pages_say() {
             && ids.contains(&"azure.sql-database"),
         "{ids:?}"
     );
+}
+
+/// Where a service (or a way it runs) puts the physical site on the customer's side, in
+/// whole or in part (an agent, gateway, device or appliance on the customer's
+/// premises), its hardware, network and virtualization layers say so explicitly: a
+/// tier default there would show the customer's own network or hypervisor as the
+/// provider's. Three audits found this slip; the rule keeps it from coming back.
+#[test]
+fn a_customer_site_states_its_lower_layers() {
+    let c = catalogue();
+    let area = |id: &str| c.areas.iter().position(|a| a.id == id).unwrap();
+    let (physical, lower) = (
+        area("physical"),
+        [
+            area("hardware"),
+            area("network-infrastructure"),
+            area("virtualization"),
+        ],
+    );
+    let mut missing = Vec::new();
+    for s in &c.services {
+        let ways: Vec<(String, Option<&onus::catalogue::Variant>)> =
+            std::iter::once((s.id.clone(), None))
+                .chain(
+                    s.variants
+                        .iter()
+                        .map(|v| (format!("{}/{}", s.id, v.id), Some(v))),
+                )
+                .collect();
+        for (name, v) in ways {
+            let cell = |a: usize| {
+                v.and_then(|v| v.duties.get(&a))
+                    .or_else(|| s.duties.get(&a))
+            };
+            let owner = cell(physical).map_or(c.tiers[s.tier].defaults[physical], |d| d.owner);
+            if owner == Owner::Provider || owner == Owner::NotApplicable {
+                continue;
+            }
+            for a in lower {
+                if cell(a).is_none() {
+                    missing.push(format!("{name} {}", c.areas[a].id));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{missing:#?}");
+}
+
+/// The third and fourth audits of AWS cells and the first of Azure's found these shown
+/// as the provider's; each is the customer's, or shared, on the provider's own page.
+#[test]
+fn the_third_and_fourth_audits_cells_are_no_longer_the_providers() {
+    use Owner::{Customer, Shared};
+    for (service, variant, area, owner) in [
+        ("aws.gamelift", Some("anywhere"), "physical", Customer),
+        (
+            "aws.medialive",
+            Some("anywhere"),
+            "virtualization",
+            Customer,
+        ),
+        (
+            "aws.mediaconnect",
+            Some("gateway"),
+            "network-infrastructure",
+            Customer,
+        ),
+        ("aws.kms", Some("external-key-store"), "guest-os", Customer),
+        ("aws.kms", Some("external-key-store"), "hardware", Customer),
+        ("aws.iot", None, "guest-os", Shared),
+        ("aws.iot", None, "runtime", Shared),
+        ("aws.iot-device-defender", None, "runtime", Shared),
+        ("aws.appconfig", None, "runtime", Shared),
+        ("aws.rolesanywhere", None, "runtime", Shared),
+        (
+            "aws.sagemaker",
+            Some("training-and-hosting"),
+            "guest-os",
+            Shared,
+        ),
+        ("aws.sagemaker", Some("hyperpod"), "control-plane", Shared),
+        ("aws.datasync", None, "network-infrastructure", Shared),
+        ("aws.iotwireless", None, "guest-os", Shared),
+        ("aws.kinesisvideo", None, "guest-os", Shared),
+        ("aws.chime-sdk-meetings", None, "runtime", Shared),
+        ("aws.ivs", None, "runtime", Shared),
+        ("aws.verified-access", None, "runtime", Shared),
+        ("aws.codeguruprofiler", None, "runtime", Shared),
+        ("aws.braket", None, "runtime", Shared),
+        ("azure.hdinsight", None, "control-plane", Shared),
+        (
+            "azure.machine-learning",
+            Some("kubernetes"),
+            "control-plane",
+            Shared,
+        ),
+        (
+            "azure.machine-learning",
+            Some("arc-kubernetes"),
+            "physical",
+            Customer,
+        ),
+        ("azure.iot-hub", Some("devices"), "virtualization", Customer),
+        ("azure.edge-enterprise", None, "guest-os", Customer),
+        ("azure.edge-enterprise", None, "physical", Shared),
+    ] {
+        assert_eq!(
+            common::owner(service, variant, area),
+            owner,
+            "{service} {variant:?} {area}"
+        );
+    }
 }

@@ -461,6 +461,7 @@ fn templates_see_every_field_of_the_report() {
         "monitor_note".into(),
         "brief".into(),
         "tier_defaults".into(),
+        "groups".into(),
         "unassessed_omitted".into(),
     ]);
     expected.sort();

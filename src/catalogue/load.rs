@@ -82,6 +82,8 @@ struct RawCatalogue {
 struct RawAreaText {
     id: Spanned<String>,
     #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
     provider: Option<String>,
     #[serde(default)]
     customer: Option<String>,
@@ -247,8 +249,14 @@ impl Catalogue {
                     ),
                 ));
             };
-            self.area_texts
-                .insert((provider_id.clone(), area), (text.provider, text.customer));
+            self.area_texts.insert(
+                (provider_id.clone(), area),
+                AreaText {
+                    name: text.name,
+                    provider: text.provider,
+                    customer: text.customer,
+                },
+            );
         }
         for ns in raw.not_service {
             let aliases: Vec<String> = ns.alias.into_iter().chain(ns.aliases).collect();

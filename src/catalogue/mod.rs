@@ -88,6 +88,15 @@ pub struct Area {
     pub check_words: Vec<String>,
 }
 
+/// A provider's own wording of an area (`[[area]]` of its catalogue): what is unset is
+/// the model's.
+#[derive(Debug, Clone, Default)]
+pub struct AreaText {
+    pub name: Option<String>,
+    pub provider: Option<String>,
+    pub customer: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Tier {
     pub id: String,
@@ -423,7 +432,7 @@ pub struct Catalogue {
     pub crosswalks: Vec<framework::Crosswalk>,
     /// A provider's own wording of an area (what the provider does, what the customer
     /// must do), by (provider, area): the model's otherwise.
-    pub area_texts: HashMap<(String, usize), (Option<String>, Option<String>)>,
+    pub area_texts: HashMap<(String, usize), AreaText>,
     /// Automated checks that can evidence controls (`evidence/<source>.csv`).
     pub evidence: Vec<framework::Hint>,
     /// The providers as subservice organisations of a SOC 2 description
@@ -859,9 +868,19 @@ impl Catalogue {
         let a = &self.areas[area];
         let own = self.area_texts.get(&(provider.to_string(), area));
         (
-            own.and_then(|t| t.0.as_deref()).unwrap_or(&a.provider),
-            own.and_then(|t| t.1.as_deref()).unwrap_or(&a.customer),
+            own.and_then(|t| t.provider.as_deref())
+                .unwrap_or(&a.provider),
+            own.and_then(|t| t.customer.as_deref())
+                .unwrap_or(&a.customer),
         )
+    }
+
+    /// The area's name, in the provider's own wording where its catalogue gives one.
+    pub fn area_name(&self, provider: &str, area: usize) -> &str {
+        self.area_texts
+            .get(&(provider.to_string(), area))
+            .and_then(|t| t.name.as_deref())
+            .unwrap_or(&self.areas[area].name)
     }
 
     /// The sentence that explains an owner of an area.

@@ -421,6 +421,7 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut header: Vec<(&str, f64)> = vec![
         ("Service", 30.0),
         ("Id", 24.0),
+        ("Provider", 22.0),
         ("Variant", 18.0),
         ("Tier", 14.0),
     ];
@@ -440,10 +441,17 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
             sheet,
             row,
             2,
+            s.provider_name.as_deref().unwrap_or(""),
+            &styles.wrap,
+        )?;
+        put(
+            sheet,
+            row,
+            3,
             s.variant.as_deref().unwrap_or(""),
             &styles.wrap,
         )?;
-        put(sheet, row, 3, s.tier.as_deref().unwrap_or(""), &styles.wrap)?;
+        put(sheet, row, 4, s.tier.as_deref().unwrap_or(""), &styles.wrap)?;
         for (j, a) in report.areas.iter().enumerate() {
             let d = &s.duties[&a.id];
             let star = if d.basis == crate::vocab::Basis::Assumed {
@@ -454,7 +462,7 @@ pub fn questionnaire_xlsx(report: &Report) -> Result<Vec<u8>, XlsxError> {
             put(
                 sheet,
                 row,
-                4 + j as u16,
+                5 + j as u16,
                 &format!("{}{star}", d.owner.display()),
                 styles.owner(d.owner),
             )?;

@@ -182,7 +182,10 @@ pub fn render(report: &Report) -> Vec<u8> {
                 "title": one_line(&match &s.variant_name { Some(v) => format!("{} ({v})", s.name), None => s.name.clone() }),
                 "description": format!("{} ({key}), tier {}, inventory lines {}.", s.name, s.tier.as_deref().unwrap_or(""), crate::text::lines_text(&s.rows, s.row_count as usize)),
                 "purpose": "A cloud service the organisation uses; who carries each security duty for it.",
-                "props": [{"name": "responsibility-profile", "ns": NS, "value": format!("profile-{}", profile + 1)}],
+                "props": [
+                    {"name": "responsibility-profile", "ns": NS, "value": format!("profile-{}", profile + 1)},
+                    {"name": "provider", "ns": NS, "value": s.provider.as_deref().unwrap_or("unknown")},
+                ],
                 "responsible-roles": [{"role-id": "provider"}, {"role-id": "customer"}],
             })
         })

@@ -95,7 +95,9 @@ pub fn build_with(
 ) -> Report {
     let cols = &inventory.columns;
     let mut distinct = Distinct::new(inventory);
-    let mut services: Vec<(Option<(usize, String)>, ServiceOut)> = classification
+    // The order of a known service: its provider's place, its tier's, its id.
+    type Order = Option<(Option<usize>, usize, String)>;
+    let mut services: Vec<(Order, ServiceOut)> = classification
         .entries
         .iter()
         .map(|entry| {
@@ -114,6 +116,10 @@ pub fn build_with(
             let variant = service.zip(entry.variant).map(|(s, v)| &s.variants[v]);
             let out = ServiceOut {
                 id: service.map(|s| s.id.clone()),
+                provider: service.map(|s| s.provider.clone()),
+                provider_name: service
+                    .and_then(|s| catalogue.provider(&s.provider))
+                    .map(|p| p.name.clone()),
                 name: service.map_or_else(|| entry.written.clone(), |s| s.name.clone()),
                 tier: service.map(|s| catalogue.tiers[s.tier].id.clone()),
                 tier_basis: service.map(|s| s.tier_basis),
@@ -149,11 +155,15 @@ pub fn build_with(
                 lifecycle: service.and_then(|s| catalogue.lifecycle_of(s)),
                 implied: service.is_some() && entry.rows.is_empty(),
             };
-            let order = service.map(|s| (s.tier, s.id.clone()));
+            let order = service.map(|s| {
+                let provider = catalogue.providers.iter().position(|p| p.id == s.provider);
+                (provider, s.tier, s.id.clone())
+            });
             (order, out)
         })
         .collect();
-    // Tier order, then id and variant; unassessed last, by name.
+    // Provider (in the catalogue's order), tier order, then id and variant; unassessed
+    // last, by name.
     services.sort_by(|(a, sa), (b, sb)| match (a, b) {
         (Some(x), Some(y)) => x.cmp(y).then(sa.variant.cmp(&sb.variant)),
         (Some(_), None) => std::cmp::Ordering::Less,
@@ -161,6 +171,11 @@ pub fn build_with(
         (None, None) => sa.name.cmp(&sb.name),
     });
     let services: Vec<ServiceOut> = services.into_iter().map(|(_, s)| s).collect();
+    let providers: std::collections::BTreeSet<&str> = services
+        .iter()
+        .filter_map(|s| s.provider.as_deref())
+        .collect();
+    let sole_provider = (providers.len() == 1).then(|| providers.first().unwrap().to_string());
 
     let summary = catalogue
         .areas
@@ -369,15 +384,31 @@ pub fn build_with(
                 warnings: level_count(diagnostic::Level::Warning),
             },
         },
+        regions: sole_provider
+            .as_deref()
+            .and_then(|p| catalogue.provider(p))
+            .map_or_else(|| "the providers' regions".into(), |p| p.regions.clone()),
         areas: catalogue
             .areas
             .iter()
-            .map(|a| AreaOut {
-                id: a.id.clone(),
-                short: a.short.clone(),
-                name: a.name.clone(),
-                provider: a.provider.clone(),
-                customer: a.customer.clone(),
+            .enumerate()
+            .map(|(i, a)| {
+                // A report of one provider's services words the areas as that provider
+                // does; one of several providers, in the model's neutral words.
+                let (name, provider, customer) = match &sole_provider {
+                    Some(p) => {
+                        let (provider, customer) = catalogue.area_text(p, i);
+                        (catalogue.area_name(p, i), provider, customer)
+                    }
+                    None => (a.name.as_str(), a.provider.as_str(), a.customer.as_str()),
+                };
+                AreaOut {
+                    id: a.id.clone(),
+                    short: a.short.clone(),
+                    name: name.to_string(),
+                    provider: provider.to_string(),
+                    customer: customer.to_string(),
+                }
             })
             .collect(),
         tiers: catalogue

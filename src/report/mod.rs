@@ -52,6 +52,10 @@ pub struct ReportOptions {
 
 #[derive(Debug, Serialize)]
 pub struct Report {
+    /// Where the services run, as their provider says it ("AWS Regions"; with several
+    /// providers, "the providers' regions"): the documents' questions use it.
+    #[serde(skip)]
+    pub regions: String,
     pub schema: &'static str,
     pub meta: Meta,
     /// What "provider" means: never "nothing for you to do".
@@ -155,6 +159,10 @@ pub struct TierOut {
 pub struct ServiceOut {
     /// `None` for a service the catalogue does not know.
     pub id: Option<String>,
+    /// The provider's id (`aws`, `azure`) and name: `None` for a service the catalogue
+    /// does not know.
+    pub provider: Option<String>,
+    pub provider_name: Option<String>,
     pub name: String,
     pub tier: Option<String>,
     pub tier_basis: Option<Basis>,

@@ -17,6 +17,7 @@ impl Report {
             monitor_note: MONITOR_NOTE,
             areas: &self.areas,
             tiers: &self.tiers,
+            groups: self.groups(),
             services: self
                 .services
                 .iter()
@@ -74,6 +75,8 @@ impl ServiceOut {
     pub fn view(&self) -> ServiceView<'_> {
         ServiceView {
             id: self.id.as_deref(),
+            provider: self.provider.as_deref(),
+            provider_name: self.provider_name.as_deref(),
             name: &self.name,
             tier: self.tier.as_deref(),
             tier_basis: self.tier_basis,
@@ -108,6 +111,8 @@ impl ServiceOut {
 /// than showing 20 lines as if they were all.
 #[derive(Serialize)]
 pub struct ServiceView<'a> {
+    pub provider: Option<&'a str>,
+    pub provider_name: Option<&'a str>,
     pub id: Option<&'a str>,
     pub name: &'a str,
     pub tier: Option<&'a str>,
@@ -147,10 +152,12 @@ pub struct DocumentView<'a> {
     monitor_note: &'static str,
     areas: &'a [AreaOut],
     tiers: &'a [TierOut],
+    /// The sections the services are laid out in: see [`Group`].
+    groups: Vec<Group<'a>>,
     services: Vec<ServiceView<'a>>,
     summary: &'a BTreeMap<String, SummaryOut>,
     /// The executive summary every document opens with.
-    brief: Brief,
+    brief: Brief<'a>,
     /// Per tier in use, the cells that follow its defaults: listed once, not per service.
     tier_defaults: Vec<TierDefaults<'a>>,
     frameworks: Vec<FrameworkView<'a>>,
@@ -171,7 +178,7 @@ pub struct DocumentView<'a> {
 /// the reader's confirmation ([`Report::questions`]), what is unassessed, and the
 /// controls by owner. Worded here once; the templates lay it out.
 #[derive(Serialize)]
-pub struct Brief {
+pub struct Brief<'a> {
     /// "Of the 840 duties of the 42 assessed services, 390 are yours, …".
     duties: String,
     /// The areas the customer carries on every assessed service, by name.
@@ -184,6 +191,12 @@ pub struct Brief {
     unassessed: String,
     /// "Amazon Chime: Retired by the provider on 2026-02-20.", one a service.
     lifecycle: Vec<String>,
+    /// With services of several providers, each provider's split: "Microsoft Azure, 12
+    /// services: 130 duties yours, 40 shared, 70 performed by the provider".
+    providers: Vec<String>,
+    /// Where the services run, as their provider says it ("AWS Regions"), for the
+    /// questions' preamble.
+    regions: &'a str,
     controls: Vec<ControlCounts>,
 }
 
@@ -223,7 +236,7 @@ fn owner_counts(s: &SummaryOut) -> String {
 }
 
 impl Report {
-    fn brief(&self) -> Brief {
+    fn brief(&self) -> Brief<'_> {
         let assessed: Vec<&ServiceOut> = self.services.iter().filter(|s| s.assessed).collect();
         let mut cells = [0usize; 4];
         for s in &assessed {
@@ -339,15 +352,98 @@ impl Report {
             split,
             unassessed,
             lifecycle,
+            providers: self.provider_splits(),
+            regions: &self.regions,
             controls,
         }
     }
 
-    /// Per tier in use, its default cells as the services of the tier show them.
-    fn tier_defaults(&self) -> Vec<TierDefaults<'_>> {
-        self.tiers
+    /// Each provider's split of duties, where the services are of several providers.
+    fn provider_splits(&self) -> Vec<String> {
+        let mut names: Vec<&str> = Vec::new();
+        for s in self.services.iter().filter(|s| s.assessed) {
+            if let Some(name) = s.provider_name.as_deref() {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+        }
+        if names.len() < 2 {
+            return Vec::new();
+        }
+        names
+            .into_iter()
+            .map(|name| {
+                let of: Vec<&ServiceOut> = self
+                    .services
+                    .iter()
+                    .filter(|s| s.assessed && s.provider_name.as_deref() == Some(name))
+                    .collect();
+                let count = |o: Owner| {
+                    of.iter()
+                        .flat_map(|s| s.duties.values())
+                        .filter(|d| d.owner == o)
+                        .count()
+                };
+                format!(
+                    "{name}, {}: {} yours, {} shared and {} performed by the provider",
+                    crate::text::plural(of.len(), "service"),
+                    match count(Owner::Customer) {
+                        1 => "1 duty".to_string(),
+                        n => format!("{n} duties"),
+                    },
+                    count(Owner::Shared),
+                    count(Owner::Provider),
+                )
+            })
+            .collect()
+    }
+
+    /// The sections the services are laid out in, in order: one per tier in use; with
+    /// services of several providers, one per provider and tier, provider first.
+    fn groups(&self) -> Vec<Group<'_>> {
+        let mut providers: Vec<(&str, &str)> = Vec::new();
+        for s in &self.services {
+            if let (Some(id), Some(name)) = (s.provider.as_deref(), s.provider_name.as_deref()) {
+                if !providers.iter().any(|(p, _)| *p == id) {
+                    providers.push((id, name));
+                }
+            }
+        }
+        let several = providers.len() > 1;
+        providers
             .iter()
-            .filter_map(|t| {
+            .flat_map(|&(provider, provider_name)| {
+                self.tiers
+                    .iter()
+                    .filter(move |t| {
+                        self.services.iter().any(|s| {
+                            s.provider.as_deref() == Some(provider)
+                                && s.tier.as_deref() == Some(t.id.as_str())
+                        })
+                    })
+                    .map(move |t| Group {
+                        provider,
+                        tier: &t.id,
+                        name: if several {
+                            format!("{provider_name}: {}", t.name)
+                        } else {
+                            t.name.clone()
+                        },
+                        tier_name: &t.name,
+                        provider_name: several.then_some(provider_name),
+                        meaning: &t.meaning,
+                    })
+            })
+            .collect()
+    }
+
+    /// Per section ([`Report::groups`]), its tier's default cells as its services show
+    /// them (a provider may word an area in its own products).
+    fn tier_defaults(&self) -> Vec<TierDefaults<'_>> {
+        self.groups()
+            .into_iter()
+            .filter_map(|g| {
                 let rows: Vec<DefaultRow> = self
                     .areas
                     .iter()
@@ -355,7 +451,10 @@ impl Report {
                         let d = self
                             .services
                             .iter()
-                            .filter(|s| s.tier.as_deref() == Some(t.id.as_str()))
+                            .filter(|s| {
+                                s.tier.as_deref() == Some(g.tier)
+                                    && s.provider.as_deref() == Some(g.provider)
+                            })
                             .filter_map(|s| s.duties.get(&a.id))
                             .find(|d| d.basis == Basis::TierDefault)?;
                         Some(DefaultRow {
@@ -366,8 +465,9 @@ impl Report {
                     })
                     .collect();
                 (!rows.is_empty()).then_some(TierDefaults {
-                    id: &t.id,
-                    name: &t.name,
+                    id: g.tier,
+                    name: g.tier_name,
+                    provider: g.provider_name,
                     rows,
                 })
             })
@@ -375,11 +475,27 @@ impl Report {
     }
 }
 
+/// A section of the services: a tier's, or with several providers, a provider's tier.
+#[derive(Serialize)]
+pub struct Group<'a> {
+    provider: &'a str,
+    tier: &'a str,
+    /// "Infrastructure (IaaS)", or with several providers "Microsoft Azure:
+    /// Infrastructure (IaaS)".
+    name: String,
+    tier_name: &'a str,
+    /// The provider's name, with several providers only.
+    provider_name: Option<&'a str>,
+    meaning: &'a str,
+}
+
 /// A tier's default cells, as the documents list them once.
 #[derive(Serialize)]
 pub struct TierDefaults<'a> {
     id: &'a str,
     name: &'a str,
+    /// The provider's name, with several providers only.
+    provider: Option<&'a str>,
     rows: Vec<DefaultRow<'a>>,
 }
 

@@ -197,3 +197,46 @@ fn azure_cells_speak_of_microsofts_products() {
     }
     assert!(text.contains("Microsoft Entra ID") && text.contains("Key Vault"));
 }
+
+/// Azure's evidence hints come from Prowler's Azure mappings, for the Azure services
+/// in use only: an Azure estate's SOC 2 controls name Azure checks, an AWS estate's
+/// never do.
+#[test]
+fn azure_evidence_hints_only_for_azure_services() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |inventory: &str, name: &str| -> String {
+        let path = dir.path().join(format!("{name}.csv"));
+        std::fs::write(&path, inventory).unwrap();
+        let out = dir.path().join(name);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_onus"))
+            .args([
+                "report",
+                path.to_str().unwrap(),
+                "-f",
+                "soc2",
+                "--format",
+                "json",
+                "-q",
+                "-o",
+            ])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        std::fs::read_to_string(out.join("responsibility-matrix.json")).unwrap()
+    };
+    let azure = run(
+        "service\nStorage Accounts\nKey Vault\nVirtual Machines\n",
+        "azure",
+    );
+    assert!(azure.contains("storage_"), "an Azure storage check");
+    assert!(azure.contains("keyvault_"), "an Azure Key Vault check");
+    let aws = run("service\nAmazon S3\nAWS Lambda\n", "aws");
+    for azure_check in ["storage_ensure", "keyvault_", "entra_", "vm_ensure"] {
+        assert!(!aws.contains(azure_check), "{azure_check}");
+    }
+}

@@ -1,6 +1,6 @@
 //! `onus services`: the service catalogue.
 
-use super::shared::{load_catalogue, DataArgs, Exit};
+use super::shared::{load_services, DataArgs, Exit};
 use crate::catalogue::{Service, Variant};
 use anyhow::{anyhow, Result};
 use clap::Args;
@@ -47,7 +47,7 @@ struct VariantListing<'a> {
 }
 
 pub fn services_command(args: ServicesArgs, out: &mut dyn Write) -> Result<Exit> {
-    let catalogue = load_catalogue(&args.data)?;
+    let catalogue = load_services(&args.data)?;
     let tier = match &args.tier {
         Some(t) => Some(catalogue.tier_index(t).ok_or_else(|| {
             anyhow!(

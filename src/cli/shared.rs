@@ -120,6 +120,17 @@ pub fn load_catalogue(data: &DataArgs) -> Result<Catalogue> {
     Ok(Catalogue::from_files(&data_files(data.data.as_deref())?)?)
 }
 
+/// The model and the providers' catalogues only, without the frameworks, statements,
+/// CSOCs and evidence hints: what `who` and `services` read, so that they start fast.
+/// The rest of the data is checked by every command that uses it.
+pub fn load_services(data: &DataArgs) -> Result<Catalogue> {
+    let files: Vec<_> = data_files(data.data.as_deref())?
+        .into_iter()
+        .filter(|f| f.path == "model.toml" || f.path.ends_with("/catalogue.toml"))
+        .collect();
+    Ok(Catalogue::from_files(&files)?)
+}
+
 /// `--variant SERVICE=VARIANT` options as pairs.
 pub fn variant_pairs(given: &[String]) -> Result<Vec<(String, String)>> {
     given

@@ -1,6 +1,6 @@
 //! `onus who`: who is responsible for one service's duties, and why.
 
-use super::shared::{find_service, find_variant, load_catalogue, DataArgs, Exit};
+use super::shared::{find_service, find_variant, load_services, DataArgs, Exit};
 use crate::text::normalise;
 use anyhow::{anyhow, Result};
 use clap::Args;
@@ -36,7 +36,7 @@ struct WhoAnswer<'a> {
 }
 
 pub fn who_command(args: WhoArgs, out: &mut dyn Write) -> Result<Exit> {
-    let catalogue = load_catalogue(&args.data)?;
+    let catalogue = load_services(&args.data)?;
     let service = find_service(&catalogue, &args.service)?;
     let variant = find_variant(service, args.variant.as_deref())?;
     let duties = catalogue.duties(service, variant);

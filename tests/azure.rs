@@ -240,3 +240,57 @@ fn azure_evidence_hints_only_for_azure_services() {
         assert!(!aws.contains(azure_check), "{azure_check}");
     }
 }
+
+/// An Azure-only inventory and a mixed one each give every format, in a pack; the mixed
+/// report groups its services by provider, then tier, names both providers as
+/// subservice organisations, and gives each service its provider.
+#[test]
+fn azure_and_mixed_estates_give_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, inventory) in [
+        ("azure", "service\nVirtual Machines\nKey Vault\nAzure SQL Database\nStorage Accounts\n"),
+        ("mixed", "service,provider\nVirtual Machines,azure\nKey Vault,azure\nAmazon S3,aws\nAWS Lambda,aws\n"),
+    ] {
+        let path = dir.path().join(format!("{name}.csv"));
+        std::fs::write(&path, inventory).unwrap();
+        let out = dir.path().join(name);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_onus"))
+            .args(["pack", path.to_str().unwrap(), "-f", "soc2", "-q", "-o"])
+            .arg(&out)
+            .env("SOURCE_DATE_EPOCH", "1767225600")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        for file in [
+            "responsibility-matrix.md",
+            "responsibility-matrix.html",
+            "responsibility-matrix.pdf",
+            "responsibility-matrix.docx",
+            "responsibility-matrix.json",
+            "responsibility-matrix.csv",
+            "questionnaire.xlsx",
+            "oscal-component-definition.json",
+        ] {
+            assert!(out.join(file).exists(), "{name}: {file}");
+        }
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("responsibility-matrix.json")).unwrap())
+                .unwrap();
+        for s in json["services"].as_array().unwrap() {
+            let id = s["id"].as_str().unwrap();
+            assert_eq!(s["provider"].as_str(), id.split('.').next(), "{id}");
+        }
+        let md = std::fs::read_to_string(out.join("responsibility-matrix.md")).unwrap();
+        if name == "mixed" {
+            let aws = md.find("### Amazon Web Services: Fully managed").expect("AWS's section");
+            let azure = md.find("### Microsoft Azure: Infrastructure").expect("Azure's section");
+            assert!(aws < azure, "grouped by provider, then tier");
+            assert!(md.contains("**By provider:** Amazon Web Services,"));
+            assert!(md.contains("Amazon Web Services, Inc. (AWS) as a subservice organisation"));
+            assert!(md.contains("Microsoft Corporation (Microsoft Azure) as a subservice organisation"));
+        } else {
+            assert!(!md.contains("Amazon Web Services"), "an Azure estate never names AWS");
+            assert!(md.contains("Entra ID identities, Azure RBAC, federation"));
+        }
+    }
+}

@@ -1362,3 +1362,34 @@ fn the_third_and_fourth_audits_cells_are_no_longer_the_providers() {
         );
     }
 }
+
+/// A fifth audit (60 cells at random, 40 chosen) found these shown as AWS's alone: a
+/// device the customer holds, an edge agent or SDK it deploys, a self-hosted mode.
+#[test]
+fn the_fifth_audits_cells_are_no_longer_awss() {
+    use Owner::{Customer, Shared};
+    for (service, variant, area, owner) in [
+        ("aws.deepracer", None, "physical", Customer),
+        ("aws.iot1click", None, "hardware", Shared),
+        ("aws.wickr", None, "runtime", Shared),
+        ("aws.iotwireless", None, "physical", Shared),
+        ("aws.lookoutvision", None, "runtime", Shared),
+        ("aws.nova-act", None, "runtime", Shared),
+        ("aws.simspaceweaver", None, "runtime", Shared),
+        ("aws.iotfleetwise", None, "physical", Shared),
+        ("aws.lambda", Some("container-image"), "guest-os", Shared),
+        ("aws.lambda", None, "guest-os", Shared),
+        (
+            "aws.medialive",
+            Some("anywhere"),
+            "managed-infrastructure",
+            Shared,
+        ),
+    ] {
+        assert_eq!(
+            common::owner(service, variant, area),
+            owner,
+            "{service} {variant:?} {area}"
+        );
+    }
+}

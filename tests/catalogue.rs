@@ -1393,3 +1393,50 @@ fn the_fifth_audits_cells_are_no_longer_awss() {
         );
     }
 }
+
+/// A sweep of every AWS service with software on the customer's side (agents, client
+/// libraries, plugins, mount helpers), and a sixth audit (70 cells at random, 30
+/// chosen), found these shown as AWS's alone.
+#[test]
+fn customer_side_software_is_never_awss_alone() {
+    use Owner::Shared;
+    for (service, variant, area) in [
+        ("aws.efs", None, "runtime"),
+        ("aws.s3files", None, "runtime"),
+        ("aws.logs", None, "runtime"),
+        ("aws.firehose", None, "runtime"),
+        ("aws.qdeveloper", None, "runtime"),
+        ("aws.location", None, "runtime"),
+        ("aws.wafv2", None, "runtime"),
+        ("aws.signer", None, "runtime"),
+        ("aws.inspector2", None, "runtime"),
+        ("aws.secretsmanager", None, "runtime"),
+        ("aws.connect", None, "runtime"),
+        (
+            "aws.kms",
+            Some("external-key-store"),
+            "managed-infrastructure",
+        ),
+        ("aws.wickr", None, "guest-os"),
+        ("aws.wickr", None, "worker-nodes"),
+        ("aws.mgn", None, "network-infrastructure"),
+        ("aws.drs", None, "network-infrastructure"),
+        (
+            "aws.storagegateway",
+            Some("on-premises"),
+            "managed-infrastructure",
+        ),
+        (
+            "aws.mediaconnect",
+            Some("gateway"),
+            "managed-infrastructure",
+        ),
+        ("aws.lookoutvision", None, "physical"),
+    ] {
+        assert_eq!(
+            common::owner(service, variant, area),
+            Shared,
+            "{service} {variant:?} {area}"
+        );
+    }
+}

@@ -1253,9 +1253,10 @@ fn azure_services_split_as_microsofts_pages_say() {
 
 /// Where a service (or a way it runs) puts the physical site on the customer's side, in
 /// whole or in part (an agent, gateway, device or appliance on the customer's
-/// premises), its hardware, network and virtualization layers say so explicitly: a
-/// tier default there would show the customer's own network or hypervisor as the
-/// provider's. Three audits found this slip; the rule keeps it from coming back.
+/// premises), its hardware, network, virtualization and capacity layers say so
+/// explicitly: a tier default there would show the customer's own network, hypervisor
+/// or capacity as the provider's. Three audits found this slip; the rule keeps it from
+/// coming back.
 #[test]
 fn a_customer_site_states_its_lower_layers() {
     let c = catalogue();
@@ -1266,6 +1267,7 @@ fn a_customer_site_states_its_lower_layers() {
             area("hardware"),
             area("network-infrastructure"),
             area("virtualization"),
+            area("managed-infrastructure"),
         ],
     );
     let mut missing = Vec::new();

@@ -103,6 +103,8 @@ pub struct FrameworkOut {
     pub version: String,
     pub baseline: Option<String>,
     pub baseline_name: Option<String>,
+    /// As headings name the selection: "Moderate baseline", "Security, Availability".
+    pub baseline_title: Option<String>,
     pub publisher: String,
     pub source: String,
     /// The published OSCAL profile of the baseline, else the framework's OSCAL catalog;
@@ -714,6 +716,7 @@ pub fn join(
             version: fw.version.clone(),
             baseline: sel.baseline.clone(),
             baseline_name: sel.baseline.as_deref().map(|b| fw.baseline_names(b)),
+            baseline_title: sel.baseline.as_deref().map(|b| fw.baseline_title(b)),
             based_on: fw.based_on.clone(),
             publisher: fw.publisher.clone(),
             source: fw.source.clone(),

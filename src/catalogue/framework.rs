@@ -53,6 +53,10 @@ struct RawHead {
     /// The framework's own words for what the provider does (`provider_term`).
     #[serde(default)]
     provider_term: Option<String>,
+    /// What a selection of its baselines is called after their names ("baseline"; SOC
+    /// 2's baselines are its categories, named alone).
+    #[serde(default)]
+    baseline_term: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -290,6 +294,9 @@ pub struct Framework {
     /// (NIST SP 800-53, FedRAMP), "Provided by the provider" (ISO/IEC 27001); else
     /// "Performed by the provider".
     pub provider_term: String,
+    /// The word after a selection's baseline names: "Moderate baseline"; empty where the
+    /// names say it (SOC 2: "Security, Availability").
+    pub baseline_term: String,
 }
 
 impl Framework {
@@ -305,6 +312,15 @@ impl Framework {
             !c.withdrawn
                 && baseline.is_none_or(|b| b.split('+').any(|b| c.baselines.iter().any(|x| x == b)))
         })
+    }
+
+    /// A selection's baselines as headings name them: "Moderate baseline", "Security,
+    /// Availability".
+    pub fn baseline_title(&self, baseline: &str) -> String {
+        match self.baseline_term.as_str() {
+            "" => self.baseline_names(baseline),
+            term => format!("{} {term}", self.baseline_names(baseline)),
+        }
     }
 
     /// The names of the baselines of a selection, joined: "Security, Availability".
@@ -510,6 +526,10 @@ fn load_framework(file: &DataFile, areas: &[String]) -> Result<Framework, DataEr
             .framework
             .provider_term
             .unwrap_or_else(|| "Performed by the provider".to_string()),
+        baseline_term: raw
+            .framework
+            .baseline_term
+            .unwrap_or_else(|| "baseline".to_string()),
     })
 }
 

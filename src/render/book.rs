@@ -91,8 +91,8 @@ pub fn render(
         .frameworks
         .iter()
         .map(|f| FrameworkPage {
-            title: match &f.baseline_name {
-                Some(b) => format!("{} {} — {b} baseline", f.name, f.version),
+            title: match &f.baseline_title {
+                Some(b) => format!("{} {} — {b}", f.name, f.version),
                 None => format!("{} {}", f.name, f.version),
             },
             file: format!("{}.md", file_name(&f.selection)),

@@ -241,7 +241,7 @@ pub fn render(report: &Report) -> Vec<u8> {
                     Some(json!({
                         "uuid": uuid(&format!("{}/{identity}", f.selection)),
                         "source": source,
-                        "description": one_line(&format!("{} {}{}.", f.name, f.version, f.baseline_name.as_ref().map(|b| format!(", {b} baseline")).unwrap_or_default())),
+                        "description": one_line(&format!("{} {}{}.", f.name, f.version, f.baseline_title.as_ref().map(|b| format!(", {b}")).unwrap_or_default())),
                         "implemented-requirements": requirements,
                     }))
                 })

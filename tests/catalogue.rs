@@ -1306,7 +1306,7 @@ fn a_customer_site_states_its_lower_layers() {
 #[test]
 fn the_third_and_fourth_audits_cells_are_no_longer_the_providers() {
     use Owner::{Customer, Shared};
-    for (service, variant, area, owner) in [
+    owners_are(&[
         ("aws.gamelift", Some("anywhere"), "physical", Customer),
         (
             "aws.medialive",
@@ -1358,13 +1358,7 @@ fn the_third_and_fourth_audits_cells_are_no_longer_the_providers() {
         ("azure.iot-hub", Some("devices"), "virtualization", Customer),
         ("azure.edge-enterprise", None, "guest-os", Customer),
         ("azure.edge-enterprise", None, "physical", Shared),
-    ] {
-        assert_eq!(
-            common::owner(service, variant, area),
-            owner,
-            "{service} {variant:?} {area}"
-        );
-    }
+    ]);
 }
 
 /// A fifth audit (60 cells at random, 40 chosen) found these shown as AWS's alone: a
@@ -1372,7 +1366,7 @@ fn the_third_and_fourth_audits_cells_are_no_longer_the_providers() {
 #[test]
 fn the_fifth_audits_cells_are_no_longer_awss() {
     use Owner::{Customer, Shared};
-    for (service, variant, area, owner) in [
+    owners_are(&[
         ("aws.deepracer", None, "physical", Customer),
         ("aws.iot1click", None, "hardware", Shared),
         ("aws.wickr", None, "runtime", Shared),
@@ -1389,13 +1383,7 @@ fn the_fifth_audits_cells_are_no_longer_awss() {
             "managed-infrastructure",
             Shared,
         ),
-    ] {
-        assert_eq!(
-            common::owner(service, variant, area),
-            owner,
-            "{service} {variant:?} {area}"
-        );
-    }
+    ]);
 }
 
 /// A sweep of every AWS service with software on the customer's side (agents, client
@@ -1404,45 +1392,42 @@ fn the_fifth_audits_cells_are_no_longer_awss() {
 #[test]
 fn customer_side_software_is_never_awss_alone() {
     use Owner::Shared;
-    for (service, variant, area) in [
-        ("aws.efs", None, "runtime"),
-        ("aws.s3files", None, "runtime"),
-        ("aws.logs", None, "runtime"),
-        ("aws.firehose", None, "runtime"),
-        ("aws.qdeveloper", None, "runtime"),
-        ("aws.location", None, "runtime"),
-        ("aws.wafv2", None, "runtime"),
-        ("aws.signer", None, "runtime"),
-        ("aws.inspector2", None, "runtime"),
-        ("aws.secretsmanager", None, "runtime"),
-        ("aws.connect", None, "runtime"),
+    owners_are(&[
+        ("aws.efs", None, "runtime", Shared),
+        ("aws.s3files", None, "runtime", Shared),
+        ("aws.logs", None, "runtime", Shared),
+        ("aws.firehose", None, "runtime", Shared),
+        ("aws.qdeveloper", None, "runtime", Shared),
+        ("aws.location", None, "runtime", Shared),
+        ("aws.wafv2", None, "runtime", Shared),
+        ("aws.signer", None, "runtime", Shared),
+        ("aws.inspector2", None, "runtime", Shared),
+        ("aws.secretsmanager", None, "runtime", Shared),
+        ("aws.connect", None, "runtime", Shared),
         (
             "aws.kms",
             Some("external-key-store"),
             "managed-infrastructure",
+            Shared,
         ),
-        ("aws.wickr", None, "guest-os"),
-        ("aws.wickr", None, "worker-nodes"),
-        ("aws.mgn", None, "network-infrastructure"),
-        ("aws.drs", None, "network-infrastructure"),
+        ("aws.wickr", None, "guest-os", Shared),
+        ("aws.wickr", None, "worker-nodes", Shared),
+        ("aws.mgn", None, "network-infrastructure", Shared),
+        ("aws.drs", None, "network-infrastructure", Shared),
         (
             "aws.storagegateway",
             Some("on-premises"),
             "managed-infrastructure",
+            Shared,
         ),
         (
             "aws.mediaconnect",
             Some("gateway"),
             "managed-infrastructure",
-        ),
-        ("aws.lookoutvision", None, "physical"),
-    ] {
-        assert_eq!(
-            common::owner(service, variant, area),
             Shared,
-            "{service} {variant:?} {area}"
-        );
-    }
+        ),
+        ("aws.lookoutvision", None, "physical", Shared),
+    ]);
 }
 
 /// The second audit of Azure cells (70 at random, 30 chosen) found these shown as
@@ -1450,7 +1435,7 @@ fn customer_side_software_is_never_awss_alone() {
 #[test]
 fn the_second_azure_audits_cells_are_no_longer_microsofts() {
     use Owner::{Customer, Shared};
-    for (service, variant, area, owner) in [
+    owners_are(&[
         ("azure.hdinsight-on-aks", None, "control-plane", Shared),
         ("azure.chaos-studio", None, "runtime", Shared),
         ("azure.container-service", None, "control-plane", Customer),
@@ -1481,7 +1466,12 @@ fn the_second_azure_audits_cells_are_no_longer_microsofts() {
         ("aws.servicecatalog", None, "runtime", Shared),
         ("aws.tnb", None, "runtime", Shared),
         ("aws.cloudformation", None, "runtime", Shared),
-    ] {
+    ]);
+}
+
+/// Each audited cell has the owner its provider's page gives.
+fn owners_are(cells: &[(&str, Option<&str>, &str, Owner)]) {
+    for &(service, variant, area, owner) in cells {
         assert_eq!(
             common::owner(service, variant, area),
             owner,

@@ -166,18 +166,23 @@ def main():
             hub = " ".join(sorted(securityhub.get(check, ())))
             out.add((fw, cid, check, service_id, hub, ""))
     out |= indirect(out, rows)
-    dest = FRAMEWORKS / "evidence" / "prowler.csv"
-    dest.parent.mkdir(exist_ok=True)
-    order = list(SOURCES)
-    with dest.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["framework", "control", "check", "service", "securityhub", "via"])
-        for row in sorted(out, key=lambda r: (order.index(r[0]), r[1], r[5], r[3], r[2])):
-            w.writerow(row)
-    print(f"{dest.relative_to(ROOT)}: {len(out)} rows", file=sys.stderr)
+    write_hints(out, "prowler.csv", list(SOURCES))
     for k, n in sorted(unmapped.items()):
         print(f"  left out: {k}: {n}", file=sys.stderr)
 
+
+
+def write_hints(rows, name, order):
+    """Writes `frameworks/evidence/NAME`: the header, then the rows in framework order
+    (`order`, by onus framework id), control, via, service and check."""
+    dest = FRAMEWORKS / "evidence" / name
+    dest.parent.mkdir(exist_ok=True)
+    with dest.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["framework", "control", "check", "service", "securityhub", "via"])
+        for row in sorted(rows, key=lambda r: (order.index(r[0]), r[1], r[5], r[3], r[2])):
+            w.writerow(row)
+    print(f"{dest.relative_to(ROOT)}: {len(rows)} rows", file=sys.stderr)
 
 # An area whose NIST SP 800-53 controls also map checks of other subjects (CP-9, backup,
 # takes the encryption checks of its cryptographic-protection enhancement) borrows only

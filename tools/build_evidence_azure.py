@@ -38,7 +38,6 @@ checkout (no metadata) is left out.
 """
 
 import argparse
-import csv
 import json
 import re
 import sys
@@ -47,7 +46,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from build_evidence import FRAMEWORKS, ROOT, controls, hipaa, nearest, soc2  # noqa: E402
+from build_evidence import FRAMEWORKS, controls, hipaa, nearest, soc2, write_hints  # noqa: E402
 
 # Prowler's Azure service names (its services/<name> folders) -> onus catalogue keys.
 SERVICE = {
@@ -165,15 +164,7 @@ def main():
                     continue
                 service_id = f"azure.{key}"
             out.add((fw, cid, check, service_id, "", ""))
-    dest = FRAMEWORKS / "evidence" / "prowler-azure.csv"
-    dest.parent.mkdir(exist_ok=True)
-    order = list(SOURCES)
-    with dest.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["framework", "control", "check", "service", "securityhub", "via"])
-        for row in sorted(out, key=lambda r: (order.index(r[0]), r[1], r[5], r[3], r[2])):
-            w.writerow(row)
-    print(f"{dest.relative_to(ROOT)}: {len(out)} rows", file=sys.stderr)
+    write_hints(out, "prowler-azure.csv", list(SOURCES))
     for k, n in sorted(notes.items()):
         print(f"  note: {k}: {n}", file=sys.stderr)
     for k, n in sorted(unmapped.items()):

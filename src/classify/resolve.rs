@@ -180,7 +180,7 @@ pub(super) fn resolve(
         Lookup::Ambiguous(services) => {
             let ids: Vec<&str> = services.iter().map(|s| s.id.as_str()).collect();
             Resolution {
-                hint: Some("add a provider column (aws, azure) to the inventory".into()),
+                hint: Some("add a provider column naming each row's provider".into()),
                 ..unassessed(format!(
                     "which provider's \"{written}\" is it: {}? The row names no provider and the file holds services of several; shown as unassessed until a provider column says which",
                     ids.join(" or ")

@@ -583,10 +583,11 @@ fn every_framework_stays_within_the_page_goals_in_legible_type() {
         }
         assert!(smallest >= 8.0, "{fixture}: text at {smallest} pt");
         // OSCAL of every framework stays small: controls are written once per
-        // responsibility profile, not once per service.
+        // responsibility profile, not once per service (the 42 services have 18
+        // profiles, some 0.6 MB each, as the catalogue's cells grew finer).
         let oscal = renderer.render_all(&report, &[Format::Oscal]).unwrap()[0].bytes();
         assert!(
-            oscal.len() < 10 << 20,
+            oscal.len() < 12 << 20,
             "{fixture}: OSCAL of {} bytes",
             oscal.len()
         );

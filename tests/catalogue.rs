@@ -728,6 +728,7 @@ fn every_variant_on_the_customers_premises_is_marked() {
             "aws.deadline/customer-managed-fleet-on-premises",
             "aws.ecs/anywhere",
             "aws.eks/hybrid-nodes",
+            "aws.eks/outposts",
             "aws.gamelift/anywhere",
             "aws.mediaconnect/gateway",
             "aws.medialive/anywhere",
@@ -1492,6 +1493,13 @@ fn the_eighth_and_third_audits_cells_are_no_longer_the_providers() {
         ("aws.eks", Some("managed-node-groups"), "runtime", Shared),
         ("aws.eks", Some("auto-mode"), "runtime", Shared),
         ("aws.ds", None, "network-infrastructure", Shared),
+        ("aws.eks", Some("outposts"), "physical", Customer),
+        (
+            "aws.eks",
+            Some("outposts"),
+            "managed-infrastructure",
+            Shared,
+        ),
         ("aws.kms", None, "application-code", NotApplicable),
         (
             "azure.machine-learning",

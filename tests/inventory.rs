@@ -219,8 +219,8 @@ fn variants_missing_unknown_or_needless_are_reported() {
     assert_eq!(
         diagnostics_of(&read("variants.csv")),
         [
-            "inventory.csv:2: warning: How does aws.eks run here: self-managed-nodes, managed-node-groups, fargate, auto-mode or hybrid-nodes (on your premises)? Until the inventory says so (in a variant column), you are assumed to carry what the most customer-heavy of the ways it runs in AWS Regions leaves to you: Container hosts / worker nodes (customer); OS patching and hardening (customer); Runtimes, middleware, database engines (customer) (2 rows: lines 2, 3)",
-            "inventory.csv:3: error: \"fargte\" is not a variant of aws.eks (expected one of: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes); the customer is assumed to own the duties that depend on it",
+            "inventory.csv:2: warning: How does aws.eks run here: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes (on your premises) or outposts (on your premises)? Until the inventory says so (in a variant column), you are assumed to carry what the most customer-heavy of the ways it runs in AWS Regions leaves to you: Container hosts / worker nodes (customer); OS patching and hardening (customer); Runtimes, middleware, database engines (customer) (2 rows: lines 2, 3)",
+            "inventory.csv:3: error: \"fargte\" is not a variant of aws.eks (expected one of: self-managed-nodes, managed-node-groups, fargate, auto-mode, hybrid-nodes, outposts); the customer is assumed to own the duties that depend on it",
             "inventory.csv:5: error: aws.s3 has no variants, so the catalogue does not know it used as \"fast\"; shown as unassessed. Remove the variant, or name the service it describes",
         ]
     );

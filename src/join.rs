@@ -181,13 +181,7 @@ fn carve_out(catalogue: &Catalogue, assessed: &[&Assessed], controls: &[ControlO
         .iter()
         .filter_map(|c| {
             let text = c.provider_text.clone()?;
-            let mut services: Vec<String> = c
-                .provider
-                .iter()
-                .flat_map(|p| p.services.iter().cloned())
-                .collect();
-            services.sort();
-            services.dedup();
+            let services = Part::services_of(&c.provider);
             Some(SubserviceRow {
                 criterion: c.id.clone(),
                 label: c.label.clone(),
@@ -323,6 +317,19 @@ pub struct Part {
     pub services: Vec<String>,
     /// Every assessed service that has the area is concerned.
     pub all: bool,
+}
+
+impl Part {
+    /// The services of some parts (one side of a control), each once, sorted.
+    pub fn services_of(parts: &[Part]) -> Vec<String> {
+        let mut services: Vec<String> = parts
+            .iter()
+            .flat_map(|p| p.services.iter().cloned())
+            .collect();
+        services.sort();
+        services.dedup();
+        services
+    }
 }
 
 /// "aws.s3", "aws.s3 and aws.rds", "aws.ec2, aws.s3 and aws.rds"; beyond six, the first

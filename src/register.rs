@@ -69,14 +69,10 @@ pub fn rows(frameworks: &[FrameworkOut]) -> Vec<[String; 11]> {
             f.controls.iter().filter_map(move |c| {
                 let statement = c.customer_text.clone()?;
                 // A control with no cloud part concerns no service in particular.
-                let mut services: Vec<&str> = c
-                    .customer
-                    .iter()
-                    .filter(|_| !c.organisational)
-                    .flat_map(|p| p.services.iter().map(String::as_str))
-                    .collect();
-                services.sort();
-                services.dedup();
+                let services = match c.organisational {
+                    true => Vec::new(),
+                    false => crate::join::Part::services_of(&c.customer),
+                };
                 let hints: Vec<String> = c
                     .evidence
                     .iter()

@@ -92,13 +92,7 @@ pub fn apply(catalogue: &Catalogue, framework: &mut FrameworkOut, settings: &Set
                 (Some(why), _) => why.clone(),
                 (None, Some(x)) => x.justification.clone(),
                 (None, None) if !c.organisational => {
-                    let mut services: Vec<String> = c
-                        .customer
-                        .iter()
-                        .flat_map(|p| p.services.iter().cloned())
-                        .collect();
-                    services.sort();
-                    services.dedup();
+                    let services = crate::join::Part::services_of(&c.customer);
                     format!(
                         "Required by the services in scope: {}.",
                         crate::join::service_list(&services, c.services.len())

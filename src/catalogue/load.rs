@@ -234,10 +234,12 @@ impl Catalogue {
                 .catalogue
                 .regions
                 .unwrap_or_else(|| "the provider's regions".into()),
+            areas: BTreeMap::new(),
             source: raw.catalogue.source,
             licence: raw.catalogue.licence,
             origin: file.origin.clone(),
         });
+        let mut areas = BTreeMap::new();
         for text in raw.area {
             let Some(area) = self.areas.iter().position(|a| a.id == *text.id.get_ref()) else {
                 return Err(file.error_at(
@@ -249,14 +251,17 @@ impl Catalogue {
                     ),
                 ));
             };
-            self.area_texts.insert(
-                (provider_id.clone(), area),
+            areas.insert(
+                area,
                 AreaText {
                     name: text.name,
                     provider: text.provider,
                     customer: text.customer,
                 },
             );
+        }
+        if let Some(provider) = self.providers.last_mut() {
+            provider.areas = areas;
         }
         for ns in raw.not_service {
             let aliases: Vec<String> = ns.alias.into_iter().chain(ns.aliases).collect();
@@ -877,7 +882,6 @@ pub(super) fn load_model(file: &DataFile) -> Result<Catalogue, DataError> {
         not_services: Vec::new(),
         frameworks: Vec::new(),
         crosswalks: Vec::new(),
-        area_texts: Default::default(),
         evidence: Vec::new(),
         subservices: Vec::new(),
         certificates: Vec::new(),

@@ -356,6 +356,8 @@ pub struct Provider {
     pub aliases: Vec<String>,
     /// Where its services run, in its own words ("AWS Regions", "Azure regions").
     pub regions: String,
+    /// Its own wording of model areas (`[[area]]`), by area index: the model's otherwise.
+    pub areas: BTreeMap<usize, AreaText>,
     pub source: String,
     pub licence: String,
     pub origin: String,
@@ -430,9 +432,6 @@ pub struct Catalogue {
     pub not_services: Vec<NotService>,
     pub frameworks: Vec<framework::Framework>,
     pub crosswalks: Vec<framework::Crosswalk>,
-    /// A provider's own wording of an area (what the provider does, what the customer
-    /// must do), by (provider, area): the model's otherwise.
-    pub area_texts: HashMap<(String, usize), AreaText>,
     /// Automated checks that can evidence controls (`evidence/<source>.csv`).
     pub evidence: Vec<framework::Hint>,
     /// The providers as subservice organisations of a SOC 2 description
@@ -578,7 +577,9 @@ impl Catalogue {
 
     /// How the service's provider names where its services run ("AWS Regions").
     pub fn regions_of(&self, service: &Service) -> &str {
-        self.provider(&service.provider)
+        self.providers
+            .iter()
+            .find(|p| p.id == service.provider)
             .map_or("the provider's regions", |p| p.regions.as_str())
     }
 
@@ -844,7 +845,7 @@ impl Catalogue {
             .filter(|v| !v.assumable())
             .map(|v| v.id.as_str())
             .collect();
-        let never = if never.is_empty() || pool.len() == service.variants.len() {
+        let never = if never.is_empty() {
             String::new()
         } else {
             format!("; {} is never assumed, only named", never.join(" and "))
@@ -866,7 +867,7 @@ impl Catalogue {
     /// provider's own wording where its catalogue gives one (`[[area]]`).
     pub fn area_text(&self, provider: &str, area: usize) -> (&str, &str) {
         let a = &self.areas[area];
-        let own = self.area_texts.get(&(provider.to_string(), area));
+        let own = self.own_area_text(provider, area);
         (
             own.and_then(|t| t.provider.as_deref())
                 .unwrap_or(&a.provider),
@@ -877,10 +878,17 @@ impl Catalogue {
 
     /// The area's name, in the provider's own wording where its catalogue gives one.
     pub fn area_name(&self, provider: &str, area: usize) -> &str {
-        self.area_texts
-            .get(&(provider.to_string(), area))
+        self.own_area_text(provider, area)
             .and_then(|t| t.name.as_deref())
             .unwrap_or(&self.areas[area].name)
+    }
+
+    /// The provider's own wording of an area, by the provider's id.
+    fn own_area_text(&self, provider: &str, area: usize) -> Option<&AreaText> {
+        self.providers
+            .iter()
+            .find(|p| p.id == provider)
+            .and_then(|p| p.areas.get(&area))
     }
 
     /// The sentence that explains an owner of an area.

@@ -290,7 +290,9 @@ pub fn classify_with(
     // type, host provider.
     type Cells = (u32, u32, u32, u32, u32, u32, u32);
     let mut cache: rustc_hash::FxHashMap<Cells, Resolved> = Default::default();
-    let sole = sole_provider(catalogue, inventory);
+    // Worked out only when a name both providers use needs it.
+    let sole_cell = std::cell::OnceCell::new();
+    let sole = || *sole_cell.get_or_init(|| sole_provider(catalogue, inventory));
     let mut row_slots: Vec<(RowStatus, Option<usize>)> = Vec::with_capacity(inventory.len());
     // (service cell, ARN cell) → whether the ARN names a more specific service.
     let mut finer: rustc_hash::FxHashMap<(u32, u32), bool> = Default::default();
@@ -375,7 +377,7 @@ pub fn classify_with(
                 written,
                 inventory.strings.get(triple.1),
                 inventory.strings.get(triple.6),
-                sole,
+                &sole,
                 inventory.strings.get(triple.2),
                 inventory.strings.get(triple.3),
                 &export,

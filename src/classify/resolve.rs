@@ -22,12 +22,12 @@ impl<'a> Export<'a> {
 /// What a service cell (with the row's provider, variant, line item type and export
 /// cells) resolves to.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn resolve(
-    catalogue: &Catalogue,
+pub(super) fn resolve<'c>(
+    catalogue: &'c Catalogue,
     written: &str,
     provider_cell: &str,
     host_cell: &str,
-    sole_provider: Option<&str>,
+    sole_provider: &dyn Fn() -> Option<&'c str>,
     variant_cell: &str,
     line_item_type: &str,
     export: &Export,
@@ -101,8 +101,10 @@ pub(super) fn resolve(
     let mut found = catalogue.lookup_with(written, provider, suggest);
     // A name both providers use, on a row that names no provider: the file's other rows
     // decide when they all belong to one provider.
-    if let (Lookup::Ambiguous(_), None, Some(sole)) = (&found, provider, sole_provider) {
-        found = catalogue.lookup_with(written, Some(sole), suggest);
+    if let (Lookup::Ambiguous(_), None) = (&found, provider) {
+        if let Some(sole) = sole_provider() {
+            found = catalogue.lookup_with(written, Some(sole), suggest);
+        }
     }
     match found {
         Lookup::Service(service) => {

@@ -9,6 +9,7 @@ impl Report {
     /// documents show, plus the words every format shares ([`Report::facts`],
     /// [`MONITOR_NOTE`]).
     pub fn document_view(&self) -> DocumentView<'_> {
+        let groups = self.groups();
         DocumentView {
             schema: self.schema,
             meta: &self.meta,
@@ -17,7 +18,8 @@ impl Report {
             monitor_note: MONITOR_NOTE,
             areas: &self.areas,
             tiers: &self.tiers,
-            groups: self.groups(),
+            tier_defaults: self.tier_defaults(&groups),
+            groups,
             services: self
                 .services
                 .iter()
@@ -38,7 +40,6 @@ impl Report {
                 .saturating_sub(UNASSESSED_SHOWN),
             summary: &self.summary,
             brief: self.brief(),
-            tier_defaults: self.tier_defaults(),
             frameworks: self
                 .frameworks
                 .iter()
@@ -440,9 +441,9 @@ impl Report {
 
     /// Per section ([`Report::groups`]), its tier's default cells as its services show
     /// them (a provider may word an area in its own products).
-    fn tier_defaults(&self) -> Vec<TierDefaults<'_>> {
-        self.groups()
-            .into_iter()
+    fn tier_defaults<'a>(&'a self, groups: &[Group<'a>]) -> Vec<TierDefaults<'a>> {
+        groups
+            .iter()
             .filter_map(|g| {
                 let rows: Vec<DefaultRow> = self
                     .areas

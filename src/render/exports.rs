@@ -588,7 +588,7 @@ fn about_sheet(book: &mut Workbook, styles: &Styles, report: &Report) -> Result<
         ),
         ("Owners".into(), "Provider: AWS performs the duty (we still monitor it through its attestations). Customer: we do. Shared: both, each its part. — (n/a): the service has no such layer. Unassessed: the catalogue does not know the service; nobody has decided. A * marks an owner assumed because the inventory does not say how the service runs.".into()),
         ("Sheet: Summary".into(), "The title block and, per duty area, who carries it across the inventory.".into()),
-        ("Sheet: Services".into(), "Every service and its owner of each duty area (columns by area id).".into()),
+        ("Sheet: Services".into(), "Every service, its provider, and its owner of each duty area (columns by area id).".into()),
         ("Sheet: Inventory".into(), "The inventory's rows, each with what it resolved to.".into()),
     ];
     for f in &report.frameworks {
